@@ -1,0 +1,100 @@
+"""Constructors: ``key.$`` templates (InputConstructor, OutputConstructor,
+Parameters, ItemConstructor, Catch OutputConstructor).
+
+A key ending in ``.$`` takes the value of its expression and drops the
+suffix; any other key keeps its value literally (a string ``"$Input.x"``
+stays a string), at any depth, in maps and in lists.
+
+Source: https://www.alibabacloud.com/help/en/serverless-workflow/latest/data-transfer
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .errors import RUNTIME_ERROR, FlowError
+from .expressions import Env, Expression, ExpressionError, compile_expression
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """A compiled constructor. ``field`` names it in error details
+    (e.g. ``InputConstructor``)."""
+
+    field: str
+    root: Any  # _Obj | _Arr | _Expr | literal
+
+    def evaluate(self, env: Env, state: str) -> Any:
+        """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
+        naming the state, the field and the path on any expression error."""
+        return _eval(self.root, env, state, self.field)
+
+    def references(self, prefix: str) -> bool:
+        return any(e.references(prefix) for e in _exprs(self.root))
+
+    @property
+    def expressions(self) -> list[Expression]:
+        return list(_exprs(self.root))
+
+
+@dataclass(frozen=True, slots=True)
+class _Expr:
+    path: str  # e.g. "body.videoUrl.$"
+    expr: Expression
+
+
+@dataclass(frozen=True, slots=True)
+class _Obj:
+    items: tuple  # ((key, node), ...)
+
+
+@dataclass(frozen=True, slots=True)
+class _Arr:
+    items: tuple
+
+
+def _compile(value: Any, path: str) -> Any:
+    if isinstance(value, dict):
+        items = []
+        for k, v in value.items():
+            sub = f"{path}.{k}" if path else k
+            if k.endswith(".$"):
+                items.append((k[:-2], _Expr(sub, compile_expression(v))))
+            else:
+                items.append((k, _compile(v, sub)))
+        return _Obj(tuple(items))
+    if isinstance(value, list):
+        return _Arr(tuple(_compile(v, f"{path}[{i}]") for i, v in enumerate(value)))
+    return value
+
+
+def compile_template(field: str, value: Any) -> Template:
+    """Compile a constructor given as plain data. The definition must have
+    passed validation (expression syntax errors raise here)."""
+    return Template(field, _compile(value, ""))
+
+
+def _eval(node: Any, env: Env, state: str, field: str) -> Any:
+    t = type(node)
+    if t is _Obj:
+        return {k: _eval(v, env, state, field) for k, v in node.items}
+    if t is _Expr:
+        try:
+            return node.expr.evaluate(env)
+        except ExpressionError as e:
+            raise FlowError(RUNTIME_ERROR, f"state {state!r}, {field}.{node.path}: {e}") from None
+    if t is _Arr:
+        return [_eval(v, env, state, field) for v in node.items]
+    return node
+
+
+def _exprs(node: Any):
+    t = type(node)
+    if t is _Obj:
+        for _, v in node.items:
+            yield from _exprs(v)
+    elif t is _Arr:
+        for v in node.items:
+            yield from _exprs(v)
+    elif t is _Expr:
+        yield node.expr

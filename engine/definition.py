@@ -1,0 +1,47 @@
+"""A definition file taken through load -> validate -> model in one call."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .diagnostics import Diagnostic, has_errors
+from .load import load_file, load_text
+from .model import Flow, build_flow
+from .validate import validate
+
+
+@dataclass(frozen=True)
+class Definition:
+    """``flow`` is ``None`` when any diagnostic is an error."""
+
+    path: str
+    text: str
+    diagnostics: tuple[Diagnostic, ...]
+    flow: Flow | None
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def _finish(path: str, res, express: bool) -> Definition:
+    diags = list(res.diagnostics)
+    if res.root is not None:
+        diags += validate(res.root, express=express)
+    diags.sort(key=lambda d: (d.line, d.col))
+    flow = None
+    if res.root is not None and not has_errors(diags):
+        flow = build_flow(res.root, res.text, path)
+    return Definition(path, res.text, tuple(diags), flow)
+
+
+def load_definition(path: str, express: bool = False) -> Definition:
+    """Load, validate and build ``path``. Never raises on bad input."""
+    return _finish(path, load_file(path), express)
+
+
+def parse_definition(text: str, path: str = "<text>", express: bool = False) -> Definition:
+    return _finish(path, load_text(text), express)

@@ -1,0 +1,105 @@
+"""The door: every input from outside the execution passes through here.
+
+Function responses, state mocks (other Actions) and scripted callbacks are
+asked for through :class:`Door`, which counts calls per key (so mocks are
+stateless), consults a *tape* of answers recorded earlier (replay: step
+back, restart, resume) before asking a backend, and appends each answer to
+the journal. Replaying a journal into a fresh execution therefore
+reproduces the run without calling any backend again.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse
+from .mocks import MockBackend, MockFile, callback_answer, state_answer
+
+
+class Door:
+    """``backends`` are tried in order (explicit local/live first); the mock
+    backend answers the rest. ``record`` receives each answer as a JSON
+    dict (the journal's ``answer`` entries). ``tape`` holds answers from an
+    earlier run, consumed in order while their keys match."""
+
+    def __init__(self, mocks: MockFile | None = None, backends: list[Backend] | None = None,
+                 tape: list[dict] | None = None, record: Callable[[dict], None] | None = None,
+                 callback_url: str | None = None):
+        self.mocks = mocks or MockFile()
+        self.mock_backend = MockBackend(self.mocks)
+        self.backends = list(backends or [])
+        self.tape = list(tape or [])
+        self.tape_pos = 0
+        self.record = record
+        self.counts: dict[str, int] = {}
+        self.callback_url = callback_url
+
+    # -- tape ---------------------------------------------------------------
+    def _from_tape(self, key: str) -> dict | None:
+        if self.tape_pos < len(self.tape):
+            entry = self.tape[self.tape_pos]
+            if entry.get("key") == key:
+                self.tape_pos += 1
+                return entry
+            del self.tape[self.tape_pos:]  # the run diverged: the rest is stale
+        return None
+
+    def _count(self, key: str) -> int:
+        n = self.counts.get(key, 0)
+        self.counts[key] = n + 1
+        return n
+
+    def _keep(self, entry: dict) -> dict:
+        if self.record is not None:
+            self.record(entry)
+        return entry
+
+    # -- the three kinds of question ----------------------------------------
+    def function(self, request: FunctionRequest) -> FunctionResponse:
+        """Invoke an FC function. Raises BackendError when nothing answers."""
+        key = f"fn:{request.state}:{request.function.display}"
+        n = self._count(key)
+        taped = self._from_tape(key)
+        if taped is not None:
+            return FunctionResponse.from_json(taped["response"])
+        response = self._invoke(request, n)
+        self._keep({"k": "answer", "key": key, "response": response.to_json()})
+        return response
+
+    def _invoke(self, request: FunctionRequest, n: int) -> FunctionResponse:
+        for b in self.backends:
+            if b.handles(request):
+                return b.invoke(request)
+        return self.mock_backend.answer(request, n)
+
+    def state(self, state: str, action: str) -> dict:
+        """The mocked result of a state (any Action): ``{"result": v}`` or
+        ``{"error": code, "detail": text}`` (+ ``delay``)."""
+        key = f"state:{state}"
+        n = self._count(key)
+        taped = self._from_tape(key)
+        if taped is not None:
+            return taped["answer"]
+        answer = state_answer(self.mocks, state, n)
+        if answer is None:
+            raise BackendError(
+                f"state {state!r} calls {action} and no mock answers it: add it to the mock file, e.g.\n"
+                f"states:\n  {state}:\n    - result: {{}}")
+        self._keep({"k": "answer", "key": key, "answer": answer})
+        return answer
+
+    def has_state_mock(self, state: str) -> bool:
+        return bool(self.mocks.states.get(state))
+
+    def scripted_callback(self, state: str) -> dict | None:
+        """The mock file's scripted callback for this submission, or None."""
+        key = f"cb:{state}"
+        n = self._count(key)
+        taped = self._from_tape(key)
+        if taped is not None:
+            return taped["answer"]
+        answer = callback_answer(self.mocks, state, n)
+        self._keep({"k": "answer", "key": key, "answer": answer})
+        return answer
+
+
+__all__ = ["Door", "BackendError"]

@@ -1,0 +1,70 @@
+"""Execution events in CloudFlow's GetExecutionHistory vocabulary.
+
+Each event has an ``id`` (EventId, from 1), the ``schedule_id`` of the event
+that caused it (ScheduleEventId, 0 if none), the state's name (StepName),
+``type``, virtual ``time`` (seconds since the execution started), the
+``scope`` path (``""`` for the top level, ``"Parallel1.Branch0"``,
+``"Map1[3]"``) and a JSON ``detail``.
+
+Source: GetExecutionHistory in the FnF 2019-03-15 API (alibabacloud_fnf20190315).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+from dataclasses import dataclass
+from typing import Any
+
+EXECUTION_STARTED = "ExecutionStarted"
+EXECUTION_SUCCEEDED = "ExecutionSucceeded"
+EXECUTION_FAILED = "ExecutionFailed"
+EXECUTION_STOPPED = "ExecutionStopped"
+EXECUTION_TIMED_OUT = "ExecutionTimedOut"
+STEP_ENTERED = "StepEntered"
+STEP_STARTED = "StepStarted"
+STEP_SUCCEEDED = "StepSucceeded"
+STEP_FAILED = "StepFailed"
+STEP_EXITED = "StepExited"
+BRANCH_ENTERED = "BranchEntered"
+BRANCH_EXITED = "BranchExited"
+ITERATION_ENTERED = "IterationEntered"
+ITERATION_EXITED = "IterationExited"
+TASK_SCHEDULED = "TaskScheduled"
+TASK_STARTED = "TaskStarted"
+TASK_SUBMITTED = "TaskSubmitted"
+TASK_SUBMIT_FAILED = "TaskSubmitFailed"
+TASK_SUCCEEDED = "TaskSucceeded"
+TASK_FAILED = "TaskFailed"
+TASK_TIMED_OUT = "TaskTimedOut"
+# flowdbg's own, for what CloudFlow does not log as an event of its own.
+STEP_RETRYING = "StepRetrying"
+CALLBACK_REFUSED = "CallbackRefused"
+
+TYPES = (EXECUTION_STARTED, EXECUTION_SUCCEEDED, EXECUTION_FAILED, EXECUTION_STOPPED, EXECUTION_TIMED_OUT,
+         STEP_ENTERED, STEP_STARTED, STEP_SUCCEEDED, STEP_FAILED, STEP_EXITED, BRANCH_ENTERED, BRANCH_EXITED,
+         ITERATION_ENTERED, ITERATION_EXITED, TASK_SCHEDULED, TASK_STARTED, TASK_SUBMITTED, TASK_SUBMIT_FAILED,
+         TASK_SUCCEEDED, TASK_FAILED, TASK_TIMED_OUT, STEP_RETRYING, CALLBACK_REFUSED)
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    id: int
+    type: str
+    time: float
+    state: str
+    scope: str
+    detail: Any = None
+    schedule_id: int = 0
+    step: int = 0  # index of the state activation (StepRecord) it belongs to, 0 if none
+
+    def to_json(self) -> dict:
+        return {"id": self.id, "type": self.type, "time": self.time, "state": self.state,
+                "scope": self.scope, "detail": self.detail, "schedule_id": self.schedule_id}
+
+    def to_history(self, start: datetime.datetime) -> dict:
+        """The GetExecutionHistory shape (EventDetail is a JSON string)."""
+        t = start + datetime.timedelta(seconds=self.time)
+        return {"EventId": self.id, "ScheduleEventId": self.schedule_id, "StepName": self.state,
+                "Type": self.type, "Time": t.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "EventDetail": json.dumps(self.detail, ensure_ascii=False) if self.detail is not None else "{}",
+                "Scope": self.scope}

@@ -1,0 +1,103 @@
+"""Headless driving: build the door from a mock file and backend options,
+run an execution to its end, and summarize it (``flowdbg run``)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from .backends.base import Backend, BackendError
+from .door import Door
+from .execution import FAILED, RUNNING, SUCCEEDED, Execution
+from .mocks import MockFile, load_mocks
+
+EXIT_SUCCEEDED, EXIT_FAILED, EXIT_INVALID, EXIT_RUNNING = 0, 1, 2, 3
+
+
+def default_mocks_path(flow_path: str) -> str | None:
+    """``x.yaml`` -> ``x.mocks.yaml`` (or ``.yml``/``.json``) beside it, if present."""
+    base, _ = os.path.splitext(flow_path)
+    for ext in (".mocks.yaml", ".mocks.yml", ".mocks.json"):
+        if os.path.exists(base + ext):
+            return base + ext
+    return None
+
+
+@dataclass
+class BackendConfig:
+    """Which functions go where. ``local`` maps function keys to
+    ``path.py:handler``; ``live`` lists function keys for live FC
+    (``live_all`` sends every function not run locally to FC)."""
+
+    local: dict[str, str] = field(default_factory=dict)
+    live: list[str] = field(default_factory=list)
+    live_all: bool = False
+    fc_endpoint: str | None = None
+    base_dir: str = "."
+    callback_url: str | None = None
+    callback_secret: str | None = None
+    local_timeout: float = 60.0
+
+
+def make_backends(mocks: MockFile, cfg: BackendConfig) -> list[Backend]:
+    """Explicit local and live backends, in that order (mocks answer the rest)."""
+    backends: list[Backend] = []
+    local = {**mocks.local, **cfg.local}
+    if local:
+        from .backends.local import LocalBackend
+        base = os.path.dirname(os.path.abspath(mocks.path)) if mocks.path and not cfg.local else cfg.base_dir
+        lb = LocalBackend(local, base_dir=base, timeout=cfg.local_timeout)
+        if cfg.callback_secret is not None:
+            lb.callback_secret = cfg.callback_secret
+        backends.append(lb)
+    live = list(mocks.live) + list(cfg.live)
+    if live or cfg.live_all:
+        from .backends.live import LiveBackend
+        lv = LiveBackend(endpoint=cfg.fc_endpoint)
+        if not cfg.live_all:
+            backends.append(_Only(lv, set(live)))
+        else:
+            backends.append(lv)
+    return backends
+
+
+class _Only:
+    """Restrict a backend to some function keys."""
+
+    def __init__(self, backend, keys: set[str]):
+        self.backend, self.keys, self.name = backend, keys, backend.name
+
+    def handles(self, request) -> bool:
+        return any(k in self.keys for k in request.function.mock_keys)
+
+    def invoke(self, request):
+        return self.backend.invoke(request)
+
+
+def summarize(ex: Execution) -> dict:
+    """The ``flowdbg run --json`` object."""
+    status = ex.status
+    err = None
+    if ex.error is not None and status != SUCCEEDED:
+        err = {"code": ex.error.code, "detail": ex.error.detail}
+    return {
+        "status": status,
+        "output": ex.output if status == SUCCEEDED else None,
+        "error": err,
+        "states": [r.state for r in ex.records],
+        "events": [e.to_json() for e in ex.events],
+        "pending": [p.to_json() for p in ex.pending_tasks()],
+        "time": ex.clock,
+    }
+
+
+def exit_code(ex: Execution) -> int:
+    if ex.status == SUCCEEDED:
+        return EXIT_SUCCEEDED
+    if ex.status == RUNNING:
+        return EXIT_RUNNING
+    return EXIT_FAILED
+
+
+__all__ = ["Door", "BackendError", "default_mocks_path", "BackendConfig", "make_backends", "summarize",
+           "exit_code", "load_mocks", "FAILED", "Any"]

@@ -1,0 +1,560 @@
+"""Validate: nodes from :mod:`.load` -> every diagnostic at once.
+
+Checks structure (state names, transitions, reachability, scopes), field
+types and enums, limits (decision 8), expressions (syntax, unknown
+functions, roots used where they do not exist), and the TaskMode matrix.
+Known misspellings load with a warning naming the canonical spelling
+(decision 9). The model builder runs only on a tree with no errors.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from . import schema as S
+from .diagnostics import ERROR, WARNING, Diagnostic, sort_key
+from .expressions import ExpressionSyntaxError, compile_expression
+from .load import Map, Node, Scalar, Seq
+
+_SLASH_COMMENT = re.compile(r"\s//(\s|$)")
+_KEY_NO_SPACE = re.compile(r"^(Condition|Next|Name|Type|Default|StartAt|End|Seconds):(\S.*)$")
+
+
+def _type_name(node: Node) -> str:
+    if isinstance(node, Map):
+        return "a mapping"
+    if isinstance(node, Seq):
+        return "a list"
+    v = node.value
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return f"boolean {str(v).lower()}"
+    if isinstance(v, (int, float)):
+        return f"number {v}"
+    return f"string {v!r}"
+
+
+def _suggest(word: str, options) -> str:
+    m = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    if not m:
+        lower = {o.lower(): o for o in options}
+        if word.lower() in lower:
+            return lower[word.lower()]
+    return m[0] if m else ""
+
+
+@dataclass
+class _Ctx:
+    """Where we are: which constructor kind, for root availability."""
+
+    field: str  # InputConstructor | OutputConstructor | Parameters | ItemConstructor | Condition | ...
+
+
+class Validator:
+    def __init__(self, express: bool = False) -> None:
+        self.diags: list[Diagnostic] = []
+        self.express = express
+
+    # -- reporting -------------------------------------------------------
+    def err(self, node: Node, code: str, message: str, hint: str = "") -> None:
+        self.diags.append(Diagnostic(ERROR, code, node.line, node.col, message, hint))
+
+    def warn(self, node: Node, code: str, message: str, hint: str = "") -> None:
+        self.diags.append(Diagnostic(WARNING, code, node.line, node.col, message, hint))
+
+    # -- primitives ------------------------------------------------------
+    def string(self, m: Map, key: str, required: bool = False, where: str = "") -> str | None:
+        node = m.get(key)
+        if node is None:
+            if required:
+                self.err(m, "missing-field", f"{where}missing required field '{key}'")
+            return None
+        if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            if isinstance(node, Scalar) and node.value is None and key == "Description":
+                return None
+            self.err(node, "wrong-type", f"{where}'{key}' must be a string, got {_type_name(node)}")
+            return None
+        return node.value
+
+    def integer(self, m: Map, key: str, lo: int | None = None, hi: int | None = None, where: str = "",
+                allow_numeric_string: bool = False) -> int | None:
+        node = m.get(key)
+        if node is None:
+            return None
+        v = node.value if isinstance(node, Scalar) else None
+        if allow_numeric_string and isinstance(v, str) and v.strip().isdigit():
+            v = int(v.strip())
+        if isinstance(v, bool) or not isinstance(v, int):
+            hint = ""
+            if isinstance(v, str) and _SLASH_COMMENT.search(v):
+                hint = "'//' does not start a comment in YAML; use '#'"
+            self.err(node, "wrong-type", f"{where}'{key}' must be an integer, got {_type_name(node)}", hint)
+            return None
+        if (lo is not None and v < lo) or (hi is not None and v > hi):
+            self.err(node, "out-of-range", f"{where}'{key}' is {v}; it must be between {lo} and {hi}")
+        return v
+
+    def number(self, m: Map, key: str, lo: float | None = None, where: str = "") -> float | None:
+        node = m.get(key)
+        if node is None:
+            return None
+        v = node.value if isinstance(node, Scalar) else None
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            self.err(node, "wrong-type", f"{where}'{key}' must be a number, got {_type_name(node)}")
+            return None
+        if lo is not None and v < lo:
+            self.err(node, "out-of-range", f"{where}'{key}' is {v}; it must be at least {lo}")
+        return v
+
+    def boolean(self, m: Map, key: str, where: str = "") -> bool | None:
+        node = m.get(key)
+        if node is None:
+            return None
+        if not isinstance(node, Scalar) or not isinstance(node.value, bool):
+            self.err(node, "wrong-type", f"{where}'{key}' must be true or false, got {_type_name(node)}")
+            return None
+        return node.value
+
+    def fields(self, m: Map, allowed: set[str], where: str) -> None:
+        for k, _ in m.items:
+            name = k.value
+            if name in allowed:
+                continue
+            if name in S.FIELD_ALIASES and S.FIELD_ALIASES[name] in allowed:
+                self.warn(k, "misspelled-field", f"{where}'{name}' is a misspelling in Alibaba's docs; read as "
+                          f"'{S.FIELD_ALIASES[name]}'", f"write '{S.FIELD_ALIASES[name]}'")
+                continue
+            guess = _suggest(name, allowed)
+            self.warn(k, "unknown-field", f"{where}unknown field '{name}' (ignored)",
+                      f"did you mean '{guess}'?" if guess else "")
+
+    # -- expressions -----------------------------------------------------
+    def expression(self, node: Node, field: str, where: str, condition: bool = False):
+        if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            self.err(node, "not-an-expression", f"{where}{field} must be an expression string, got {_type_name(node)}",
+                     "a key ending in '.$' takes an expression such as $Input.x; drop the '.$' for a literal")
+            return None
+        text = node.value
+        try:
+            expr = compile_expression(text)
+        except ExpressionSyntaxError as e:
+            col = node.col + (e.col or 1) - 1 + (1 if node.quoted else 0)
+            self.diags.append(Diagnostic(ERROR, e.code, node.line, col, f"{where}{field}: {e.message}",
+                                         getattr(e, "hint", "") or ""))
+            return None
+        for root in expr.roots:
+            if root == "$Output" and self._ctx.field != "OutputConstructor":
+                self.err(node, "unavailable-root", f"{where}{field}: $Output is only available in OutputConstructor")
+            if root == "$Item" and self._ctx.field != "ItemConstructor":
+                self.err(node, "unavailable-root", f"{where}{field}: $Item is only available in a Map's ItemConstructor")
+        return expr
+
+    def template(self, node: Node, field: str, where: str, path: str = "") -> list:
+        """Validate a constructor (key.$ templates at any depth); returns
+        the compiled expressions found (for TaskToken checks)."""
+        found = []
+        if isinstance(node, Map):
+            for k, v in node.items:
+                key = str(k.value)
+                sub = f"{path}.{key}" if path else key
+                if key.endswith(".$"):
+                    e = self.expression(v, f"{field}.{sub}", where)
+                    if e is not None:
+                        found.append(e)
+                else:
+                    found += self.template(v, field, where, sub)
+                    if isinstance(v, Scalar) and isinstance(v.value, str) and v.value.startswith("$") and \
+                            re.match(r"^\$(Input|Output|Context|Item)\b", v.value):
+                        self.warn(v, "literal-expression",
+                                  f"{where}{field}.{sub} is the literal string {v.value!r}, not an expression",
+                                  f"write '{key}.$: {v.value}' to evaluate it")
+        elif isinstance(node, Seq):
+            for i, item in enumerate(node.items):
+                found += self.template(item, field, where, f"{path}[{i}]")
+        return found
+
+    def constructor(self, m: Map, key: str, where: str) -> None:
+        node = m.get(key)
+        if node is None:
+            return
+        if not isinstance(node, Map):
+            self.err(node, "wrong-type", f"{where}'{key}' must be a mapping, got {_type_name(node)}")
+            return
+        self._ctx = _Ctx(key)
+        self.template(node, key, where)
+
+    # -- flow ------------------------------------------------------------
+    def validate(self, root: Node | None) -> list[Diagnostic]:
+        if root is None:
+            return self.diags
+        if not isinstance(root, Map):
+            self.err(root, "not-a-flow", f"the definition must be a mapping with Type: StateMachine, got {_type_name(root)}")
+            return self.diags
+        if "steps" in root and "States" not in root:
+            kind = root.get("type")
+            self.err(root, "legacy-format",
+                     "this is the legacy Serverless Workflow format (type: flow, steps); flowdbg runs CloudFlow FDL v1",
+                     "rewrite as Type: StateMachine / SpecVersion: v1 / StartAt / States (see docs/semantics.md, 'Legacy flows')"
+                     if kind is not None else "")
+            return self.diags
+        self.fields(root, S.TOP_FIELDS, "")
+        t = self.string(root, "Type", required=True)
+        if t is not None and t != "StateMachine":
+            self.err(root.get("Type"), "not-a-flow", f"Type must be 'StateMachine', got {t!r}")
+        sv = root.get("SpecVersion")
+        if sv is None:
+            self.err(root, "missing-field", "missing required field 'SpecVersion' (v1)")
+        elif not (isinstance(sv, Scalar) and sv.value == "v1"):
+            self.err(sv, "bad-version", f"SpecVersion must be 'v1', got {_type_name(sv)}")
+        name = self.string(root, "Name")
+        if name is not None and not re.match(r"^[A-Za-z_][A-Za-z0-9_-]{0,127}$", name):
+            self.warn(root.get("Name"), "flow-name",
+                      f"flow name {name!r}: CloudFlow names use letters, digits, '_' and '-', start with a letter or '_', 1-128 characters")
+        self.string(root, "Description")
+        self.scope(root, "")
+        self.diags.sort(key=sort_key)
+        return self.diags
+
+    def scope(self, m: Map, where: str) -> None:
+        states_node = m.get("States")
+        start = self.string(m, "StartAt", required=True, where=where)
+        if states_node is None:
+            self.err(m, "missing-field", f"{where}missing required field 'States'")
+            return
+        if not isinstance(states_node, Seq):
+            hint = "States is a list: each state starts with '- Name: ...'" if isinstance(states_node, Map) else ""
+            self.err(states_node, "wrong-type", f"{where}'States' must be a list of states, got {_type_name(states_node)}", hint)
+            return
+        if not states_node.items:
+            self.err(states_node, "empty-scope", f"{where}'States' is empty")
+            return
+        names: dict[str, Map] = {}
+        states: list[tuple[str | None, Map]] = []
+        for item in states_node.items:
+            if not isinstance(item, Map):
+                self.err(item, "wrong-type", f"{where}each state must be a mapping, got {_type_name(item)}")
+                continue
+            n = self.string(item, "Name", required=True, where=where + "state: ")
+            if n is not None:
+                if n in names:
+                    self.err(item.get("Name"), "duplicate-state",
+                             f"{where}duplicate state name {n!r} (first at line {names[n].get('Name').line})")
+                else:
+                    names[n] = item
+            states.append((n, item))
+        if start is not None and start not in names:
+            self._missing_target(m.get("StartAt"), start, names, where, "StartAt")
+        edges: dict[str, set[str]] = {}
+        for n, item in states:
+            targets = self.state(item, n, names, where)
+            if n is not None:
+                edges[n] = targets
+        if start in names:
+            seen, todo = set(), [start]
+            while todo:
+                cur = todo.pop()
+                if cur in seen:
+                    continue
+                seen.add(cur)
+                todo.extend(t for t in edges.get(cur, ()) if t in names)
+            for n, item in states:
+                if n is not None and n not in seen:
+                    self.warn(item.get("Name"), "unreachable", f"{where}state {n!r} is never reached from StartAt {start!r}")
+
+    def _missing_target(self, node: Node, target: str, names, where: str, field: str) -> None:
+        guess = _suggest(target, names)
+        self.err(node, "missing-target", f"{where}{field} names no state {target!r} in this scope",
+                 f"did you mean {guess!r}?" if guess else "")
+
+    def _target(self, m: Map, key: str, names, where: str, targets: set) -> None:
+        t = self.string(m, key, where=where)
+        if t is None:
+            return
+        if t not in names:
+            self._missing_target(m.get(key), t, names, where, key)
+        targets.add(t)
+
+    def state(self, m: Map, name: str | None, names, scope_where: str) -> set[str]:
+        where = f"{scope_where}state {name!r}: " if name else scope_where
+        targets: set[str] = set()
+        self._slash_comments(m)
+        tnode = m.get("Type")
+        t = self.string(m, "Type", required=True, where=where)
+        if t is None:
+            return targets
+        if t not in S.STATE_TYPES:
+            guess = _suggest(t, S.STATE_TYPES)
+            self.err(tnode, "unknown-state-type", f"{where}unknown state type {t!r}; FDL v1 has {', '.join(S.STATE_TYPES)}",
+                     f"did you mean {guess!r}?" if guess else "")
+            return targets
+        self.fields(m, S.FIELDS[t] | ({"End"} if t in ("Fail", "Succeed") else set()), where)
+        self.string(m, "Description", where=where)
+        self.constructor(m, "InputConstructor", where)
+        if t != "Choice":
+            self.constructor(m, "OutputConstructor", where)
+        if t in S.NEEDS_TRANSITION:
+            end = self.boolean(m, "End", where)
+            has_next = "Next" in m
+            if has_next and end:
+                self.err(m.key_node("End"), "next-and-end", f"{where}has both Next and End: true; keep one")
+            elif not has_next and not end:
+                self.err(m.get("Name") or m, "no-transition", f"{where}has neither Next nor End: true",
+                         "add 'Next: <state>' or 'End: true'")
+            if has_next:
+                self._target(m, "Next", names, where, targets)
+        elif t in ("Fail", "Succeed"):
+            if "End" in m:
+                self.warn(m.key_node("End"), "redundant-end", f"{where}{t} is terminal; 'End' is ignored")
+            if "Next" in m:
+                self.err(m.key_node("Next"), "unexpected-next", f"{where}a {t} state cannot have Next")
+        getattr(self, f"state_{t.lower()}")(m, where, names, targets)
+        return targets
+
+    def _slash_comments(self, m: Map) -> None:
+        for k, v in m.items:
+            if isinstance(v, Scalar) and isinstance(v.value, str) and not v.quoted:
+                hit = _SLASH_COMMENT.search(v.value)
+                if hit and not v.value.lstrip().startswith("$"):
+                    self.err(v, "slash-comment",
+                             f"'{v.value[hit.start():].strip()}' is part of the value of '{k.value}' ({v.value!r}); "
+                             "'//' does not start a comment in YAML", "use '#' for comments")
+
+    # -- per type ----------------------------------------------------------
+    def state_pass(self, m, where, names, targets):
+        pass
+
+    def state_succeed(self, m, where, names, targets):
+        pass
+
+    def state_fail(self, m, where, names, targets):
+        self.string(m, "Code", where=where)
+        self.string(m, "Detail", where=where)
+
+    def state_wait(self, m, where, names, targets):
+        lo, hi = S.WAIT_SECONDS["Express" if self.express else "Standard"]
+        if "Seconds" in m and "Seconds.$" in m:
+            self.err(m.key_node("Seconds.$"), "conflicting-fields", f"{where}use either Seconds or Seconds.$, not both")
+        if "Seconds" in m:
+            self.integer(m, "Seconds", lo, hi, where)
+        elif "Seconds.$" in m:
+            self._ctx = _Ctx("Seconds.$")
+            self.expression(m.get("Seconds.$"), "Seconds.$", where)
+        else:
+            self.err(m.get("Name") or m, "missing-field", f"{where}a Wait state needs Seconds or Seconds.$")
+
+    def state_choice(self, m, where, names, targets):
+        branches = m.get("Branches")
+        if branches is None:
+            self.err(m, "missing-field", f"{where}missing required field 'Branches'")
+        elif not isinstance(branches, Seq):
+            self.err(branches, "wrong-type", f"{where}'Branches' must be a list, got {_type_name(branches)}")
+        else:
+            for i, b in enumerate(branches.items):
+                bw = f"{where}Branches[{i}]: "
+                if isinstance(b, Scalar) and isinstance(b.value, str) and (km := _KEY_NO_SPACE.match(b.value)):
+                    self.err(b, "yaml-colon-space", f"{bw}'{km.group(1)}:{km.group(2)[:20]}' is one string, not a field",
+                             f"YAML needs a space after the colon: write '{km.group(1)}: {km.group(2)[:20]}'")
+                    continue
+                if not isinstance(b, Map):
+                    self.err(b, "wrong-type", f"{bw}a branch must be a mapping with Condition and Next, got {_type_name(b)}")
+                    continue
+                self.fields(b, S.CHOICE_BRANCH_FIELDS, bw)
+                cond = b.get("Condition")
+                if cond is None:
+                    self.err(b, "missing-field", f"{bw}missing required field 'Condition'")
+                else:
+                    self._ctx = _Ctx("Condition")
+                    self.expression(cond, "Condition", bw, condition=True)
+                if "Next" not in b:
+                    self.err(b, "missing-field", f"{bw}missing required field 'Next'")
+                else:
+                    self._target(b, "Next", names, bw, targets)
+        if "Default" not in m:
+            self.err(m.get("Name") or m, "no-default", f"{where}a Choice state needs a Default",
+                     "add 'Default: <state>' for when no condition is true")
+        else:
+            self._target(m, "Default", names, where, targets)
+
+    def _retry_catch(self, m, where, names, targets):
+        for key, allowed in (("Retry", S.RETRY_FIELDS), ("Catch", S.CATCH_FIELDS)):
+            node = m.get(key)
+            if node is None:
+                continue
+            if not isinstance(node, Seq):
+                self.err(node, "wrong-type", f"{where}'{key}' must be a list of rules, got {_type_name(node)}")
+                continue
+            for i, r in enumerate(node.items):
+                rw = f"{where}{key}[{i}]: "
+                if not isinstance(r, Map):
+                    self.err(r, "wrong-type", f"{rw}a rule must be a mapping, got {_type_name(r)}")
+                    continue
+                self.fields(r, allowed, rw)
+                self.string(r, "Description", where=rw)
+                errs = r.get("Errors")
+                if errs is None:
+                    self.err(r, "missing-field", f"{rw}missing required field 'Errors'")
+                elif not isinstance(errs, Seq) or not errs.items:
+                    self.err(errs, "wrong-type", f"{rw}'Errors' must be a non-empty list of error names")
+                else:
+                    for e in errs.items:
+                        if not isinstance(e, Scalar) or not isinstance(e.value, str):
+                            self.err(e, "wrong-type", f"{rw}an error name must be a string, got {_type_name(e)}")
+                        elif e.value in S.ERROR_ALIASES:
+                            self.warn(e, "error-alias", f"{rw}{e.value!r} is not a CloudFlow error name; read as "
+                                      f"{S.ERROR_ALIASES[e.value]!r}", f"write '{S.ERROR_ALIASES[e.value]}'")
+                if key == "Retry":
+                    if "MaxAttempts" not in r:
+                        self.err(r, "missing-field", f"{rw}missing required field 'MaxAttempts'")
+                    self.integer(r, "MaxAttempts", 0, None, rw)
+                    if "IntervalSeconds" not in r:
+                        self.err(r, "missing-field", f"{rw}missing required field 'IntervalSeconds'")
+                    self.integer(r, "IntervalSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
+                    self.number(r, "BackoffRate", 1, rw)
+                    self.integer(r, "MaxBackoffSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
+                else:
+                    if "Next" not in r:
+                        self.err(r, "missing-field", f"{rw}missing required field 'Next'")
+                    else:
+                        self._target(r, "Next", names, rw, targets)
+                    self.constructor(r, "OutputConstructor", rw)
+
+    def state_task(self, m, where, names, targets):
+        self._retry_catch(m, where, names, targets)
+        action = self.string(m, "Action", required=True, where=where)
+        mode = self.string(m, "TaskMode", where=where) or "RequestComplete"
+        if mode in S.TASK_MODE_ALIASES:
+            self.warn(m.get("TaskMode"), "mode-alias", f"{where}TaskMode {mode!r} is read as {S.TASK_MODE_ALIASES[mode]!r}",
+                      f"write 'TaskMode: {S.TASK_MODE_ALIASES[mode]}'")
+            mode = S.TASK_MODE_ALIASES[mode]
+        elif mode not in S.TASK_MODES:
+            guess = _suggest(mode, S.TASK_MODES)
+            self.err(m.get("TaskMode"), "bad-enum", f"{where}TaskMode {mode!r} is not one of {', '.join(S.TASK_MODES)}",
+                     f"did you mean {guess!r}?" if guess else "")
+        if "Timeout" in m:
+            self.integer(m, "Timeout", 0, S.MAX_TASK_TIMEOUT, where, allow_numeric_string=True)
+        params = m.get("Parameters")
+        if params is not None and not isinstance(params, Map):
+            self.err(params, "wrong-type", f"{where}'Parameters' must be a mapping, got {_type_name(params)}")
+            params = None
+        exprs = []
+        if params is not None:
+            self._ctx = _Ctx("Parameters")
+            exprs = self.template(params, "Parameters", where)
+        if action is None:
+            return
+        if action in S.ACTION_ALIASES:
+            self.warn(m.get("Action"), "action-alias", f"{where}Action {action!r} is read as {S.ACTION_ALIASES[action]!r}",
+                      f"write 'Action: {S.ACTION_ALIASES[action]}'")
+            action = S.ACTION_ALIASES[action]
+        if not re.match(r"^[A-Za-z][A-Za-z0-9]*:[A-Za-z][A-Za-z0-9]*$", action):
+            self.err(m.get("Action"), "bad-action", f"{where}Action {action!r} is not '<Product>:<Operation>'",
+                     "for Function Compute write 'FC:InvokeFunction'")
+            return
+        product = action.split(":")[0]
+        allowed = S.MODE_MATRIX.get(product)
+        if allowed is not None and mode in S.TASK_MODES and mode not in allowed:
+            self.err(m.get("TaskMode"), "mode-not-supported",
+                     f"{where}{product} integration does not support TaskMode {mode}; it supports "
+                     + ", ".join(x for x in S.TASK_MODES if x in allowed))
+        if action == "FC:InvokeFunction":
+            self._fc_parameters(m, params, mode, where)
+        if mode == "WaitForCustomCallback" and not any(e.references(S.TASK_TOKEN_PATH) for e in exprs):
+            self.warn(m.get("TaskMode"), "no-task-token",
+                      f"{where}WaitForCustomCallback task never passes $Context.Current.TaskToken, so nobody can call back",
+                      "add e.g. 'callbackToken.$: $Context.Current.TaskToken' to Parameters.body")
+
+    def _fc_parameters(self, m, params, mode, where):
+        from .backends.fc import parse_function_arn
+        if params is None:
+            self.err(m.get("Name") or m, "missing-field", f"{where}FC:InvokeFunction needs Parameters with resourceArn and invocationType")
+            return
+        arn = params.get("resourceArn")
+        if arn is None and "resourceArn.$" not in params:
+            self.err(params, "missing-field", f"{where}Parameters: missing required field 'resourceArn'")
+        elif isinstance(arn, Scalar):
+            try:
+                parse_function_arn(arn.value)
+            except ValueError as e:
+                self.err(arn, "bad-arn", f"{where}Parameters.{e}",
+                         "e.g. acs:fc:cn-hangzhou:123456:functions/myFunction/LATEST")
+        it_node = params.get("invocationType")
+        it = None
+        if it_node is None and "invocationType.$" not in params:
+            self.err(params, "missing-field", f"{where}Parameters: missing required field 'invocationType' (Sync or Async)")
+        elif it_node is not None:
+            it = it_node.value if isinstance(it_node, Scalar) else None
+            if it not in S.INVOCATION_TYPES:
+                guess = _suggest(str(it), S.INVOCATION_TYPES)
+                self.err(it_node, "bad-enum", f"{where}Parameters.invocationType must be Sync or Async, got {_type_name(it_node)}",
+                         f"did you mean {guess!r}?" if guess else "")
+                it = None
+        if it == "Sync" and mode == "WaitForSystemCallback":
+            self.err(it_node, "mode-not-supported",
+                     f"{where}WaitForSystemCallback needs an asynchronous invocation (invocationType: Async)")
+        if it == "Sync" and mode == "WaitForCustomCallback":
+            self.warn(it_node, "sync-custom-callback",
+                      f"{where}the FC integration page says WaitForCustomCallback is effective only for asynchronous invocations",
+                      "use invocationType: Async")
+
+    def _scopes(self, node, key, where, limit=None):
+        if node is None:
+            return
+        if not isinstance(node, Seq):
+            self.err(node, "wrong-type", f"{where}'{key}' must be a list of branches, got {_type_name(node)}")
+            return
+        if not node.items:
+            self.err(node, "empty-scope", f"{where}'{key}' is empty")
+        if limit is not None and len(node.items) > limit:
+            self.err(node, "out-of-range", f"{where}{len(node.items)} branches; a Parallel state allows at most {limit}")
+        for i, b in enumerate(node.items):
+            if not isinstance(b, Map):
+                self.err(b, "wrong-type", f"{where}{key}[{i}] must be a mapping with StartAt and States")
+                continue
+            self.fields(b, S.SCOPE_FIELDS, f"{where}{key}[{i}]: ")
+            self.scope(b, f"{where}{key}[{i}]: ")
+
+    def state_parallel(self, m, where, names, targets):
+        self._retry_catch(m, where, names, targets)
+        if "Branches" not in m:
+            self.err(m, "missing-field", f"{where}missing required field 'Branches'")
+        self._scopes(m.get("Branches"), "Branches", where, S.MAX_PARALLEL_BRANCHES)
+
+    def state_map(self, m, where, names, targets):
+        self._retry_catch(m, where, names, targets)
+        distributed = False
+        pc = m.get("ProcessorConfig")
+        if pc is not None:
+            if isinstance(pc, Map):
+                mode = pc.get("ExecutionMode")
+                distributed = mode is not None
+                self.warn(pc, "distributed-map", f"{where}distributed mode runs inline in flowdbg "
+                          "(ItemReader/ItemBatcher/ResultWriter are not simulated)")
+            else:
+                self.err(pc, "wrong-type", f"{where}'ProcessorConfig' must be a mapping")
+        items = m.get("ItemsPath")
+        if items is None:
+            self.err(m.get("Name") or m, "missing-field", f"{where}missing required field 'ItemsPath'")
+        else:
+            self._ctx = _Ctx("ItemsPath")
+            self.expression(items, "ItemsPath", where)
+        key = "MaxConcurrency" if "MaxConcurrency" in m else "MaxConcuccency"
+        hi = S.MAX_DISTRIBUTED_MAP_CONCURRENCY if distributed else S.MAX_INLINE_MAP_CONCURRENCY
+        self.integer(m, key, 0, hi, where)
+        self.constructor(m, "ItemConstructor", where)
+        proc = m.get("Processor")
+        if proc is None:
+            self.err(m.get("Name") or m, "missing-field", f"{where}missing required field 'Processor'")
+        elif not isinstance(proc, Map):
+            self.err(proc, "wrong-type", f"{where}'Processor' must be a mapping with StartAt and States")
+        else:
+            self.fields(proc, S.SCOPE_FIELDS, f"{where}Processor: ")
+            self.scope(proc, f"{where}Processor: ")
+
+
+def validate(root: Node | None, express: bool = False) -> list[Diagnostic]:
+    """All diagnostics for a loaded tree, sorted by position."""
+    v = Validator(express=express)
+    v._ctx = _Ctx("")
+    return v.validate(root)

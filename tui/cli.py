@@ -1,0 +1,159 @@
+"""The ``flowdbg`` command.
+
+``flowdbg FLOW`` opens the debugger (Textual, imported only then);
+``flowdbg run``, ``flowdbg validate`` and ``flowdbg callback`` are headless
+and never import Textual (start-up time). Exit codes: 0 succeeded / valid,
+1 failed, 2 invalid definition, input or usage, 3 still running.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+EXIT_USAGE = 2
+
+
+def _die(message: str, code: int = EXIT_USAGE) -> "NoReturn":  # noqa: F821
+    print(f"flowdbg: error: {message}", file=sys.stderr)
+    raise SystemExit(code)
+
+
+def read_input(args) -> dict:
+    """The execution input from --input / --input-file: a JSON object."""
+    if getattr(args, "input", None) is not None and getattr(args, "input_file", None) is not None:
+        _die("give --input or --input-file, not both")
+    text, where = "{}", "--input"
+    if args.input is not None:
+        text = args.input
+    elif args.input_file is not None:
+        where = args.input_file
+        try:
+            with open(args.input_file, encoding="utf-8") as f:
+                text = f.read()
+        except OSError as e:
+            _die(f"{args.input_file}: cannot read the input file: {e.strerror or e}")
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        _die(f"{where}:{e.lineno}:{e.colno}: execution input is not valid JSON: {e.msg}")
+    if not isinstance(value, dict):
+        _die(f"{where}: execution input must be a JSON object, got {type(value).__name__}")
+    return value
+
+
+def _add_backend_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--mocks", metavar="PATH", help="mock file (default: FLOW's sibling *.mocks.yaml)")
+    p.add_argument("--local", metavar="FN=FILE.py:HANDLER", action="append", default=[],
+                   help="run function FN from local code (repeatable)")
+    p.add_argument("--backend", choices=["mock", "live"], default="mock",
+                   help="default backend for functions with no local handler")
+    p.add_argument("--live", metavar="FN", action="append", default=[], help="call FN on real Function Compute")
+    p.add_argument("--fc-endpoint", metavar="URL", help="FC endpoint (http only for loopback)")
+    p.add_argument("--callback-port", metavar="N", type=int, help="serve ReportTask* callbacks on 127.0.0.1:N")
+    p.add_argument("--seed", type=int, default=0, help="seed for uuid(), randomInt() and task tokens")
+
+
+def _add_input_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--input", metavar="JSON", help="execution input (a JSON object)")
+    p.add_argument("--input-file", metavar="PATH", help="file holding the execution input")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="flowdbg", description="Debug and simulate CloudFlow (FDL v1) flows locally.")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    r = sub.add_parser("run", help="run a flow to its end, headless")
+    r.add_argument("flow", metavar="FLOW")
+    _add_input_args(r)
+    _add_backend_args(r)
+    r.add_argument("--json", action="store_true", help="print one JSON object")
+    r.add_argument("--history", metavar="PATH", help="write the events as GetExecutionHistory JSON")
+    r.add_argument("--resume", metavar="SESSION", help="continue a saved session")
+    r.add_argument("--session", metavar="PATH", help="save the session journal here")
+    r.add_argument("--max-steps", type=int, default=1_000_000, help="stop after this many steps (loop guard)")
+    v = sub.add_parser("validate", help="print a flow's diagnostics")
+    v.add_argument("flow", metavar="FLOW")
+    v.add_argument("--json", action="store_true")
+    v.add_argument("--express", action="store_true", help="check Express workflow limits")
+    try:
+        from .callback_cli import add_callback_parser
+        add_callback_parser(sub)
+    except ImportError:
+        pass
+    return p
+
+
+def build_tui_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback} ...",
+                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback.")
+    p.add_argument("flow", metavar="FLOW")
+    _add_input_args(p)
+    _add_backend_args(p)
+    p.add_argument("--break", dest="breaks", metavar="STATE", action="append", default=[], help="breakpoint on STATE")
+    p.add_argument("--resume", metavar="SESSION", nargs="?", const="latest", help="restore a saved session")
+    p.add_argument("--session", metavar="PATH", help="save the session journal here")
+    return p
+
+
+def cmd_validate(args) -> int:
+    from flowdbg.engine.definition import load_definition
+    d = load_definition(args.flow, express=args.express)
+    if args.json:
+        print(json.dumps({"valid": not d.errors, "diagnostics": [
+            {"severity": x.severity, "code": x.code, "line": x.line, "col": x.col, "message": x.message,
+             **({"hint": x.hint} if x.hint else {})} for x in d.diagnostics]}, ensure_ascii=False, indent=2))
+    else:
+        for x in d.diagnostics:
+            print(x.format(args.flow))
+        if not d.diagnostics:
+            print(f"{args.flow}: valid")
+        else:
+            print(f"{len(d.errors)} error(s), {len(d.warnings)} warning(s)")
+    return 0 if not d.errors else EXIT_USAGE
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv and argv[0] in ("run", "validate", "callback", "-h", "--help"):
+            args = build_parser().parse_args(argv)
+            if args.command == "validate":
+                return cmd_validate(args)
+            if args.command == "run":
+                from .run_cmd import cmd_run
+                return cmd_run(args)
+            if args.command == "callback":
+                from .callback_cli import run_callback
+                return run_callback(args)
+            build_parser().print_help()
+            return 0
+        if not argv:
+            build_parser().print_help()
+            return EXIT_USAGE
+        args = build_tui_parser().parse_args(argv)
+        from .launch import launch
+        return launch(args)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit as e:
+        return e.code if isinstance(e.code, int) else EXIT_USAGE
+    except Exception as e:  # a flowdbg bug: short message + log file, never a traceback
+        return _report_bug(e)
+
+
+def _report_bug(e: Exception) -> int:
+    import tempfile
+    import traceback
+    path = os.path.join(tempfile.gettempdir(), "flowdbg-crash.log")
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            traceback.print_exc(file=f)
+    except OSError:
+        path = "(could not write a log)"
+    print(f"flowdbg: internal error: {type(e).__name__}: {e} (details in {path})", file=sys.stderr)
+    return 70
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
