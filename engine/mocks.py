@@ -103,6 +103,8 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
 
 def parse_mocks(text: str, path: str = "") -> MockFile:
     """Parse mock-file text (YAML or JSON). Raises :class:`MockFileError`."""
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        return MockFile(path=path)
     res = load_text(text)
     diags = [d for d in res.diagnostics if d.severity == ERROR]
     mf = MockFile(path=path)

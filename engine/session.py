@@ -359,6 +359,31 @@ class Session:
         """Queue a callback from another thread (the callback endpoint)."""
         self.inbox.put((report, reply))
 
+    def callback_sink(self, report, wait: float = 30.0):
+        """The callback endpoint's sink (called on the server's thread): queue
+        the report and wait for the thread driving the session to apply it."""
+        from .backends.callback_server import CallbackReply
+        done, box = threading.Event(), {}
+
+        def reply(res: CallbackResult) -> None:
+            box["r"] = res
+            done.set()
+        self.post_callback(report, reply)
+        if not done.wait(wait):
+            return CallbackReply(False, "flowdbg did not take the callback in time (is it paused?); try again")
+        return CallbackReply(box["r"].accepted, box["r"].reason)
+
+    def wait_for_callback(self, timeout: float | None = None) -> bool:
+        """Block until a queued callback arrives and apply it (headless runs
+        with a callback endpoint). False on timeout."""
+        try:
+            report, reply = self.inbox.get(timeout=timeout)
+        except queue.Empty:
+            return False
+        self.inbox.put((report, reply))
+        self.drain_inbox()
+        return True
+
     def drain_inbox(self) -> None:
         while True:
             try:

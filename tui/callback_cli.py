@@ -12,7 +12,6 @@ import json
 import os
 import sys
 
-import httpx
 
 URL_ENV, SECRET_ENV = "FLOWDBG_CALLBACK_URL", "FLOWDBG_CALLBACK_SECRET"
 MAX_ERROR, MAX_CAUSE = 128, 4096
@@ -72,6 +71,8 @@ def run_callback(args) -> int:
         return _err(f"callback URL {url!r} must start with http:// or https://")
     headers = {"x-flowdbg-secret": secret} if secret else {}
     try:
+        import httpx  # here, not at import: `flowdbg run` must start fast
+
         r = httpx.post(f"{url}/{action}", json=body, headers=headers, timeout=args.timeout)
     except httpx.HTTPError as exc:
         return _err(f"cannot reach {url}: {type(exc).__name__}: {exc}")

@@ -136,6 +136,12 @@ def main(argv: list[str] | None = None) -> int:
         return launch(args)
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `flowdbg run ... | head`
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
     except SystemExit as e:
         return e.code if isinstance(e.code, int) else EXIT_USAGE
     except Exception as e:  # a flowdbg bug: short message + log file, never a traceback

@@ -58,20 +58,46 @@ def cmd_run(args) -> int:
     inp = read_input(args)
     mocks, cfg = load_backend_setup(args)
     from flowdbg.engine.session import Session, SessionError
+    server, holder = None, {}
+    if args.callback_port is not None:
+        from flowdbg.engine.backends.callback_server import CallbackServer
+        server = CallbackServer(lambda report: holder["s"].callback_sink(report), port=args.callback_port)
+        try:
+            server.start()
+        except OSError as e:
+            return _usage(f"--callback-port {args.callback_port}: {e.strerror or e}")
+        cfg.callback_url, cfg.callback_secret = server.url, server.secret
+        print(f"flowdbg: callbacks on {server.url}  (export FLOWDBG_CALLBACK_URL={server.url} "
+              f"FLOWDBG_CALLBACK_SECRET={server.secret})", file=sys.stderr)
     try:
         if args.resume:
             session = Session.resume(args.resume, defn, mocks=mocks, backends=make_backends(mocks, cfg),
-                                     journal_path=args.session or args.resume)
+                                     journal_path=args.session or args.resume, callback_url=cfg.callback_url)
             for w in session.resume_warnings:
                 print(f"flowdbg: warning: {w}", file=sys.stderr)
         else:
             session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
-                              journal_path=args.session)
-        session.run_to_end(max_steps=args.max_steps)
+                              journal_path=args.session, callback_url=cfg.callback_url)
+        holder["s"] = session
+        stop = session.run_to_end(max_steps=args.max_steps)
+        while server is not None and stop.reason == "waiting":
+            print(f"flowdbg: waiting for a callback on {server.url} ({stop.message}); Ctrl-C to stop", file=sys.stderr)
+            try:
+                session.wait_for_callback()
+            except KeyboardInterrupt:
+                break
+            stop = session.run_to_end(max_steps=args.max_steps)
     except SessionError as e:
         return _usage(str(e))
     except BackendError as e:
         return _usage(str(e))
+    finally:
+        if server is not None:
+            server.stop()
+    if stop.reason == "error":
+        return _usage(stop.message)
+    if stop.reason == "limit":
+        print(f"flowdbg: warning: {stop.message} (--max-steps); the execution is still running", file=sys.stderr)
     ex = session.execution
     summary = summarize(ex)
     if args.history:

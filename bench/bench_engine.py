@@ -1,0 +1,132 @@
+"""Engine benchmark (issue 2/3/5 speed targets). Run: python bench/bench_engine.py
+
+Prints: transitions/s on a 1,000-state Pass chain with InputConstructors, a
+Map over 10,000 items, the whole `flowdbg run` process on the chain, peak
+memory for ~100,000 events, µs per `key.$` path evaluation and per condition,
+`continue` with an inactive breakpoint condition vs a plain run, and stepping
+back 1,000 steps in a 10,000-step run.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+
+from flowdbg.engine.definition import parse_definition
+from flowdbg.engine.execution import Execution
+from flowdbg.engine.expressions import Env, compile_expression
+from flowdbg.engine.session import Session
+
+
+def chain(n: int) -> str:
+    lines = ["Type: StateMachine", "Name: chain", "SpecVersion: v1", "StartAt: S0", "States:"]
+    for i in range(n):
+        lines += [f"  - Name: S{i}", "    Type: Pass", "    InputConstructor:",
+                  "      n.$: $Input.n", f"      step: {i}"]
+        lines.append(f"    Next: S{i + 1}" if i + 1 < n else "    End: true")
+    return "\n".join(lines) + "\n"
+
+
+MAP = """Type: StateMachine
+Name: bigmap
+SpecVersion: v1
+StartAt: M
+States:
+  - Name: M
+    Type: Map
+    ItemsPath: $Input.items
+    Processor:
+      StartAt: P
+      States:
+        - Name: P
+          Type: Pass
+          End: true
+    End: true
+"""
+
+
+def best(fn, repeat=5):
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
+def main() -> None:
+    d = parse_definition(chain(1000))
+    n_states = 1000
+
+    def run_chain():
+        ex = Execution(d.flow, {"n": 1})
+        ex.run()
+        assert ex.status == "Succeeded", ex.error
+    t = best(run_chain)
+    print(f"chain 1000 Pass+IC: {t*1000:.1f} ms  -> {n_states / t:,.0f} transitions/s (target >= 20,000)")
+
+    dm = parse_definition(MAP)
+    items = list(range(10000))
+
+    def run_map():
+        ex = Execution(dm.flow, {"items": items})
+        ex.run()
+        assert ex.status == "Succeeded" and len(ex.output["Items"]) == 10000
+    t = best(run_map, 3)
+    print(f"map 10,000 items: {t*1000:.0f} ms (target < 1000 ms)")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        p = os.path.join(tmp, "chain.yaml")
+        with open(p, "w") as f:
+            f.write(chain(1000))
+        cmd = [sys.executable, "-m", "flowdbg.tui.cli", "run", p, "--input", '{"n": 1}']
+        t = best(lambda: subprocess.run(cmd, check=True, capture_output=True), 3)
+        print(f"`flowdbg run` process on the chain: {t*1000:.0f} ms (target < 500 ms)")
+
+    tracemalloc.start()
+    from flowdbg.engine.execution import Options
+    ex = Execution(dm.flow, {"items": list(range(25000))}, options=Options(data_limit=10 * 2**20))
+    ex.run()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"memory for {len(ex.events):,} events: peak {peak/2**20:.0f} MiB traced (target < 150 MB)")
+
+    e = compile_expression("$Input.order.id")
+    env = Env(roots={"$Input": {"order": {"id": 7}}})
+    k = 200000
+    t = best(lambda: [e.evaluate(env) for _ in range(k)], 3)
+    print(f"key.$ simple path: {t/k*1e6:.2f} µs per evaluation (target < 10 µs)")
+    c = compile_expression('$Input.status == "ready" && $Input.n > 3')
+    env2 = Env(roots={"$Input": {"status": "ready", "n": 5}})
+    t = best(lambda: [c.evaluate_condition(env2) for _ in range(k)], 3)
+    print(f"condition: {t/k*1e6:.2f} µs per evaluation")
+
+    d10 = parse_definition(chain(10000))
+
+    def plain():
+        s = Session(d10, {"n": 1}, start_time="2026-01-01T00:00:00Z")
+        s.cont()
+    def with_bp():
+        s = Session(d10, {"n": 1}, start_time="2026-01-01T00:00:00Z")
+        s.add_breakpoint("S5", condition="$Input.n > 100")
+        s.cont()
+    tp, tb = best(plain, 3), best(with_bp, 3)
+    print(f"continue 10,000 transitions: plain {tp*1000:.0f} ms, with an inactive breakpoint condition "
+          f"{tb*1000:.0f} ms ({tb/tp:.2f}x, target < 2x)")
+
+    s = Session(d10, {"n": 1}, start_time="2026-01-01T00:00:00Z")
+    for _ in range(10):
+        s.cont(max_steps=1000)
+    total = s.execution.steps
+    t0 = time.perf_counter()
+    s.goto(total - 1000)
+    tback = time.perf_counter() - t0
+    print(f"step back 1,000 steps in a {total:,}-step run: {tback*1000:.0f} ms (target < 1000 ms)")
+
+
+if __name__ == "__main__":
+    main()
