@@ -87,6 +87,22 @@ class Door:
         self._keep({"k": "answer", "key": key, "answer": answer})
         return answer
 
+    def child_flow(self, name: str):
+        """The Flow a ``flows:`` mock names for a child execution, or None.
+        Raises BackendError when the file is missing or invalid."""
+        path = self.mocks.flows.get(name)
+        if path is None:
+            return None
+        cache = self.__dict__.setdefault("_children", {})
+        if path not in cache:
+            from .definition import load_definition
+            d = load_definition(path)
+            if d.flow is None:
+                first = d.errors[0].format(path) if d.errors else f"{path}: cannot load"
+                raise BackendError(f"child flow {name!r}: {first}")
+            cache[path] = d.flow
+        return cache[path]
+
     def has_state_mock(self, state: str) -> bool:
         return bool(self.mocks.states.get(state))
 

@@ -753,6 +753,10 @@ class Execution:
         return result_from_payload(resp.payload), resp.duration
 
     def _invoke_action(self, f: Frame, state: TaskState, rec: StepRecord, attempt: dict):
+        if state.action == "FNF:StartExecution" and not self.door.has_state_mock(state.name):
+            child = self._child_flow(state, rec.parameters)
+            if child is not None:
+                return self._run_child(f, state, rec, attempt, *child)
         answer = self.door.state(state.name, state.action)
         attempt["response"] = {k: v for k, v in answer.items() if k != "line"}
         duration = float(answer.get("delay", 0) or 0)
@@ -765,6 +769,37 @@ class Execution:
             self._register(f, state, rec)
             return None, 0.0
         return answer.get("result"), duration
+
+    def _child_flow(self, state: TaskState, params: Any):
+        arn = params.get("resourceArn", "") if isinstance(params, dict) else ""
+        name = str(arn).rsplit("flow/", 1)[-1] if "flow/" in str(arn) else str(arn)
+        flow = self.door.child_flow(name)
+        return (flow, name) if flow is not None else None
+
+    def _run_child(self, f: Frame, state: TaskState, rec: StepRecord, attempt: dict, flow: Flow, name: str):
+        """FNF:StartExecution of a local child flow: a nested execution that
+        shares this door (its answers are journaled and replayed with ours)."""
+        params = rec.parameters if isinstance(rec.parameters, dict) else {}
+        ex_name = params.get("executionName") or f"{self.options.execution_name}-{state.name}-{len(rec.attempts)}"
+        child = Execution(flow, params.get("input", {}), self.door,
+                          Options(data_limit=self.options.data_limit, execution_name=ex_name, seed=self.options.seed))
+        child.run(max_steps=1_000_000)
+        attempt["child"] = {"flow": name, "execution": ex_name, "status": child.status,
+                            "states": [r.state for r in child.records], "events": len(child.events)}
+        rec.notes.append(f"child execution {ex_name} of flow {name!r}: {child.status}")
+        mode = state.task_mode
+        if mode == "WaitForCustomCallback":
+            self._register(f, state, rec)
+            return None, child.clock
+        if mode == "RequestComplete":
+            return {"FlowName": name, "ExecutionName": ex_name, "RequestID": self.random.uuid()}, 0.0
+        if child.status == SUCCEEDED:
+            return child.output, child.clock
+        if child.status == RUNNING:
+            return FlowError(RUNTIME_ERROR, f"child execution {ex_name} is waiting for a callback; flowdbg runs "
+                                            "nested executions to their end only"), child.clock
+        return FlowError(child.error.code if child.error else "FnF.ExecutionFailed",
+                         child.error.detail if child.error else ""), child.clock
 
     def _register(self, f: Frame, state: TaskState, rec: StepRecord) -> None:
         timeout_at = self.clock + state.timeout if state.timeout else None

@@ -21,6 +21,8 @@ callbacks:              # key: a WaitForCustomCallback Task's name
 local:                  # functions run from local code (see docs/backends.md)
   myFunction1: handlers/index.py:handler
 live: [myFunction3]     # functions called on real Function Compute
+flows:                  # FNF:StartExecution children run inside flowdbg from these files
+  child-flow: child.yaml        # path relative to the mock file
 ```
 Entries answer calls in order; the last one repeats. A state key beats a
 function key. Errors in the file are ``path:line:col: message``.
@@ -55,6 +57,7 @@ class MockFile:
     callbacks: dict[str, list[Entry]] = field(default_factory=dict)
     local: dict[str, str] = field(default_factory=dict)
     live: list[str] = field(default_factory=list)
+    flows: dict[str, str] = field(default_factory=dict)
 
 
 class MockFileError(Exception):
@@ -131,6 +134,13 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'local' maps function names to 'path/to/file.py:handler'"))
             else:
                 mf.local = {str(a.value): b.value for a, b in v.items}
+        elif name == "flows":
+            if not isinstance(v, Map) or not all(isinstance(x, Scalar) and isinstance(x.value, str) for _, x in v.items):
+                diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'flows' maps child flow names to flow files"))
+            else:
+                import os
+                base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
+                mf.flows = {str(a.value): os.path.join(base, b.value) for a, b in v.items}
         elif name == "live":
             if not isinstance(v, Seq) or not all(isinstance(x, Scalar) for x in v.items):
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'live' is a list of function names"))
@@ -138,7 +148,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                 mf.live = [str(x.value) for x in v.items]
         else:
             diags.append(Diagnostic(ERROR, "mock", k.line, k.col,
-                                    f"unknown section {name!r}; a mock file has functions, states, callbacks, local, live"))
+                                    f"unknown section {name!r}; a mock file has functions, states, callbacks, local, live, flows"))
     if diags:
         raise MockFileError(path, diags)
     return mf

@@ -81,7 +81,10 @@ def cmd_run(args) -> int:
         holder["s"] = session
         stop = session.run_to_end(max_steps=args.max_steps)
         while server is not None and stop.reason == "waiting":
-            print(f"flowdbg: waiting for a callback on {server.url} ({stop.message}); Ctrl-C to stop", file=sys.stderr)
+            print(f"flowdbg: waiting for a callback on {server.url}; Ctrl-C to stop", file=sys.stderr)
+            for p in session.execution.pending_tasks():
+                print(f"flowdbg:   task {p.state!r} ({p.scope or 'top level'}) token {p.token}", file=sys.stderr)
+            sys.stderr.flush()
             try:
                 session.wait_for_callback()
             except KeyboardInterrupt:

@@ -1,0 +1,77 @@
+"""End-to-end checks of headless features: child flows, the callback
+endpoint with `flowdbg callback`, resume after the mock file changed."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+from flowdbg.tui.cli import main
+
+HERE = os.path.dirname(__file__)
+SAMPLES = os.path.join(HERE, "..", "sample_flows")
+
+
+def test_child_flow_runs_nested(capsys):
+    rc = main(["run", os.path.join(SAMPLES, "parent-child.yaml"), "--input", '{"name": "x"}', "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    assert out["output"] == {"greeting": "hello, x"}
+    assert out["states"] == ["RunChild"]
+
+
+def test_resume_after_mock_gains_callback(tmp_path, capsys):
+    flow = os.path.join(SAMPLES, "seed-custom-callback.yaml")
+    mocks = tmp_path / "m.yaml"
+    mocks.write_text("functions:\n  myFunction1:\n    - body: ok\n")
+    session = tmp_path / "s.jsonl"
+    assert main(["run", flow, "--mocks", str(mocks), "--session", str(session)]) == 3
+    text = capsys.readouterr().out
+    assert "flowdbg callback succeed 'v1#MyWorkflow#" in text
+    mocks.write_text(mocks.read_text() + "callbacks:\n  an example of asynchronous function invocation.:\n"
+                     "    - succeed: {done: 1}\n")
+    assert main(["run", flow, "--mocks", str(mocks), "--resume", str(session), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["output"] == {"done": 1}
+
+
+def test_callback_port_and_callback_command(tmp_path):
+    flow = os.path.join(SAMPLES, "seed-custom-callback.yaml")
+    mocks = tmp_path / "m.yaml"
+    mocks.write_text("functions:\n  myFunction1:\n    - body: ok\n")
+    exe = [sys.executable, "-m", "flowdbg.tui.cli"]
+    proc = subprocess.Popen(exe + ["run", flow, "--mocks", str(mocks), "--callback-port", "0", "--json"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        url = secret = None
+        deadline = time.time() + 20
+        lines = []
+        token = None
+        while time.time() < deadline and not (url and token):
+            line = proc.stderr.readline()
+            lines.append(line)
+            t = re.search(r" token (v1#\S+)", line)
+            if t:
+                token = t.group(1)
+            m = re.search(r"FLOWDBG_CALLBACK_URL=(\S+) FLOWDBG_CALLBACK_SECRET=(\S+)\)", line)
+            if m:
+                url, secret = m.group(1), m.group(2)
+        assert url, "".join(lines)
+        bad = subprocess.run(exe + ["callback", "succeed", token, "--output", "{not json", "--url", url,
+                                    "--secret", secret], capture_output=True, text=True)
+        assert bad.returncode == 2 and "Traceback" not in bad.stderr
+        ok = subprocess.run(exe + ["callback", "succeed", token, "--output", '{"approved": true}', "--url", url,
+                                   "--secret", secret], capture_output=True, text=True)
+        assert ok.returncode == 0, ok.stderr
+        again = subprocess.run(exe + ["callback", "succeed", token, "--output", "{}", "--url", url,
+                                      "--secret", secret], capture_output=True, text=True)
+        out, _ = proc.communicate(timeout=20)
+        assert proc.returncode == 0
+        assert json.loads(out)["output"] == {"approved": True}
+        assert again.returncode != 0  # answered already, or the run has ended
+    finally:
+        if proc.poll() is None:
+            proc.kill()
