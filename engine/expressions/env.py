@@ -1,0 +1,52 @@
+"""Evaluation environment and the random source behind uuid()/randomInt() (decision 10)."""
+from __future__ import annotations
+
+import random
+import uuid as _uuid
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol, runtime_checkable
+
+
+@runtime_checkable
+class RandomSource(Protocol):
+    """What the engine supplies so runs are repeatable (project decision 10)."""
+
+    def uuid(self) -> str: ...
+
+    def randint(self, low: int, high: int) -> int: ...  # inclusive bounds
+
+
+class SeededRandom:
+    """RandomSource over ``random.Random(seed)``; uuid() gives version-4 UUID text.
+
+    ``getstate()``/``setstate()`` pass through so a debugger can rewind it.
+    """
+
+    def __init__(self, seed: int) -> None:
+        self._rng = random.Random(seed)
+
+    def uuid(self) -> str:
+        return str(_uuid.UUID(int=self._rng.getrandbits(128), version=4))
+
+    def randint(self, low: int, high: int) -> int:
+        return self._rng.randint(low, high)
+
+    def getstate(self) -> Any:
+        return self._rng.getstate()
+
+    def setstate(self, state: Any) -> None:
+        self._rng.setstate(state)
+
+
+@dataclass
+class Env:
+    """Values visible to an expression.
+
+    ``roots`` maps ``"$Input"``/``"$Output"``/``"$Context"``/``"$Item"`` to JSON values;
+    a root absent from it is unavailable, with the reason taken from ``unavailable``
+    (default ``"<root> is not available here"``). ``random`` feeds uuid()/randomInt().
+    """
+
+    roots: Mapping[str, Any]
+    random: RandomSource | None = None
+    unavailable: Mapping[str, str] = field(default_factory=dict)
