@@ -225,6 +225,8 @@ def test_catch_without_output_constructor_passes_the_failed_states_input():
     assert ex.status == "Succeeded"
     assert ex.output == {"x": 1, "y": [2]}
     assert records_of(ex, "Handler")[0].raw_input == {"x": 1, "y": [2]}
+    # the assumption is shown where it matters: a note in the step inspector
+    assert any("decision 4" in n for n in records_of(ex, "T")[0].notes)
 
 
 def test_catch_without_output_constructor_passes_the_constructed_input():
@@ -405,3 +407,13 @@ def test_call_within_timeout_succeeds_after_its_delay():
     mocks = "functions:\n  f:\n    - body: {v: 1}\n      delay: 4\n"
     ex = execute(task_flow(extra="    Timeout: 5\n"), {}, mocks)
     assert ex.status == "Succeeded" and ex.clock == 4.0
+
+
+
+def test_a_failing_calls_delay_comes_before_the_retry_wait():
+    mocks = "functions:\n  f:\n    - error: E\n      delay: 3\n    - body: {ok: 1}\n      delay: 1\n"
+    ex = execute(task_flow(retry(rule("E", 1, interval=2))), {}, mocks)
+    assert ex.status == "Succeeded"
+    assert [e["time"] for e in events_of(ex, "TaskScheduled", "T")] == [0.0, 5.0]
+    assert [e["time"] for e in events_of(ex, "TaskFailed", "T")] == [3.0]
+    assert ex.clock == 6.0

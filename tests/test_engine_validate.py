@@ -887,3 +887,80 @@ States:
     End: true
 """)
     assert [(d.line, d.col) for d in ds] == [(8, 15)]
+
+
+def test_duplicate_yaml_key_is_an_error():
+    ds = diagnostics(H + "StartAt: P\nStates:\n  - Type: Pass\n    Name: P\n    Name: Q\n    End: true\n")
+    assert [(d.code, d.line, d.col) for d in ds] == [("duplicate-key", 8, 5)]
+    assert "duplicate key 'Name' (first at line 7)" in ds[0].message
+
+
+def test_custom_yaml_tags_warn_and_keep_the_text():
+    ds = diagnostics(H + """StartAt: T
+States:
+  - Type: Task
+    Name: T
+    Action: FC:InvokeFunction
+    Parameters:
+      resourceArn: !Ref svc/fn
+      invocationType: Sync
+    End: true
+""")
+    assert [(d.severity, d.code, d.line, d.col) for d in ds] == [("warning", "yaml-tag", 10, 20),
+                                                                ("error", "bad-arn", 10, 20)]
+    assert "'svc/fn'" in ds[0].message
+
+
+def test_map_roots_and_processor_scope():
+    ds = diagnostics(H + """StartAt: M
+States:
+  - Type: Map
+    Name: M
+    ItemsPath: $Item
+    ItemConstructor:
+      a.$: $Output
+    Processor:
+      StartAt: P
+      States:
+        - Type: Pass
+          Name: P
+          Next: Top
+    Next: Top
+  - Type: Pass
+    Name: Top
+    End: true
+""")
+    assert [(d.code, d.line, d.col) for d in ds] == [
+        ("unavailable-root", 8, 16), ("unavailable-root", 10, 12), ("missing-target", 16, 17)]
+    assert "Processor: state 'P': Next names no state 'Top' in this scope" in ds[2].message
+
+
+@pytest.mark.xfail(strict=True, reason="engine bug: the validator checks a Catch rule's OutputConstructor as if it "
+                   "were the state's own, so '$Output' passes validation, yet at run time it always fails with "
+                   "FnF.RuntimeError '$Output is not available in a Catch OutputConstructor' (decision 4: the "
+                   "Catch constructor sees $Input and $Context.Current.Error only)")
+def test_output_root_in_a_catch_output_constructor_is_a_validation_error():
+    ds = diagnostics(H + """StartAt: T
+States:
+  - Type: Task
+    Name: T
+    Action: HTTP:Request
+    Catch:
+      - Errors: [E]
+        Next: H
+        OutputConstructor:
+          o.$: $Output.x
+    End: true
+  - Type: Pass
+    Name: H
+    End: true
+""")
+    assert [(d.severity, d.code, d.line, d.col) for d in ds] == [("error", "unavailable-root", 13, 16)]
+
+
+def test_quoted_seconds_string_is_wrong_type():
+    ds = diagnostics(H + 'StartAt: W\nStates:\n  - Type: Wait\n    Name: W\n    Seconds: "12 // comment"\n    End: true\n')
+    assert [(d.severity, d.code, d.line, d.col) for d in ds] == [("error", "wrong-type", 8, 14)]
+    assert "'Seconds' must be an integer, got string '12 // comment'" in ds[0].message
+    ds = diagnostics(H + 'StartAt: W\nStates:\n  - Type: Wait\n    Name: W\n    Seconds: "12"\n    End: true\n')
+    assert [(d.code, d.line) for d in ds] == [("wrong-type", 8)]
