@@ -215,7 +215,7 @@ class Execution:
     @property
     def waiting(self) -> bool:
         """Running but nothing can progress until a callback arrives."""
-        return self.status == RUNNING and self._started and not self._ready and not self._timers
+        return self.status == RUNNING and self._started and self._pick_ready() is None and self.next_timer() is None
 
     def runnable(self) -> list[Frame]:
         return sorted((f for f in self.frames if f.status == "ready"), key=lambda f: f.seq)
@@ -320,6 +320,14 @@ class Execution:
     def _make_ready(self, f: Frame) -> None:
         f.status = "ready"
         heapq.heappush(self._ready, (f.seq, id(f), f))
+
+    def _pick_ready(self) -> Frame | None:
+        while self._ready:
+            f = self._ready[0][2]
+            if f.status == "ready":
+                return f
+            heapq.heappop(self._ready)
+        return None
 
     def _pick(self, frame_id: str | None) -> Frame | None:
         if frame_id is not None:
@@ -533,6 +541,8 @@ class Execution:
             else:
                 result = yield from self._with_retry(f, state, rec, inp)
             rec.result = result
+            if result is not inp:
+                self._check_size(result, rec, "output (the task result)")
             out = self._construct(state.output, rec, inp, output=result) if state.output is not None else result
             self._check_size(out, rec, "output")
         except FlowError as err:

@@ -83,12 +83,14 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
         data = to_python(it)
         times = data.pop("times", 1)
         if isinstance(times, bool) or not isinstance(times, int) or times < 1:
-            diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"{section}.{key}: 'times' must be a positive integer"))
+            at = it.get("times") or it
+            diags.append(Diagnostic(ERROR, "mock", at.line, at.col, f"{section}.{key}: 'times' must be a positive integer"))
             times = 1
         for num in ("delay", "after"):
             v = data.get(num)
             if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0):
-                diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"{section}.{key}: '{num}' must be a number of seconds >= 0"))
+                at = it.get(num) or it
+                diags.append(Diagnostic(ERROR, "mock", at.line, at.col, f"{section}.{key}: '{num}' must be a number of seconds >= 0"))
         if section == "callbacks":
             if ("succeed" in data) == ("fail" in data):
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: each answer needs exactly one of 'succeed' or 'fail'"))

@@ -260,6 +260,7 @@ def _digests(root: Map) -> dict[str, str]:
     out: dict[str, str] = {}
 
     def rec(scope: Map, prefix: str):
+        out[prefix + "@StartAt"] = str(_val(scope, "StartAt"))
         for item in scope.get("States").items:
             name = _val(item, "Name")
             data = json.dumps(to_python(item), sort_keys=True, default=str).encode()

@@ -156,6 +156,7 @@ class Session:
         return datetime.datetime.fromisoformat(self.start["start_time"].replace("Z", "+00:00"))
 
     def _fresh(self) -> Execution:
+        self._applied: set[int] = set()  # ids of self.inputs entries applied in this execution
         self.door = Door(self.mocks, self.backends, tape=None, record=None, callback_url=self.callback_url)
         self.door.tape = self.answers  # one list: consumed prefix + future
         self.door.record = self._on_answer
@@ -171,8 +172,9 @@ class Session:
         """Apply recorded user inputs due at ``step``; returns a frame choice."""
         choice = None
         for inp in self.inputs:
-            if inp["step"] != step:
+            if inp["step"] != step or id(inp) in self._applied:
                 continue
+            self._applied.add(id(inp))
             if inp["k"] == "callback":
                 self.execution.report(inp["token"], succeeded=inp["succeeded"], output=inp.get("output"),
                                       error=inp.get("error"), cause=inp.get("cause", ""))
@@ -189,11 +191,14 @@ class Session:
         self.execution = self._fresh()
         self.broken = None
         ex = self.execution
+        for bp in self.breakpoints:
+            bp.hits = 0
         while ex.steps < step and not ex.finished:
             before = ex.steps
-            self._unit()
+            evs = self._unit()
             if ex.steps == before:
                 break
+            self._check_breakpoints(evs, replaying=True)  # recount hits up to here
 
     # -- position ------------------------------------------------------------
     @property
@@ -247,6 +252,7 @@ class Session:
                                                           for p in ex.pending_tasks()))
                 break
             n += 1
+            self._event_record = None
             bp = self._check_breakpoints(evs)
             if bp is not None:
                 stop = bp
@@ -261,6 +267,8 @@ class Session:
         if stop.frame is None and ex.current is not None:
             stop.frame, stop.state = ex.current.id, ex.current.state
         stop.step = ex.steps
+        if stop.reason == "breakpoint" and getattr(self, "_event_record", None) is not None:
+            self.selected_record = self._event_record  # show the state whose event broke, not the next one
         self.last_stop = stop
         if self.stops[-1] != ex.steps:
             self.stops.append(ex.steps)
@@ -325,6 +333,9 @@ class Session:
         self.last_stop = Stop("step", frame=f.id if f else None, state=f.state if f else None, step=ex.steps)
         if ex.finished:
             self.last_stop.reason = "finished"
+        elif ex.waiting:
+            self.last_stop.reason = "waiting"
+            self.last_stop.message = ", ".join(f"{p.state} ({p.scope or 'top level'})" for p in ex.pending_tasks())
         self.selected_record = None
         self.flush()
         return self.last_stop
@@ -337,8 +348,8 @@ class Session:
 
     # -- external inputs -----------------------------------------------------------
     def _drop_future_inputs(self) -> None:
-        step = self.execution.steps
-        self.inputs = [i for i in self.inputs if i["step"] < step or (i["step"] == step and i["k"] != "choose")]
+        """A new input after a step back: the recorded future no longer holds."""
+        self.inputs = [i for i in self.inputs if id(i) in self._applied]
 
     def report(self, token: str, *, succeeded: bool, output: Any = None, error: str | None = None,
                cause: str = "") -> CallbackResult:
@@ -352,6 +363,7 @@ class Session:
             else:
                 entry["error"], entry["cause"] = error, cause
             self.inputs.append(entry)
+            self._applied.add(id(entry))
             self.flush()
         return res
 
@@ -401,7 +413,8 @@ class Session:
         if frame_id not in ready:
             return Stop("error", message=f"scope {frame_id!r} cannot run now (runnable: {', '.join(ready) or 'none'})")
         self._drop_future_inputs()
-        self.inputs.append({"k": "choose", "step": self.execution.steps, "frame": frame_id})
+        entry = {"k": "choose", "step": self.execution.steps, "frame": frame_id}
+        self.inputs.append(entry)
         return self.step_into()
 
     def skip_to_next_timer(self) -> Stop:
@@ -455,7 +468,7 @@ class Session:
                     setattr(b, k, v)
         self._save_settings()
 
-    def _check_breakpoints(self, evs: list[E.Event]) -> Stop | None:
+    def _check_breakpoints(self, evs: list[E.Event], replaying: bool = False) -> Stop | None:
         if not self.breakpoints:
             return None
         ex = self.execution
@@ -467,6 +480,8 @@ class Session:
                 kinds = EVENT_BREAKS[bp.event]
                 for ev in evs:
                     if ev.type in kinds and (bp.event != "callback-wait" or ev.detail.get("token")):
+                        if not replaying and ev.step < len(ex.records):
+                            self._event_record = ex.records[ev.step]
                         return Stop("breakpoint", frame=ev.scope, state=ev.state, breakpoint=bp.id,
                                     message=f"{ev.type} in {ev.state}")
                 continue
@@ -527,7 +542,11 @@ class Session:
         out += self.inputs
         out.append({"k": "breakpoints", "items": [b.to_json() for b in self.breakpoints]})
         out.append({"k": "watches", "items": [w.expression for w in self.watches]})
-        out.append({"k": "stop", "step": self.execution.steps, "stops": self.stops})
+        # One line per stop, last: a journal cut inside its last line still
+        # resumes at the stop before.
+        out += [{"k": "stop", "step": st} for st in self.stops]
+        if self.stops[-1] != self.execution.steps:
+            out.append({"k": "stop", "step": self.execution.steps})
         return out
 
     def _save_settings(self) -> None:
@@ -594,7 +613,10 @@ class Session:
                 s.watches = [Watch(x) for x in e["items"]]
             elif k == "stop":
                 target = e["step"]
-                stops = e.get("stops", [0, target])
+                if "stops" in e:
+                    stops = e["stops"]
+                elif not stops or stops[-1] != target:
+                    stops = (stops if stops != [0] or target == 0 else [0]) + ([target] if target else [])
         if warnings and not any(e.get("k") == "stop" for e in entries):
             target = max([i["step"] for i in s.inputs] + [0])
         s.resume_warnings = warnings
@@ -602,8 +624,8 @@ class Session:
         s._replay_to(target)
         ex = s.execution
         f = ex.current
-        s.last_stop = Stop("finished" if ex.finished else "step", frame=f.id if f else None,
-                           state=f.state if f else None, step=ex.steps)
+        s.last_stop = Stop("finished" if ex.finished else "waiting" if ex.waiting else "step",
+                           frame=f.id if f else None, state=f.state if f else None, step=ex.steps)
         s.refresh_watches()
         s.flush()
         return s
@@ -614,7 +636,8 @@ class Session:
         out = []
         for f in self.execution.frames:
             if f.status in ("ready", "blocked"):
-                label = f"{f.label} > {f.state}" if f.label != "execution" else (f.state or "")
+                state = f.state or "(not started)"
+                label = f"{f.label} > {state}" if f.label != "execution" else state
                 out.append({"id": f.id, "label": label, "state": f.state, "status": f.status,
                             "wait": f.wait, "kind": f.kind})
         return out

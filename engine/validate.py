@@ -146,7 +146,9 @@ class Validator:
             return None
         for root in expr.roots:
             if root == "$Output" and self._ctx.field != "OutputConstructor":
-                self.err(node, "unavailable-root", f"{where}{field}: $Output is only available in OutputConstructor")
+                where_ok = ("a state's OutputConstructor (a Catch's OutputConstructor has $Input and "
+                            "$Context.Current.Error)" if self._ctx.field == "Catch.OutputConstructor" else "OutputConstructor")
+                self.err(node, "unavailable-root", f"{where}{field}: $Output is only available in {where_ok}")
             if root == "$Item" and self._ctx.field != "ItemConstructor":
                 self.err(node, "unavailable-root", f"{where}{field}: $Item is only available in a Map's ItemConstructor")
         return expr
@@ -175,14 +177,14 @@ class Validator:
                 found += self.template(item, field, where, f"{path}[{i}]")
         return found
 
-    def constructor(self, m: Map, key: str, where: str) -> None:
+    def constructor(self, m: Map, key: str, where: str, ctx: str | None = None) -> None:
         node = m.get(key)
         if node is None:
             return
         if not isinstance(node, Map):
             self.err(node, "wrong-type", f"{where}'{key}' must be a mapping, got {_type_name(node)}")
             return
-        self._ctx = _Ctx(key)
+        self._ctx = _Ctx(ctx or key)
         self.template(node, key, where)
 
     # -- flow ------------------------------------------------------------
@@ -350,6 +352,9 @@ class Validator:
             self.err(m, "missing-field", f"{where}missing required field 'Branches'")
         elif not isinstance(branches, Seq):
             self.err(branches, "wrong-type", f"{where}'Branches' must be a list, got {_type_name(branches)}")
+        elif not branches.items:
+            self.err(branches, "empty-scope", f"{where}'Branches' is empty; a Choice needs at least one branch",
+                     "add '- Condition: ...' with 'Next: ...'")
         else:
             for i, b in enumerate(branches.items):
                 bw = f"{where}Branches[{i}]: "
@@ -418,7 +423,7 @@ class Validator:
                         self.err(r, "missing-field", f"{rw}missing required field 'Next'")
                     else:
                         self._target(r, "Next", names, rw, targets)
-                    self.constructor(r, "OutputConstructor", rw)
+                    self.constructor(r, "OutputConstructor", rw, ctx="Catch.OutputConstructor")
 
     def state_task(self, m, where, names, targets):
         self._retry_catch(m, where, names, targets)
@@ -452,6 +457,8 @@ class Validator:
             self.err(m.get("Action"), "bad-action", f"{where}Action {action!r} is not '<Product>:<Operation>'",
                      "for Function Compute write 'FC:InvokeFunction'")
             return
+        if self.express and mode != "RequestComplete" and mode in S.TASK_MODES:
+            self.err(m.get("TaskMode"), "mode-not-supported", f"{where}Express flows support only TaskMode RequestComplete")
         product = action.split(":")[0]
         allowed = S.MODE_MATRIX.get(product)
         if allowed is not None and mode in S.TASK_MODES and mode not in allowed:

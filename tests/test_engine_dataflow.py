@@ -1066,10 +1066,6 @@ States:
     assert [(e["scope"], e["time"]) for e in events_of(ex, "BranchExited")] == [("P.Branch0", 7.0), ("P.Branch1", 8.0)]
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the size check runs only on a state's raw input and its "
-                   "final output, so a 70 KiB task result passes when an OutputConstructor keeps a small field; "
-                   "pitfalls #29 says a function returning 70 KiB must fail the execution, and §7 limits every "
-                   "event (TaskSucceeded carries the result) to 64 KiB")
 def test_task_result_over_64_kib_fails_even_if_the_output_constructor_shrinks_it():
     big = "y" * 70000
     s = run("""StartAt: T

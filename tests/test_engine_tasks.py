@@ -573,11 +573,6 @@ States:
 
 # -- more callback and mock-order cases -------------------------------------------------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="engine bug: Door counts function-mock calls per (state, function) "
-                   "(key 'fn:<state>:<function>'), so a function's entries restart at the first one for every "
-                   "state; mocks.py documents 'Entries answer calls in order' and "
-                   "sample_flows/seed-custom-callback.mocks.yaml relies on the second entry answering the second "
-                   "state's call, which never happens")
 def test_function_mock_entries_are_consumed_across_states_in_call_order():
     from conftest import flow, fn_task, read, SAMPLE_FLOWS
     text = flow(fn_task("A", "f", "B") + "\n" + fn_task("B", "f"), "A")

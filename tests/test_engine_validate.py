@@ -848,9 +848,6 @@ def test_flow_names_with_underscores_are_fine():
     assert [(d.severity, d.code) for d in ds] == [("warning", "flow-name")]
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: validate(express=True) accepts WaitForSystemCallback/"
-                   "WaitForCustomCallback tasks; fdl-reference §6.1 and §7 say Express workflows support only "
-                   "RequestComplete (only Wait.Seconds is checked against the Express limits)")
 @pytest.mark.parametrize("mode,itype", [("WaitForSystemCallback", "Async"), ("WaitForCustomCallback", "Async")])
 def test_express_flows_allow_only_request_complete(mode, itype):
     text = H + f"""StartAt: T
@@ -872,9 +869,6 @@ States:
     assert "Express" in errs[0].message and "RequestComplete" in errs[0].message
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: a Choice with 'Branches: []' gets no diagnostic (the Choice "
-                   "always takes Default), while an empty Parallel 'Branches' is an empty-scope error; §1.3 lists "
-                   "Branches as required")
 def test_choice_with_empty_branches_is_reported():
     ds = diagnostics(H + """StartAt: C
 States:
@@ -935,10 +929,6 @@ States:
     assert "Processor: state 'P': Next names no state 'Top' in this scope" in ds[2].message
 
 
-@pytest.mark.xfail(strict=True, reason="engine bug: the validator checks a Catch rule's OutputConstructor as if it "
-                   "were the state's own, so '$Output' passes validation, yet at run time it always fails with "
-                   "FnF.RuntimeError '$Output is not available in a Catch OutputConstructor' (decision 4: the "
-                   "Catch constructor sees $Input and $Context.Current.Error only)")
 def test_output_root_in_a_catch_output_constructor_is_a_validation_error():
     ds = diagnostics(H + """StartAt: T
 States:

@@ -153,9 +153,6 @@ def test_hit_count_larger_than_hits_never_stops():
     assert s.cont().reason == "finished"
 
 
-@pytest.mark.xfail(reason="engine bug: Breakpoint.hits is not reset by restart() (nor recomputed by step back), so "
-                          "after restart a hit_count=2 breakpoint stops at the FIRST hit (PackItems[0]) instead of "
-                          "the second (PackItems[1]) as in the original run", strict=True)
 def test_hit_count_after_restart_is_the_same_as_in_the_first_run():
     s = order_session()
     s.add_breakpoint("PackOne", hit_count=2)
@@ -166,9 +163,6 @@ def test_hit_count_after_restart_is_the_same_as_in_the_first_run():
     assert (again.reason, again.frame) == ("breakpoint", "Fulfil.Branch0/PackItems[1]")
 
 
-@pytest.mark.xfail(reason="engine bug: Breakpoint.hits is not replayed on step back: after stepping back to before "
-                          "the hits, a hit_count=2 breakpoint stops at the first PackOne instead of the second",
-                   strict=True)
 def test_hit_count_after_step_back_matches_the_position():
     s = order_session()
     s.step_into()  # ValidateOrder
@@ -405,10 +399,6 @@ def test_task_failed_event_breakpoint_on_callback_timeout():
     assert s.execution.error.code == "OrderRejected"
 
 
-@pytest.mark.xfail(reason="engine bug: an event breakpoint on a failure that a Catch handles stops with "
-                          "state='Call' (the failed state) but session.frame / current_record() already point at "
-                          "the Catch's Next state 'Handler' (the unit ran on to the next state boundary), so the "
-                          "debugger shows the wrong record for the stop", strict=True)
 def test_event_breakpoint_stop_and_current_record_agree_when_failure_is_caught():
     s = flow_session("""
         Type: StateMachine

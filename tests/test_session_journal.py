@@ -156,9 +156,6 @@ def test_resume_nested_session_mid_iteration(tmp_path):
     assert [sc["label"] for sc in r.scopes()] == [sc["label"] for sc in s.scopes()]
 
 
-@pytest.mark.xfail(reason="engine bug: Session.resume resets every Breakpoint.hits to 0 and does not recount the "
-                          "hits replayed before the last stop, so a hit_count breakpoint stops later after resume "
-                          "than in the session that was saved (PackItems[2] instead of PackItems[1])", strict=True)
 def test_resume_keeps_breakpoint_hit_counts(tmp_path):
     path = tmp_path / "s.jsonl"
     s = order_session(path)
@@ -213,10 +210,6 @@ def test_truncated_journal_resumes_with_a_warning(tmp_path):
     assert snapshot(r) == final
 
 
-@pytest.mark.xfail(reason="engine bug: a journal cut in the middle of its last line (the 'stop' line, which is the "
-                          "only place stops are recorded) resumes at step 0 instead of the last complete stop, "
-                          "because Session.resume falls back to the step of the last callback/choice input (none "
-                          "here) and all progress is lost", strict=True)
 def test_truncated_journal_resumes_up_to_its_last_complete_step(tmp_path):
     path = tmp_path / "s.jsonl"
     s = order_session(path)
@@ -310,9 +303,6 @@ def test_allow_changes_resumes_anyway(tmp_path):
     assert r.execution.clock == 152.0
 
 
-@pytest.mark.xfail(reason="engine bug: Session.resume only compares per-state digests, so editing the flow's "
-                          "top-level StartAt between save and resume is not detected (the replay silently "
-                          "follows the new StartAt)", strict=True)
 def test_edited_start_at_is_detected(tmp_path):
     flow = tmp_path / "f.yaml"
     src = ("Type: StateMachine\nName: f\nSpecVersion: v1\nStartAt: A\nStates:\n"
@@ -495,9 +485,6 @@ def test_journaled_answers_win_over_an_edited_mock_file_on_resume(tmp_path):
     assert r.execution.output["boxes"][0]["box"] == "B-1"
 
 
-@pytest.mark.xfail(reason="engine bug: after Session.resume of a session saved while waiting for a callback, "
-                          "Execution.waiting is False (a stale entry of the blocked frame stays in the ready heap "
-                          "after the replay), although the saved session had waiting == True", strict=True)
 def test_resume_of_a_waiting_session_is_still_waiting(tmp_path):
     path = tmp_path / "s.jsonl"
     s = make_session(defn_file(CALLBACK_FLOW), {}, load_mocks(CALLBACK_MOCKS), str(path))
@@ -508,8 +495,6 @@ def test_resume_of_a_waiting_session_is_still_waiting(tmp_path):
     assert r.execution.waiting
 
 
-@pytest.mark.xfail(reason="engine bug: Session.resume restores last_stop.reason as 'step' for a session saved at a "
-                          "'waiting' stop (resume only ever restores 'finished' or 'step')", strict=True)
 def test_resume_of_a_waiting_session_restores_the_waiting_stop(tmp_path):
     path = tmp_path / "s.jsonl"
     s = make_session(defn_file(CALLBACK_FLOW), {}, load_mocks(CALLBACK_MOCKS), str(path))

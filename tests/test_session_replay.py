@@ -171,11 +171,6 @@ def test_refused_callback_is_not_journaled(tmp_path):
     assert [c["output"] for c in cbs] == [{"approved": True}]
 
 
-@pytest.mark.xfail(reason="engine bug: a different callback sent after stepping back to the waiting stop is "
-                          "journaled at the same step as the old one, and Session._drop_future_inputs keeps inputs "
-                          "at the current step, so any later replay (step back, restart, resume) applies the OLD "
-                          "callback first (the new one is then refused as already answered): the run reverts to "
-                          "Succeeded instead of the new Failed", strict=True)
 def test_different_callback_after_step_back_diverges_and_stays_diverged(tmp_path):
     path = tmp_path / "j.jsonl"
     s = callback_session(path)
@@ -311,16 +306,11 @@ def _back_to_waiting_stop():
     return s, st
 
 
-@pytest.mark.xfail(reason="engine bug: after step back to a stop where the run was waiting for a callback, "
-                          "Execution.waiting is False (a stale ready-heap entry of the blocked frame survives the "
-                          "replay in Session.goto)", strict=True)
 def test_step_back_to_a_waiting_stop_execution_is_waiting():
     s, _ = _back_to_waiting_stop()
     assert s.execution.waiting
 
 
-@pytest.mark.xfail(reason="engine bug: step_back/goto to a stop where the run was waiting for a callback returns "
-                          "a Stop with reason 'step' instead of 'waiting'", strict=True)
 def test_step_back_to_a_waiting_stop_reports_waiting():
     _, st = _back_to_waiting_stop()
     assert (st.reason, st.state) == ("waiting", "Approve")

@@ -337,9 +337,6 @@ def test_scopes_of_nested_flow_use_map_and_branch_labels():
     assert labels[""] == "Orders"
 
 
-@pytest.mark.xfail(reason="engine bug: Session.scopes() labels a live scope that has not entered its first state "
-                          "yet with the literal text 'None' (e.g. 'Fulfil.Branch1 > None', 'Orders[1] > None') "
-                          "because Frame.state is None until its first unit runs", strict=True)
 def test_scope_labels_never_show_python_none():
     s = order_session()
     while True:
