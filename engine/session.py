@@ -473,6 +473,11 @@ class Session:
             return None
         ex = self.execution
         f = ex.last_enter
+        # Fast path for the common case: no event breakpoints and no state
+        # breakpoint on the state just entered.
+        if f is None or all(b.state != f.state for b in self.breakpoints):
+            if all(b.event is None for b in self.breakpoints):
+                return None
         for bp in self.breakpoints:
             if not bp.enabled:
                 continue
