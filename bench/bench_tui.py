@@ -1,0 +1,190 @@
+"""TUI benchmarks: start-up, step repaint latency, a long continue.
+
+    python bench/bench_tui.py            # all three, prints a small table
+    python bench/bench_tui.py startup    # one of: startup, step, continue
+
+* **startup**: wall time from ``flowdbg sample_flows/seed-result-choice.yaml``
+  (a fresh process, as a user runs it) until the main screen is mounted and
+  idle. Measured by a real process run under a pseudo-terminal that exits as
+  soon as the first screen is usable (``FLOWDBG_BENCH_EXIT_ON_READY=1`` is
+  *not* used: the app is driven through Textual's test pilot in-process for
+  the other two, and by timing the process for this one). Target < 1 s.
+* **step**: F10 on a generated 200-state flow, from the key press until the
+  worker returned and every pane was refreshed. Target < 100 ms.
+* **continue**: ``c`` through 10,000 transitions (a loop), while a timer on
+  the UI thread measures how late it fires (the UI's responsiveness).
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def generate_flow(n: int = 200) -> str:
+    """A flow with ``n`` states: Pass states in a chain, a Choice every 10
+    states (looping back 5 states while ``$Input.round < 0``, i.e. never),
+    and a two-branch Parallel every 25 states."""
+    lines = ["Type: StateMachine", "Name: Generated", "SpecVersion: v1", "StartAt: S0", "States:"]
+    for i in range(n):
+        name, nxt = f"S{i}", (f"S{i + 1}" if i + 1 < n else None)
+        tail = f"    Next: {nxt}" if nxt else "    End: true"
+        if i % 10 == 9 and nxt:
+            lines += [f"  - Name: {name}", "    Type: Choice", "    Branches:",
+                      "      - Condition: $Input.round < 0", f"        Next: S{i - 5}", f"    Default: {nxt}"]
+        elif i % 25 == 12:
+            lines += [f"  - Name: {name}", "    Type: Parallel", "    Branches:"]
+            for b in "ab":
+                lines += [f"      - StartAt: P{i}{b}", "        States:", f"          - Name: P{i}{b}",
+                          "            Type: Pass", "            End: true"]
+            lines += ["    OutputConstructor:", "      round.$: $Output.Branch0.round", tail]
+        else:
+            lines += [f"  - Name: {name}", "    Type: Pass", tail]
+    return "\n".join(lines) + "\n"
+
+
+LOOP_FLOW = """\
+Type: StateMachine
+Name: Loop
+SpecVersion: v1
+StartAt: Tick
+States:
+  - Name: Tick
+    Type: Pass
+    Next: Again?
+  - Name: Again?
+    Type: Choice
+    Branches:
+      - Condition: $Input.forever == true
+        Next: Tick
+    Default: Done
+  - Name: Done
+    Type: Succeed
+"""
+
+
+def _app(text: str, input: dict):
+    from flowdbg.engine.definition import parse_definition
+    from flowdbg.engine.session import Session
+    from flowdbg.tui.app import FlowdbgApp
+    d = parse_definition(text, path="generated.yaml")
+    s = Session(d, input, seed=0, start_time="2026-01-01T00:00:00Z")
+    return FlowdbgApp(d, session=s, inputs_store=None)
+
+
+async def _settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def bench_startup(runs: int = 5) -> dict:
+    """Fresh ``flowdbg FLOW`` processes under a pty, timed to the first frame
+    that shows the status line (the screen is usable)."""
+    import pty
+    import select
+    times = []
+    flow = os.path.join(ROOT, "sample_flows", "seed-result-choice.yaml")
+    inp = os.path.join(ROOT, "sample_flows", "seed-result-choice.input.json")
+    exe = os.path.join(os.path.dirname(sys.executable), "flowdbg")
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        pid, fd = pty.fork()
+        if pid == 0:
+            os.environ.update({"COLUMNS": "160", "LINES": "48", "TERM": "xterm-256color"})
+            os.execv(exe, [exe, flow, "--input-file", inp])
+        buf = b""
+        ready = None
+        while time.perf_counter() - t0 < 10:
+            r, _, _ = select.select([fd], [], [], 0.05)
+            if r:
+                try:
+                    chunk = os.read(fd, 65536)
+                except OSError:
+                    break
+                buf += chunk
+                if b"step 0" in buf:  # the status bar of the main screen
+                    ready = time.perf_counter() - t0
+                    break
+        os.write(fd, b"q")
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        os.close(fd)
+        if ready is not None:
+            times.append(ready)
+    return {"runs": len(times), "median_s": statistics.median(times) if times else None,
+            "max_s": max(times) if times else None}
+
+
+async def _bench_step(n_states: int = 200, presses: int = 20) -> dict:
+    app = _app(generate_flow(n_states), {"round": 0})
+    lat = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _settle(pilot)
+        for _ in range(presses):
+            t0 = time.perf_counter()
+            await pilot.press("f10")
+            await _settle(pilot)
+            lat.append((time.perf_counter() - t0) * 1000)
+        screen_ms = [app.main.last_repaint_ms]
+    return {"states": n_states, "median_ms": statistics.median(lat), "max_ms": max(lat),
+            "worker_plus_refresh_ms": screen_ms[0]}
+
+
+async def _bench_continue(transitions: int = 10_000) -> dict:
+    app = _app(LOOP_FLOW, {"forever": True})
+    lateness = []
+    async with app.run_test(size=(160, 48)) as pilot:
+        await _settle(pilot)
+        main = app.main
+        # stop after `transitions` states: a breakpoint with a hit count
+        main.session.add_breakpoint("Done")
+        expected = {"t": time.perf_counter() + 0.05}
+
+        def tick():
+            now = time.perf_counter()
+            lateness.append((now - expected["t"]) * 1000)
+            expected["t"] = now + 0.05
+        timer = app.set_interval(0.05, tick)
+        t0 = time.perf_counter()
+        main.run_verb("continue", main.session.cont, transitions)
+        while main.busy:
+            await asyncio.sleep(0.01)
+        elapsed = time.perf_counter() - t0
+        timer.stop()
+        await _settle(pilot)
+        steps = main.session.execution.steps
+        p0 = time.perf_counter()
+        main.run_verb("continue", main.session.cont, 5_000_000)
+        await asyncio.sleep(0.3)
+        await pilot.press("p")
+        while main.busy:
+            await asyncio.sleep(0.01)
+        pause_s = time.perf_counter() - p0 - 0.3
+    lateness.sort()
+    return {"transitions": steps, "seconds": elapsed, "per_second": steps / elapsed,
+            "ui_timer_late_median_ms": statistics.median(lateness) if lateness else None,
+            "ui_timer_late_max_ms": lateness[-1] if lateness else None, "pause_reaction_s": pause_s}
+
+
+def main(argv: list[str]) -> None:
+    which = argv or ["startup", "step", "continue"]
+    if "startup" in which:
+        print("startup (flowdbg FLOW to first usable screen):", bench_startup())
+    if "step" in which:
+        print("step (F10 on 200 states, key to repainted):", asyncio.run(_bench_step()))
+    if "continue" in which:
+        print("continue (10,000 transitions):", asyncio.run(_bench_continue()))
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, ROOT)
+    tempfile.tempdir = tempfile.gettempdir()
+    main(sys.argv[1:])

@@ -1,0 +1,205 @@
+"""Dialogs and error paths: callbacks, watches, input, diagnostics, mocks."""
+from __future__ import annotations
+
+import json
+import shutil
+
+from test_tui_support import (BROKEN_FLOW, CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, START, _at_root,  # noqa: F401
+                              callback_mocks, make_app, plain, press, settle, toasts)
+
+from flowdbg.engine.definition import load_definition
+from flowdbg.engine.mocks import MockFile
+from flowdbg.engine.session import Session
+from flowdbg.tui.app import FlowdbgApp
+from flowdbg.tui.screens.callbacks_screen import CallbacksScreen
+from flowdbg.tui.screens.diagnostics_screen import DiagnosticsScreen
+from flowdbg.tui.screens.error_screen import ErrorScreen
+from flowdbg.tui.screens.input_screen import InputScreen
+from flowdbg.tui.screens.main_screen import MainScreen
+from flowdbg.tui.widgets.watch_list import WatchList
+
+
+async def _to_waiting(pilot):
+    await settle(pilot)
+    await press(pilot, "c")
+    assert pilot.app.main.session.last_stop.reason == "waiting"
+
+
+async def test_callbacks_dialog_sends_success(tmp_path):
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_waiting(pilot)
+        assert any("Press k to answer" in t for t in toasts(app))
+        await press(pilot, "k")
+        dlg = app.screen
+        assert isinstance(dlg, CallbacksScreen)
+        token = app.main.session.execution.pending_tasks()[0].token
+        assert dlg.query_one("#cb-token").value == token
+        out = dlg.query_one("#cb-output")
+        out.text = '{"approved": '  # invalid: the send button is disabled
+        await settle(pilot)
+        assert dlg.query_one("#cb-send-ok").disabled
+        await press(pilot, "ctrl+s")
+        assert "not valid JSON" in str(dlg.query_one("#cb-result").render())
+        assert app.main.session.execution.pending_tasks()
+        out.text = '{"approved": true}'
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        assert "accepted" in str(dlg.query_one("#cb-result").render())
+        await press(pilot, "escape")
+        assert isinstance(app.screen, MainScreen)
+        await press(pilot, "c")
+        ex = app.main.session.execution
+        assert ex.status == "Succeeded" and ex.output == {"approved": True}
+
+
+async def test_callbacks_dialog_shows_refusals(tmp_path):
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_waiting(pilot)
+        await press(pilot, "k")
+        dlg = app.screen
+        token = dlg.query_one("#cb-token").value
+        await press(pilot, "ctrl+f")  # no error code: checked before sending
+        assert "needs an error code" in str(dlg.query_one("#cb-result").render())
+        dlg.query_one("#cb-error").value = "Rejected"
+        dlg.query_one("#cb-cause").value = "manager said no"
+        dlg.query_one("#cb-token").value = "v1#nope"
+        await press(pilot, "ctrl+f")
+        assert "refused: unknown task token" in str(dlg.query_one("#cb-result").render())
+        dlg.query_one("#cb-token").value = token
+        await press(pilot, "ctrl+f")
+        assert "ReportTaskFailed accepted" in str(dlg.query_one("#cb-result").render())
+        await press(pilot, "ctrl+f")  # the same token again
+        assert "refused" in str(dlg.query_one("#cb-result").render())
+        assert "already answered" in str(dlg.query_one("#cb-result").render())
+        await press(pilot, "escape", "c")
+        ex = app.main.session.execution
+        assert ex.status == "Failed" and ex.error.code == "Rejected"
+
+
+async def test_watch_add_and_error():
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "n")
+        await press(pilot, "w")
+        await pilot.press(*"$Input.ObjectSize", "enter")
+        await settle(pilot)
+        s = app.main.session
+        assert [w.expression for w in s.watches] == ["$Input.ObjectSize"]
+        assert s.watches[0].value == 2048
+        table = app.main.query_one(WatchList)
+        assert "2048" in str(table.get_row_at(0)[1])
+        await press(pilot, "w")
+        await pilot.press(*"$Input.(", "enter")  # a syntax error
+        await settle(pilot)
+        assert len(s.watches) == 1
+        assert any("watch" in t.lower() for t in toasts(app))
+        await press(pilot, "w")
+        await pilot.press(*"$Input.nope", "enter")  # compiles, fails at this step
+        await settle(pilot)
+        assert s.watches[1].error
+        assert "nope" in str(table.get_row_at(1)[1])
+        table.focus()
+        table.move_cursor(row=1)
+        await press(pilot, "x")
+        assert len(s.watches) == 1
+
+
+async def test_input_modal_validates_and_remembers(tmp_path):
+    store = tmp_path / "inputs.json"
+    d = load_definition(str(CHOICE_FLOW))
+    app = FlowdbgApp(d, mocks=MockFile(), start_time=START, inputs_store=str(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dlg = app.screen
+        assert isinstance(dlg, InputScreen)
+        editor = dlg.query_one("#input-editor")
+        editor.text = '{"Threshold": '
+        await settle(pilot)
+        assert dlg.query_one("#input-start").disabled
+        assert "line 1" in str(dlg.query_one("#input-status").render())
+        editor.text = "[1, 2]"
+        await settle(pilot)
+        assert "must be a JSON object" in str(dlg.query_one("#input-status").render())
+        editor.text = '{"Threshold": 10}'
+        await settle(pilot)
+        assert not dlg.query_one("#input-start").disabled
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, MainScreen)
+        assert app.main.session.execution.input == {"Threshold": 10}
+    saved = json.loads(store.read_text())
+    assert list(saved.values()) == [{"Threshold": 10}]
+    # next time, the editor starts with it
+    app2 = FlowdbgApp(d, mocks=MockFile(), start_time=START, inputs_store=str(store))
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert json.loads(app2.screen.query_one("#input-editor").text) == {"Threshold": 10}
+
+
+async def test_diagnostics_screen_and_reload(tmp_path):
+    flow = tmp_path / "broken.yaml"
+    shutil.copy(BROKEN_FLOW, flow)
+    d = load_definition(str(flow))
+    assert d.flow is None
+    app = FlowdbgApp(d, input={}, mocks=MockFile(), start_time=START, inputs_store=None, diagnostics_poll=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        scr = app.screen
+        assert isinstance(scr, DiagnosticsScreen)
+        text = "\n".join(plain(w) for w in scr.query(".diagnostic"))
+        assert "line 7, column 3" in text
+        assert "'-Name:' is not a list item" in text
+        assert "hint: write '- Name:'" in text
+        assert "-Name: an example of synchronous" in text  # the source line itself
+        flow.write_text(flow.read_text().replace("  -Name:", "  - Name:"))
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, MainScreen):
+                break
+        assert isinstance(app.screen, MainScreen)
+        assert app.main.session.definition.flow is not None
+
+
+async def test_missing_mock_is_a_notification_not_a_crash():
+    app = make_app(MAP_FLOW, mocks=None)  # no mock for the 'ship' function
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        s = app.main.session
+        assert s.last_stop.reason == "error"
+        assert any("no mock answers it" in t for t in toasts(app))
+        assert s.execution.status == "Running"  # the session is intact
+        await press(pilot, "u")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_broken_mock_file_is_shown_in_an_error_modal():
+    d = load_definition(str(CHOICE_FLOW))
+    s = Session(d, {}, start_time=START)
+    app = FlowdbgApp(d, session=s, inputs_store=None,
+                     startup_errors=[("The mock file has errors", "m.yaml:3:5: error: unknown field 'bodyy'")])
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)
+        assert "unknown field" in plain(app.screen.query_one("#error-message"))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_help_screen_and_command_palette_commands():
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await press(pilot, "escape")
+        titles = [c.title for c in app.get_system_commands(app.main)]
+        for t in ("Continue", "Step over", "Step into", "Step out", "Step back", "Restart", "Callbacks",
+                  "Toggle breakpoint", "Add watch", "Run to the selected state", "Skip to the next timer"):
+            assert t in titles
+        cmd = next(c for c in app.get_system_commands(app.main) if c.title == "Step over")
+        cmd.callback()
+        await settle(pilot)
+        assert app.main.session.last_stop.state == "Example 1 of function invocation."

@@ -1,0 +1,170 @@
+"""Scopes, history, graph selection, values, record, and resume."""
+from __future__ import annotations
+
+from test_tui_support import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, _at_root, make_app, make_session,  # noqa: F401
+                              plain, press, settle, toasts)
+
+from flowdbg.engine.session import Session
+from flowdbg.tui.app import FlowdbgApp
+from flowdbg.tui.widgets.history_log import HistoryLog
+from flowdbg.tui.widgets.json_tree import JsonTree
+from flowdbg.tui.widgets.record_view import RecordView
+from flowdbg.tui.widgets.scope_list import ScopeList
+from flowdbg.tui.widgets.source_view import SourceView
+from flowdbg.tui.widgets.state_graph import StateGraph
+
+
+async def test_choosing_a_map_iteration_advances_it():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "s", "s")
+        scopes = app.main.query_one(ScopeList)
+        ids = [scopes.get_option_at_index(i).id for i in range(scopes.option_count)]
+        assert ids == ["f:", "f:ForEachOrder[0]", "f:ForEachOrder[1]", "f:ForEachOrder[2]"]
+        scopes.focus()
+        scopes.highlighted = 3
+        await press(pilot, "enter")
+        s = app.main.session
+        assert s.last_stop.frame == "ForEachOrder[2]" and s.last_stop.state == "Price"
+        await press(pilot, "s")  # stepping continues in the chosen iteration
+        assert s.last_stop.frame == "ForEachOrder[2]" and s.last_stop.state == "BigOrder?"
+        assert app.main.query_one(StateGraph).marks.current == "ForEachOrder/BigOrder?"
+
+
+async def test_history_filter_and_select_an_event():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        hist = app.main.query_one(HistoryLog)
+        table = hist.query_one("DataTable")
+        n_all = table.row_count
+        assert n_all == len(app.main.session.execution.events)
+        await pilot.click("#history-filter")
+        await pilot.press(*"review")
+        await settle(pilot)
+        assert 0 < table.row_count < n_all
+        assert all(e.state == "Review" for e in hist._events)
+        assert "match 'review'" in hist.border_title
+        entered = next(i for i, e in enumerate(hist._events) if e.type == "StepEntered")
+        table.focus()
+        table.move_cursor(row=entered)
+        await press(pilot, "enter")
+        s = app.main.session
+        assert s.selected_record is not None and s.selected_record.state == "Review"
+        assert s.selected_record.frame == "ForEachOrder[1]"
+        assert app.main.query_one(StateGraph).marks.inspected == "ForEachOrder/Review"
+        values = app.main.query_one(JsonTree)
+        assert values._value["$Input"] == {"id": "B", "total": 200}
+        assert "Review" in plain(app.main.query_one(RecordView).query_one("#record-body"))
+        await press(pilot, "escape")  # back to the live step
+        assert s.selected_record is None
+
+
+async def test_graph_selection_syncs_the_source_and_enter_inspects():
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.main.query_one(StateGraph)
+        graph.focus()
+        assert graph.cursor == "Example 1 of function invocation."
+        await press(pilot, "down")
+        assert graph.cursor == "conditional statement"
+        st = app.definition.flow.scope.states["conditional statement"]
+        assert app.main.query_one(SourceView).selected == (st.line, st.end_line)
+        await press(pilot, "enter")
+        assert any("has not run yet" in t for t in toasts(app))
+        await press(pilot, "n", "n", "n")
+        graph.select("conditional statement")
+        await press(pilot, "enter")
+        assert app.main.session.selected_record.state == "conditional statement"
+        # a click on a box selects it
+        b = graph.picture.boxes["No action is performed."]
+        graph.scroll_to(0, 0, animate=False)
+        await settle(pilot)
+        region = graph.content_region
+        x, y = b.x + 2 - int(graph.scroll_x), b.y + 1 - int(graph.scroll_y)
+        if 0 <= x < region.width and 0 <= y < region.height:
+            await pilot.click("#graph", offset=(x + 1, y + 1))
+            await settle(pilot)
+            assert graph.cursor == "No action is performed."
+
+
+async def test_values_tree_and_copy():
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "n")
+        tree = app.main.query_one(JsonTree)
+        labels = [str(n.label) for n in tree.root.children]
+        assert labels[0].startswith("$Input") and labels[1].startswith("$Context")
+        assert tree.root.children[0].is_expanded and not tree.root.children[1].is_expanded
+        tree.focus()
+        tree.move_cursor(tree.root.children[0].children[0])
+        await press(pilot, "y")
+        assert app.clipboard == "2048"
+        tree.move_cursor(tree.root.children[0])
+        await press(pilot, "y")
+        assert '"Threshold": 1024' in app.clipboard
+
+
+async def test_record_shows_choice_values_and_retry_decisions():
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "n", "n")
+        app.main.query_one(StateGraph).select("conditional statement")
+        await press(pilot, "enter")
+        text = plain(app.main.query_one(RecordView).query_one("#record-body"))
+        assert "choice 1" in text and "$Input.ObjectSize >= $Input.Threshold → true" in text
+        assert "next" in text and "Example 2 of function invocation." in text
+    app = make_app(FAIL_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        app.main.query_one(StateGraph).select("Charge")
+        await press(pilot, "enter")
+        text = plain(app.main.query_one(RecordView).query_one("#record-body"))
+        assert "Retry[0] after Payment.Throttled" in text and "wait 5 s" in text
+        assert "Payment.Declined" in text
+
+
+async def test_resume_brings_back_step_breakpoints_and_watches(tmp_path):
+    journal = tmp_path / "s.jsonl"
+    app = make_app(MAP_FLOW, journal=journal)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.query_one(StateGraph).select("ForEachOrder/Ship")
+        await press(pilot, "b", "c")
+        await press(pilot, "w")
+        await pilot.press(*"$Input.id", "enter")
+        await settle(pilot)
+        step = app.main.session.execution.steps
+    assert journal.exists()
+    s0 = make_session(MAP_FLOW)
+    app2 = FlowdbgApp(s0.definition, inputs_store=None,
+                      resume=lambda d: Session.resume(str(journal), d, mocks=s0.mocks))
+    async with app2.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        s = app2.main.session
+        assert s.execution.steps == step
+        assert [b.state for b in s.breakpoints] == ["Ship"]
+        assert [w.expression for w in s.watches] == ["$Input.id"]
+        assert s.watches[0].value == "A"
+        assert app2.main.query_one(StateGraph).marks.current == "ForEachOrder/Ship"
+
+
+async def test_resume_failure_falls_back_to_a_new_session(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text("not a journal\n")
+    s0 = make_session(CHOICE_FLOW)
+
+    def resume(d):
+        return Session.resume(str(bad), d, mocks=s0.mocks)
+    app = FlowdbgApp(s0.definition, input={}, mocks=s0.mocks, inputs_store=None, resume=resume)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ErrorScreen"
+        await press(pilot, "enter")
+        assert app.main.session.execution.steps == 0

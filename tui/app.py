@@ -1,0 +1,219 @@
+"""The flowdbg Textual application.
+
+``FlowdbgApp`` can be built directly (tests) from a ``Definition`` and
+either a ready ``Session`` or what it takes to make one. Start-up goes:
+diagnostics screen (while the definition has errors) -> resume or input
+modal (when no input was given) -> the main debugger screen.
+"""
+from __future__ import annotations
+
+import collections
+import json
+import os
+import tempfile
+from typing import Any, Callable, Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+
+from flowdbg.engine.session import Session, SessionError
+
+from .screens.diagnostics_screen import DiagnosticsScreen
+from .screens.error_screen import ErrorScreen
+from .screens.help_screen import HelpScreen
+from .screens.input_screen import InputScreen
+from .screens.main_screen import MainScreen
+
+
+def default_inputs_store() -> str | None:
+    try:
+        import platformdirs
+        return os.path.join(platformdirs.user_state_dir("flowdbg"), "inputs.json")
+    except Exception:
+        return None
+
+
+class FlowdbgApp(App[int]):
+    """The debugger for one flow.
+
+    ``session``: an existing session (tests, resume done by the caller), or
+    ``None`` to create one with ``session_factory(definition, input)``
+    (default: a plain ``Session`` with ``mocks``/``backends``/``seed``/
+    ``start_time``). ``resume``: a callable ``definition -> Session`` tried
+    first. ``input``: the execution input; ``None`` asks for it.
+    ``startup_errors``: ``(title, message)`` pairs shown in an error modal
+    once the debugger is up; ``notices``: ``(message, severity)`` toasts.
+    """
+
+    CSS_PATH = "app.tcss"
+    TITLE = "flowdbg"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+    ]
+
+    def __init__(self, definition, session: Session | None = None, *, mocks=None, backends=None,
+                 input: Any = None, seed: int = 0, start_time: str | None = None,
+                 session_factory: Callable | None = None, resume: Callable | None = None,
+                 breaks: Iterable[str] = (), startup_errors: Iterable[tuple[str, str]] = (),
+                 notices: Iterable[tuple[str, str]] = (), inputs_store: str | None = None,
+                 server: dict | None = None, diagnostics_poll: float = 0.5):
+        super().__init__()
+        self.definition = definition
+        self.session = session
+        self.mocks, self.backends = mocks, backends
+        self.input = input
+        self.seed, self.start_time = seed, start_time
+        self.session_factory = session_factory
+        self.resume = resume
+        self.breaks = list(breaks)
+        self.startup_errors = list(startup_errors)
+        self.notices = list(notices)
+        self.inputs_store = inputs_store
+        self.server = server
+        self.diagnostics_poll = diagnostics_poll
+        self.callback_results: collections.deque = collections.deque()  # filled by the HTTP sink
+        self.main: MainScreen | None = None
+
+    # -- start-up -------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.sub_title = self.definition.path
+        self._start(self.definition)
+
+    def _start(self, definition) -> None:
+        if definition is None:
+            return
+        self.definition = definition
+        if definition.flow is None:
+            self.push_screen(DiagnosticsScreen(definition, poll=self.diagnostics_poll), self._start)
+            return
+        if self.session is None and self.resume is not None:
+            resume, self.resume = self.resume, None
+            try:
+                self.session = resume(definition)
+            except SessionError as e:
+                self.startup_errors.append(("Could not resume the session", f"{e}\n\nA new session starts instead."))
+            else:
+                for w in self.session.resume_warnings:
+                    self.notices.append((w, "warning"))
+        if self.session is None:
+            if self.input is None:
+                self.push_screen(InputScreen(definition.path, self._remembered_input()), self._input_given)
+                return
+            try:
+                self.session = self._make_session(definition, self.input)
+            except SessionError as e:
+                self.push_screen(ErrorScreen("Could not start the session", str(e)), lambda _: self.exit(2))
+                return
+        self._open_main()
+
+    def _make_session(self, definition, value) -> Session:
+        if self.session_factory is not None:
+            return self.session_factory(definition, value)
+        return Session(definition, value, mocks=self.mocks, backends=self.backends, seed=self.seed,
+                       start_time=self.start_time)
+
+    def _input_given(self, value) -> None:
+        if value is None:
+            self.exit(0)
+            return
+        self.input = value
+        self._remember_input(value)
+        self._start(self.definition)
+
+    def _open_main(self) -> None:
+        s = self.session
+        for name in self.breaks:
+            if any(b.state == name and b.event is None for b in s.breakpoints):
+                continue
+            try:
+                s.add_breakpoint(name)
+            except SessionError as e:
+                self.notices.append((f"--break {name}: {e}", "error"))
+        self.title = f"flowdbg — {s.definition.flow.name or 'flow'}"
+        self.sub_title = s.definition.path
+        self.main = MainScreen(s, self.server)
+        self.push_screen(self.main)
+        for message, severity in self.notices:
+            self.notify(message, severity=severity, timeout=12)
+        for title, message in self.startup_errors:
+            self.push_screen(ErrorScreen(title, message))
+
+    # -- remembered inputs ------------------------------------------------------------
+    def _inputs(self) -> dict:
+        if not self.inputs_store:
+            return {}
+        try:
+            with open(self.inputs_store, encoding="utf-8") as f:
+                data = json.load(f)
+            return data if isinstance(data, dict) else {}
+        except (OSError, ValueError):
+            return {}
+
+    def _remembered_input(self):
+        return self._inputs().get(os.path.abspath(self.definition.path))
+
+    def _remember_input(self, value) -> None:
+        if not self.inputs_store:
+            return
+        data = self._inputs()
+        data[os.path.abspath(self.definition.path)] = value
+        try:
+            os.makedirs(os.path.dirname(self.inputs_store), exist_ok=True)
+            tmp = self.inputs_store + ".tmp"
+            with open(tmp, "w", encoding="utf-8") as f:
+                json.dump(data, f, ensure_ascii=False, indent=2)
+            os.replace(tmp, self.inputs_store)
+        except OSError as e:
+            self.notify(f"Could not remember the input: {e}", severity="warning")
+
+    # -- helpers used by screens ----------------------------------------------------------
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def crash_log_path(self) -> str:
+        return os.path.join(tempfile.gettempdir(), "flowdbg-tui-errors.log")
+
+    def log_error(self, text: str) -> None:
+        try:
+            with open(self.crash_log_path(), "a", encoding="utf-8") as f:
+                f.write(text + "\n")
+        except OSError:
+            pass
+
+    def report_callback_results(self) -> None:
+        """Toast the outcome of callbacks that came in over HTTP."""
+        while self.callback_results:
+            report, res = self.callback_results.popleft()
+            what = "ReportTaskSucceeded" if report.succeeded else "ReportTaskFailed"
+            if res.accepted:
+                self.notify(f"{what} accepted (over HTTP). Continue (c) to go on.", title="Callback")
+            else:
+                self.notify(f"{what} refused: {res.reason}", severity="error", title="Callback")
+
+    def get_system_commands(self, screen):
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for title, help_text, action in (
+                ("Continue", "Run to the next breakpoint, callback wait or the end (F5 / c)", "continue"),
+                ("Step over", "Next state in this scope (F10 / n)", "step_over"),
+                ("Step into", "The very next state, entering branches (F11 / s)", "step_into"),
+                ("Step out", "Leave the current branch or iteration (Shift+F11 / o)", "step_out"),
+                ("Step back", "Back to the previous stop (u)", "step_back"),
+                ("Restart", "Start again with the same input (r)", "restart"),
+                ("Run to the selected state", "Run until the graph cursor's state (t)", "run_to"),
+                ("Skip to the next timer", "Jump the virtual clock (j)", "next_timer"),
+                ("Toggle breakpoint", "On the graph cursor's state (F9 / b)", "toggle_breakpoint"),
+                ("Edit breakpoint", "Condition, hit count, scope, events (B)", "edit_breakpoint"),
+                ("Add watch", "Watch an expression (w)", "add_watch"),
+                ("Callbacks", "Answer waiting tasks (k)", "callbacks"),
+                ("Pause", "Pause a running continue (p)", "pause"),
+            ):
+                yield SystemCommand(title, help_text, getattr(screen, "action_" + action))
+            yield SystemCommand("Help", "Keys and panes (?)", self.action_help)
+
+    async def action_quit(self) -> None:
+        if self.main is not None and self.main.busy:
+            self.main.session.pause()  # the worker stops within one unit
+        self.exit(0)

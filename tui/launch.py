@@ -1,0 +1,132 @@
+"""``flowdbg FLOW``: gather everything the debugger needs, then run the app.
+
+Nothing here may end the process with a traceback: a bad mock file, a
+backend that cannot be set up or a callback port in use become messages in
+the app; only usage errors (bad ``--input``, bad ``--local``) exit early
+with code 2, before the screen is taken over.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+
+from flowdbg.engine.definition import load_definition
+from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
+from flowdbg.engine.runner import BackendConfig, default_mocks_path, make_backends
+
+
+def _journal_path(args) -> str:
+    if args.session:
+        return args.session
+    from flowdbg.engine.session import default_session_dir
+    stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%S.%fZ")
+    return os.path.join(default_session_dir(args.flow), stamp + ".jsonl")
+
+
+def _load_mocks(args, errors: list) -> MockFile:
+    path = args.mocks or default_mocks_path(args.flow)
+    if not path:
+        return MockFile()
+    try:
+        return load_mocks(path)
+    except MockFileError as e:
+        lines = "\n".join(d.format(path) for d in e.diagnostics)
+        errors.append(("The mock file has errors",
+                       f"{lines}\n\nThe debugger runs without mocks: tasks that need one stop with an error. "
+                       f"Fix {path} and start flowdbg again."))
+        return MockFile(path=path)
+
+
+class _Sink:
+    """The callback server's sink: queue the report for the session (whose
+    worker or idle timer applies it) and wait briefly for the verdict."""
+
+    def __init__(self):
+        self.app = None
+
+    def __call__(self, report):
+        import threading
+
+        from flowdbg.engine.backends.callback_server import CallbackReply
+
+        app = self.app
+        session = app.session if app is not None else None
+        if session is None:
+            return CallbackReply(False, "the debugger has no running session yet")
+        done = threading.Event()
+        box = {}
+
+        def reply(res):
+            box["res"] = res
+            app.callback_results.append((report, res))
+            done.set()
+
+        session.post_callback(report, reply)
+        if done.wait(2.0):
+            res = box["res"]
+            return CallbackReply(res.accepted, res.reason)
+        # The session is busy inside a long step (e.g. the very handler that
+        # calls back): the report stays queued and is applied right after.
+        return CallbackReply(True, "queued: flowdbg applies it when the current step ends")
+
+
+def launch(args) -> int:
+    """Run the debugger for ``args`` (see ``tui.cli.build_tui_parser``)."""
+    from .cli import read_input
+    from .run_cmd import parse_local
+
+    definition = load_definition(args.flow)
+    value = read_input(args) if (args.input is not None or args.input_file is not None) else None
+    errors: list[tuple[str, str]] = []
+    notices: list[tuple[str, str]] = []
+    mocks = _load_mocks(args, errors)
+    cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
+                        fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
+    server, sink, server_info = None, _Sink(), None
+    if args.callback_port is not None:
+        try:
+            from flowdbg.engine.backends.callback_server import CallbackServer
+            server = CallbackServer(sink, port=args.callback_port).start()
+            cfg.callback_url, cfg.callback_secret = server.url, server.secret
+            server_info = {"url": server.url, "secret": server.secret}
+            notices.append((f"Callback endpoint {server.url}  secret {server.secret}\n"
+                            f"export FLOWDBG_CALLBACK_URL={server.url} FLOWDBG_CALLBACK_SECRET={server.secret}",
+                            "information"))
+        except (OSError, ValueError, ImportError) as e:
+            errors.append(("The callback endpoint did not start",
+                           f"127.0.0.1:{args.callback_port}: {e}\n\nAnswer callbacks with k instead."))
+    try:
+        backends = make_backends(mocks, cfg)
+    except Exception as e:  # a local/live backend that cannot be set up
+        errors.append(("A function backend could not be set up", f"{e}\n\nThose functions fall back to mocks."))
+        backends = []
+
+    from flowdbg.engine.session import Session, latest_session
+
+    callback_url = server.url if server is not None else None
+
+    def factory(defn, inp):
+        return Session(defn, inp, mocks=mocks, backends=backends, seed=args.seed,
+                       journal_path=_journal_path(args), callback_url=callback_url)
+
+    resume = None
+    if args.resume:
+        def resume(defn):
+            from flowdbg.engine.session import SessionError
+            path = latest_session(args.flow) if args.resume == "latest" else args.resume
+            if path is None:
+                raise SessionError(f"no saved session for {args.flow} yet")
+            return Session.resume(path, defn, mocks=mocks, backends=backends, journal_path=args.session,
+                                  callback_url=callback_url)
+
+    from .app import FlowdbgApp, default_inputs_store
+    app = FlowdbgApp(definition, input=value, session_factory=factory, resume=resume, breaks=args.breaks,
+                     startup_errors=errors, notices=notices, inputs_store=default_inputs_store(),
+                     server=server_info)
+    sink.app = app
+    try:
+        code = app.run()
+    finally:
+        if server is not None:
+            server.stop()
+    return code if isinstance(code, int) else 0

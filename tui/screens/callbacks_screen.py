@@ -1,0 +1,184 @@
+"""Answer tasks waiting for ReportTaskSucceeded / ReportTaskFailed."""
+from __future__ import annotations
+
+import json
+import shlex
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Label, TextArea
+
+MAX_ERROR, MAX_CAUSE = 128, 4096
+
+
+def _secs(t) -> str:
+    return "never" if t is None else f"{t:g} s"
+
+
+class CallbacksScreen(ModalScreen[bool]):
+    """Lists the pending task tokens; sends a success (output JSON, checked
+    before sending) or a failure (error code + cause) through
+    ``session.report``, and shows whether it was accepted or refused.
+    Dismisses with True when at least one report was accepted."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="cb.close"),
+        Binding("ctrl+s", "succeed", "Send success", id="cb.succeed"),
+        Binding("ctrl+f", "fail", "Send failure", id="cb.fail"),
+    ]
+
+    def __init__(self, session, server: dict | None = None):
+        super().__init__()
+        self.session = session
+        self.server = server
+        self.accepted = False
+        self._tokens: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="cb-box", classes="dialog"):
+            yield Label(Text("Callbacks — tasks waiting for ReportTaskSucceeded / ReportTaskFailed", style="bold"))
+            yield DataTable(id="cb-table", cursor_type="row")
+            yield Label("Task token (picked from the list; paste another to try it)")
+            yield Input(id="cb-token")
+            with Horizontal(id="cb-forms"):
+                with Vertical(id="cb-succeed"):
+                    yield Label(Text("Succeed: Output (JSON)", style="bold #a6e3a1"))
+                    yield TextArea("{}", language="json", id="cb-output")
+                    yield Label("", id="cb-json-status")
+                    yield Button("ReportTaskSucceeded  ctrl+s", variant="success", id="cb-send-ok")
+                with Vertical(id="cb-fail"):
+                    yield Label(Text("Fail: Error code and Cause", style="bold #f38ba8"))
+                    yield Input(placeholder="Error, e.g. Rejected", id="cb-error")
+                    yield Input(placeholder="Cause (free text)", id="cb-cause")
+                    yield Button("ReportTaskFailed  ctrl+f", variant="error", id="cb-send-fail")
+            yield Label("", id="cb-result")
+            yield Label("", id="cb-hint")
+            with Horizontal(classes="buttons"):
+                yield Button("Close  esc", id="cb-close")
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        for label, key in (("State", "state"), ("Scope", "scope"), ("Since", "since"), ("Timeout at", "timeout"),
+                           ("Token", "token")):
+            t.add_column(label, key=key)
+        for w in self.query(Input):
+            w.cursor_blink = not self.app.is_headless
+        self.query_one(TextArea).cursor_blink = not self.app.is_headless
+        self._load()
+        self._check_output()
+        t.focus()
+
+    def _load(self) -> None:
+        t = self.query_one(DataTable)
+        t.clear()
+        pending = self.session.execution.pending_tasks()
+        self._tokens = [p.token for p in pending]
+        for p in pending:
+            t.add_row(Text(p.state, style="bold"), p.scope or "top level", _secs(p.since), _secs(p.timeout_at),
+                      Text(p.token, style="#7f849c"), key=p.token)
+        if not pending:
+            t.add_row(Text("no task is waiting for a callback", style="italic #7f849c"), "", "", "", "")
+        token = self.query_one("#cb-token", Input)
+        if self._tokens and token.value not in self._tokens:
+            token.value = self._tokens[0]
+        self._hint()
+
+    def _hint(self) -> None:
+        token = self.query_one("#cb-token", Input).value or "TOKEN"
+        hint = Text("From a shell: ", style="#7f849c")
+        if self.server:
+            hint.append(f"flowdbg callback succeed {shlex.quote(token)} --output '{{}}' --url {self.server['url']} "
+                        f"--secret {self.server['secret']}", style="#a6adc8")
+        else:
+            hint.append("start flowdbg with --callback-port N to accept callbacks over HTTP "
+                        "(flowdbg callback …, curl, or your function)", style="#a6adc8")
+        self.query_one("#cb-hint", Label).update(hint)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        key = event.row_key.value if event.row_key is not None else None
+        if key:
+            self.query_one("#cb-token", Input).value = key
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "cb-token":
+            self._hint()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._check_output()
+
+    def _check_output(self):
+        text = self.query_one("#cb-output", TextArea).text
+        status = self.query_one("#cb-json-status", Label)
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as e:
+            status.update(Text(f"✗ line {e.lineno}, column {e.colno}: {e.msg}", style="#f38ba8"))
+            self.query_one("#cb-send-ok", Button).disabled = True
+            return None, False
+        status.update(Text("✓ valid JSON", style="#a6e3a1"))
+        self.query_one("#cb-send-ok", Button).disabled = False
+        return value, True
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        bid = event.button.id
+        if bid == "cb-send-ok":
+            self.action_succeed()
+        elif bid == "cb-send-fail":
+            self.action_fail()
+        elif bid == "cb-close":
+            self.action_close()
+
+    def _token(self) -> str | None:
+        token = self.query_one("#cb-token", Input).value.strip()
+        if not token:
+            self._result(False, "give a task token (pick a row above)")
+            return None
+        return token
+
+    def action_succeed(self) -> None:
+        value, ok = self._check_output()
+        if not ok:
+            self._result(False, "the output is not valid JSON; nothing was sent")
+            return
+        token = self._token()
+        if token is not None:
+            self._send(token, succeeded=True, output=value)
+
+    def action_fail(self) -> None:
+        error = self.query_one("#cb-error", Input).value.strip()
+        cause = self.query_one("#cb-cause", Input).value
+        if not 1 <= len(error) <= MAX_ERROR:
+            self._result(False, f"ReportTaskFailed needs an error code of 1-{MAX_ERROR} characters")
+            return
+        if len(cause) > MAX_CAUSE:
+            self._result(False, f"the cause is longer than {MAX_CAUSE} characters")
+            return
+        token = self._token()
+        if token is not None:
+            self._send(token, succeeded=False, error=error, cause=cause)
+
+    def _send(self, token: str, **kw) -> None:
+        try:
+            res = self.session.report(token, **kw)
+        except Exception as e:  # an engine bug must not lose the session
+            self._result(False, f"internal error: {type(e).__name__}: {e}")
+            return
+        what = "ReportTaskSucceeded" if kw.get("succeeded") else "ReportTaskFailed"
+        if res.accepted:
+            self.accepted = True
+            self._result(True, f"{what} accepted. Close (esc) and continue (c) to run the task's next state.")
+            self._load()
+        else:
+            self._result(False, f"{what} refused: {res.reason}")
+
+    def _result(self, ok: bool, message: str) -> None:
+        style = "bold #a6e3a1" if ok else "bold #f38ba8"
+        self.query_one("#cb-result", Label).update(Text(("✓ " if ok else "✗ ") + message, style=style))
+        if not ok:
+            self.notify(message, severity="error", title="Callback")
+
+    def action_close(self) -> None:
+        self.dismiss(self.accepted)

@@ -1,0 +1,83 @@
+"""Ask for the execution input: a JSON editor validated as you type."""
+from __future__ import annotations
+
+import json
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, TextArea
+
+
+def check_json_object(text: str) -> tuple[object, str | None]:
+    """``(value, None)`` for a JSON object, else ``(None, message)``."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as e:
+        return None, f"line {e.lineno}, column {e.colno}: {e.msg}"
+    if not isinstance(value, dict):
+        return None, f"the execution input must be a JSON object, not {type(value).__name__}"
+    return value, None
+
+
+class InputScreen(ModalScreen[dict | None]):
+    """Returns the input (a dict), or None when the user quits."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", id="input.start"),
+        Binding("escape", "cancel", "Quit", id="input.cancel"),
+    ]
+
+    def __init__(self, flow_path: str, initial: dict | None = None):
+        super().__init__()
+        self.flow_path = flow_path
+        self.initial = json.dumps(initial if initial is not None else {}, ensure_ascii=False, indent=2)
+        self.value: dict | None = initial if initial is not None else {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="input-box", classes="dialog"):
+            yield Label(Text.assemble(("Execution input", "bold"), f" for {self.flow_path}"), id="input-title")
+            yield Label(Text("A JSON object, as in StartExecution's Input. The last one you used for this flow "
+                             "is filled in.", style="#a6adc8"))
+            yield TextArea(self.initial, language="json", id="input-editor", tab_behavior="indent",
+                           show_line_numbers=True)
+            yield Label("", id="input-status")
+            with Horizontal(classes="buttons"):
+                yield Button("Start  ctrl+s", variant="primary", id="input-start")
+                yield Button("Quit  esc", id="input-cancel")
+
+    def on_mount(self) -> None:
+        editor = self.query_one(TextArea)
+        editor.cursor_blink = not self.app.is_headless
+        editor.focus()
+        self._validate(editor.text)
+
+    def _validate(self, text: str) -> None:
+        value, err = check_json_object(text)
+        self.value = value
+        status = self.query_one("#input-status", Label)
+        if err is None:
+            status.update(Text("✓ valid JSON object", style="#a6e3a1"))
+        else:
+            status.update(Text(f"✗ {err}", style="#f38ba8"))
+        self.query_one("#input-start", Button).disabled = err is not None
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._validate(event.text_area.text)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "input-start":
+            self.action_start()
+        else:
+            self.action_cancel()
+
+    def action_start(self) -> None:
+        if self.value is None:
+            self.notify("Fix the JSON first (see the message under the editor)", severity="warning")
+            return
+        self.dismiss(self.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

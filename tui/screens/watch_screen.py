@@ -1,0 +1,55 @@
+"""Add a watch expression (checked as you type)."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label
+
+from flowdbg.engine.expressions import ExpressionError, compile_expression
+
+
+def expression_error(text: str) -> str | None:
+    try:
+        compile_expression(text)
+    except ExpressionError as e:
+        return str(e)
+    return None
+
+
+class WatchScreen(ModalScreen[str | None]):
+    """Returns the expression, or None on Escape."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="watch-box", classes="dialog"):
+            yield Label(Text("Add a watch", style="bold"))
+            yield Label(Text("An FDL expression evaluated at the selected step, e.g. $Input.orders[0].id, "
+                             "length($Input.items), $Context.Current.RetryCount", style="#a6adc8"))
+            yield Input(placeholder="$Input.", id="watch-input")
+            yield Label("", id="watch-status")
+
+    def on_mount(self) -> None:
+        inp = self.query_one(Input)
+        inp.cursor_blink = not self.app.is_headless
+        inp.focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        text = event.value.strip()
+        status = self.query_one("#watch-status", Label)
+        if not text:
+            status.update("")
+            return
+        err = expression_error(text)
+        status.update(Text(f"✗ {err}", style="#f38ba8") if err else Text("✓ Enter adds it", style="#a6e3a1"))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        if text:
+            self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

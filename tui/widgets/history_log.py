@@ -1,0 +1,93 @@
+"""The execution's event log, filterable; picking an event selects its step."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widgets import DataTable, Input
+
+from ..messages import EventSelected
+
+MAX_ROWS = 2000
+TYPE_STYLE = {"Failed": "#f38ba8", "TimedOut": "#f38ba8", "Succeeded": "#a6e3a1", "Retrying": "#fab387",
+              "Submitted": "#cba6f7", "Refused": "#f38ba8", "Entered": "#89b4fa"}
+
+
+def _type_text(t: str) -> Text:
+    for suffix, style in TYPE_STYLE.items():
+        if t.endswith(suffix):
+            return Text(t, style=style)
+    return Text(t)
+
+
+class HistoryLog(Vertical):
+    """Event id, virtual time, type, state and scope (GetExecutionHistory's
+    vocabulary). Type in the filter box to narrow by type, state or scope;
+    Enter or a click on a row shows that event's step in the data panes.
+    Only the last ``MAX_ROWS`` matching events are listed."""
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self._events: list = []  # the events listed, row by row
+        self._source = None
+        self._shown = 0  # events of _source already considered
+        self._filter = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter events: type, state or scope (e.g. Failed, Map1[2])", id="history-filter")
+        yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        t = self.query_one(DataTable)
+        for label, key in (("Id", "id"), ("Time", "time"), ("Type", "type"), ("State", "state"), ("Scope", "scope")):
+            t.add_column(label, key=key)
+
+    def _match(self, ev) -> bool:
+        f = self._filter
+        return not f or f in ev.type.lower() or f in ev.state.lower() or f in ev.scope.lower()
+
+    def _row(self, ev):
+        return (Text(str(ev.id), style="#7f849c"), f"{ev.time:g}", _type_text(ev.type), ev.state or "—",
+                ev.scope or "—")
+
+    def sync(self, execution, force: bool = False) -> None:
+        """Show ``execution.events``: appends new ones, rebuilds after a replay."""
+        events = execution.events
+        table = self.query_one(DataTable)
+        rebuild = force or execution is not self._source or len(events) < self._shown
+        if rebuild:
+            self._source, self._events = execution, []
+            table.clear()
+        new = [e for e in events[0 if rebuild else self._shown:] if self._match(e)]
+        self._shown = len(events)
+        if len(self._events) + len(new) > MAX_ROWS:
+            new = (self._events + new)[-MAX_ROWS:]
+            self._events = []
+            table.clear()
+        if new:
+            table.add_rows([self._row(e) for e in new])
+            self._events.extend(new)
+            table.move_cursor(row=len(self._events) - 1, animate=False)
+        self._title(len(events))
+
+    def _title(self, total: int) -> None:
+        n = len(self._events)
+        if self._filter:
+            self.border_title = f"History ({n} of {total} events match {self._filter!r})"
+        elif n < total:
+            self.border_title = f"History (last {n} of {total} events)"
+        else:
+            self.border_title = f"History ({total} events)"
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._filter = event.value.strip().lower()
+        if self._source is not None:
+            self.sync(self._source, force=True)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        i = event.cursor_row
+        if 0 <= i < len(self._events):
+            ev = self._events[i]
+            self.post_message(EventSelected(ev.id, ev.step))

@@ -1,0 +1,119 @@
+"""The inspection record of one state activation, stage by stage."""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from flowdbg.engine.execution import MISSING
+
+MAX_VALUE = 4000
+
+
+def compact(value: Any, limit: int = MAX_VALUE) -> str:
+    try:
+        text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "), default=str)
+    except (TypeError, ValueError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit] + f"… ({len(text)} characters)"
+
+
+def _secs(t: float | None) -> str:
+    return "—" if t is None else f"{t:g} s"
+
+
+STATUS_STYLE = {"running": "bold #f9e2af", "waiting": "bold #cba6f7", "succeeded": "bold #a6e3a1",
+                "failed": "bold #f38ba8", "caught": "bold #fab387"}
+
+
+def record_renderable(rec, state=None) -> Group:
+    """A Rich renderable for a ``StepRecord`` (``state``: its model object)."""
+    head = Text()
+    head.append(f"#{rec.index} ", style="#7f849c")
+    head.append(rec.state, style="bold")
+    head.append(f"  {rec.type}", style="#89b4fa")
+    head.append(f"  scope {rec.frame or 'top level'}", style="#7f849c")
+    head.append("\n")
+    head.append(f"entered {_secs(rec.entered_at)}  exited {_secs(rec.exited_at)}  ", style="#a6adc8")
+    head.append(rec.status, style=STATUS_STYLE.get(rec.status, ""))
+    t = Table.grid(padding=(0, 1))
+    t.add_column(style="bold #89b4fa", no_wrap=True, min_width=11)
+    t.add_column(overflow="fold")
+
+    def row(stage: str, value: Any, note: str = "", style: str = "") -> None:
+        if value is MISSING:
+            t.add_row(Text(stage, style="#585b70"), Text("— not reached", style="italic #585b70"))
+            return
+        txt = Text(compact(value), style=style)
+        if note:
+            txt.append(f"  ({note})", style="italic #7f849c")
+        t.add_row(stage, txt)
+
+    row("raw input", rec.raw_input)
+    has_in = state is not None and getattr(state, "input", None) is not None
+    if rec.input is not MISSING and not has_in and rec.input == rec.raw_input:
+        t.add_row("input", Text("= raw input (no InputConstructor)", style="italic #7f849c"))
+    else:
+        row("input", rec.input, "InputConstructor" if has_in else "")
+    if rec.parameters is not MISSING or rec.type in ("Task", "Map", "Wait"):
+        row("parameters", rec.parameters)
+    for a in rec.attempts:
+        detail = {k: v for k, v in a.items() if k not in ("attempt", "at")}
+        t.add_row(f"attempt {a.get('attempt', 0)}", Text(f"at {_secs(a.get('at'))}  " + compact(detail),
+                                                         style="#cdd6f4"))
+    for r in rec.retries:
+        err = r.get("error") or {}
+        t.add_row(Text(f"retry {r.get('attempt')}", style="bold #fab387"),
+                  Text(f"Retry[{r.get('rule')}] after {err.get('Code')}: {err.get('Detail', '')} "
+                       f"— wait {r.get('wait', 0):g} s", style="#fab387"))
+    if rec.catch:
+        c = rec.catch
+        err = c.get("error") or {}
+        t.add_row(Text("catch", style="bold #fab387"),
+                  Text(f"Catch[{c.get('rule')}] took {err.get('Code')} → {c.get('next')}", style="#fab387"))
+    for ch in rec.choice:
+        idx = ch.get("index")
+        label = "choice D" if idx is None else f"choice {idx + 1}"
+        if "error" in ch:
+            t.add_row(label, Text(f"{ch.get('condition')} → error: {ch['error']}", style="#f38ba8"))
+        else:
+            v = ch.get("value")
+            t.add_row(label, Text(f"{ch.get('condition')} → {json.dumps(v)}",
+                                  style="bold #a6e3a1" if v else "#a6adc8"))
+    if rec.type not in ("Choice",):
+        row("result", rec.result)
+    has_out = state is not None and getattr(state, "output", None) is not None
+    row("output", rec.output, "OutputConstructor" if has_out else "")
+    if rec.next:
+        t.add_row("next", Text(rec.next, style="bold"))
+    elif rec.status == "succeeded":
+        t.add_row("next", Text("(end of scope)", style="italic #7f849c"))
+    if rec.error:
+        t.add_row(Text("error", style="bold #f38ba8"),
+                  Text(f"{rec.error.get('Code')}: {rec.error.get('Detail', '')}", style="#f38ba8"))
+    for n in rec.notes:
+        t.add_row(Text("note", style="bold #f9e2af"), Text(str(n), style="#f9e2af"))
+    return Group(head, Text(""), t)
+
+
+class RecordView(VerticalScroll):
+    """Shows the selected step's inspection record: raw input, constructors,
+    parameters, attempts, retry and catch decisions, Choice condition
+    values, result, output, next state, error and notes."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(Text("No step yet: press F11 (s) to step into the first state.", style="italic #7f849c"),
+                     id="record-body")
+
+    def show(self, rec, state=None) -> None:
+        body = self.query_one("#record-body", Static)
+        if rec is None:
+            body.update(Text("No step yet: press F11 (s) to step into the first state.", style="italic #7f849c"))
+            return
+        body.update(record_renderable(rec, state))

@@ -1,0 +1,100 @@
+"""The FDL source, syntax-highlighted with pygments, current lines marked."""
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.syntax import Syntax
+from rich.text import Text
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+CURRENT_BG = Style(bgcolor="#3b3520")
+SELECTED_BG = Style(bgcolor="#1e2a3f")
+GUTTER = Style(color="#6c7086")
+GUTTER_CURRENT = Style(color="#f9e2af", bold=True)
+
+
+class SourceView(ScrollView, can_focus=True):
+    """Read-only YAML with line numbers. ``current`` (the state the
+    debugger stopped at) and ``selected`` (the graph cursor) are line
+    ranges drawn with a background; the view scrolls to keep them visible."""
+
+    def __init__(self, text: str, *, id: str | None = None, classes: str | None = None):
+        super().__init__(id=id, classes=classes)
+        self.lines: list[Text] = self._highlight(text)
+        self.current: tuple[int, int] | None = None
+        self.selected: tuple[int, int] | None = None
+        self._gutter = len(str(len(self.lines))) + 2
+        self._cache: dict[int, Strip] = {}
+        width = max((t.cell_len for t in self.lines), default=0) + self._gutter + 1
+        self.virtual_size = Size(width, len(self.lines))
+
+    @staticmethod
+    def _highlight(text: str) -> list[Text]:
+        syntax = Syntax(text, "yaml", theme="monokai", word_wrap=False)
+        hl = syntax.highlight(text)
+        # drop the theme's background so the pane's own (and our markers) show
+        clean = Text(hl.plain, end="")
+        for span in hl.spans:
+            st = span.style if isinstance(span.style, Style) else Style.parse(span.style)
+            clean.stylize(Style(color=st.color, bold=st.bold, italic=st.italic), span.start, span.end)
+        lines = clean.split("\n", allow_blank=True)
+        n = text.count("\n") + (0 if text.endswith("\n") else 1)
+        return list(lines)[:max(n, 1)]
+
+    def show(self, current: tuple[int, int] | None = None, selected: tuple[int, int] | None = None,
+             scroll_to: str = "current") -> None:
+        """Mark line ranges (1-based, inclusive) and scroll to one of them."""
+        if (current, selected) != (self.current, self.selected):
+            self.current, self.selected = current, selected
+            self._cache.clear()
+            self.refresh()
+        target = current if scroll_to == "current" else selected
+        if target is not None:
+            self.call_after_refresh(self._scroll_to_lines, target)
+
+    def _scroll_to_lines(self, lines: tuple[int, int]) -> None:
+        a, b = lines
+        height = max(1, self.scrollable_content_region.height)
+        first = a - 1
+        span = min(b - a + 1, height - 2)
+        if first >= self.scroll_y and first + span <= self.scroll_y + height:
+            return
+        self.scroll_to(y=max(0, first - 2), animate=False, force=True)
+
+    def render_line(self, y: int) -> Strip:
+        sx, sy = self.scroll_offset
+        row = y + sy
+        width = self.scrollable_content_region.width
+        if row >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        strip = self._cache.get(row)
+        if strip is None:
+            strip = self._cache[row] = self._render_row(row)
+        # keep the gutter fixed while scrolling sideways
+        g = self._gutter
+        if sx:
+            strip = Strip.join([strip.crop(0, g), strip.crop(g + sx, g + sx + width - g)])
+        return strip.crop_extend(0, width, self.rich_style)
+
+    def _in(self, rng: tuple[int, int] | None, line: int) -> bool:
+        return rng is not None and rng[0] <= line <= rng[1]
+
+    def _render_row(self, row: int) -> Strip:
+        line = row + 1
+        console = self.app.console
+        cur, sel = self._in(self.current, line), self._in(self.selected, line)
+        mark = "▶" if cur and line == self.current[0] else " "
+        gutter = Text(f"{line:>{self._gutter - 2}}{mark} ", style=GUTTER_CURRENT if cur else GUTTER)
+        body = self.lines[row].copy()
+        segs = list(gutter.render(console)) + [s for s in body.render(console) if s.text != "\n"]
+        width = max(self.virtual_size.width, self.scrollable_content_region.width)
+        strip = Strip(segs).extend_cell_length(width)
+        bg = CURRENT_BG if cur else SELECTED_BG if sel else None
+        if bg is not None:
+            strip = Strip(Segment.apply_style(list(strip), post_style=bg), strip.cell_length)
+        return strip
+
+    def on_resize(self) -> None:
+        self._cache.clear()
