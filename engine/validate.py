@@ -424,6 +424,11 @@ class Validator:
                     else:
                         self._target(r, "Next", names, rw, targets)
                     self.constructor(r, "OutputConstructor", rw, ctx="Catch.OutputConstructor")
+                    if "OutputConstructor" not in r:
+                        self.warn(r, "catch-input-assumed",
+                                  f"{rw}no OutputConstructor: flowdbg gives the Next state the failed state's input "
+                                  "(CloudFlow's docs do not say what it gets)",
+                                  "add an OutputConstructor, e.g. error.$: $Context.Current.Error")
 
     def state_task(self, m, where, names, targets):
         self._retry_catch(m, where, names, targets)

@@ -745,8 +745,11 @@ States:
     errs = [(d.code, d.line, d.col, d.hint) for d in ds if d.severity == "error"]
     assert errs == [("missing-target", 11, 15, "did you mean 'H'?"), ("missing-field", 13, 9, ""),
                     ("missing-field", 13, 9, "")]
-    assert "Retry[0]: missing required field 'MaxAttempts'" in ds[1].message
-    assert "Retry[0]: missing required field 'IntervalSeconds'" in ds[2].message
+    errors = [d for d in ds if d.severity == "error"]
+    assert "Retry[0]: missing required field 'MaxAttempts'" in errors[1].message
+    assert "Retry[0]: missing required field 'IntervalSeconds'" in errors[2].message
+    [w] = [d for d in ds if d.code == "catch-input-assumed"]
+    assert (w.severity, w.line) == ("warning", 10)
 
 
 def test_catch_and_choice_targets_count_for_reachability():
@@ -775,7 +778,7 @@ States:
     Name: Y
     End: true
 """)
-    assert ds == []
+    assert [d.code for d in ds] == ["catch-input-assumed"]  # no 'unreachable' for H, X or Y
 
 
 def test_condition_syntax_errors_point_at_the_column():
