@@ -271,13 +271,10 @@ class Execution:
                cause: str = "") -> CallbackResult:
         """ReportTaskSucceeded / ReportTaskFailed on ``token``. A refusal
         changes nothing and says why. ``output`` must already be parsed JSON."""
-        p = self.pending.get(token)
-        if p is None:
-            return CallbackResult(False, f"unknown task token {token!r}")
-        if p.status != "waiting":
-            why = {"answered": "was already answered", "timed_out": "timed out",
-                   "stopped": "was stopped (its Parallel/Map or the execution ended)"}[p.status]
-            return CallbackResult(False, f"task {p.state!r} ({p.scope or 'top level'}) {why}")
+        why = self.refusal(token)
+        if why is not None:
+            return CallbackResult(False, why)
+        p = self.pending[token]
         if succeeded:
             try:
                 json.dumps(output)
@@ -289,6 +286,18 @@ class Execution:
         p.frame.send = ("ok", output) if succeeded else ("error", FlowError(error, cause or ""))
         self._make_ready(p.frame)
         return CallbackResult(True)
+
+    def refusal(self, token: str) -> str | None:
+        """Why a report on ``token`` would be refused now, or None. Only
+        reads state, so another thread may ask (the callback endpoint)."""
+        p = self.pending.get(token)
+        if p is None:
+            return f"unknown task token {token!r}"
+        if p.status != "waiting":
+            why = {"answered": "was already answered", "timed_out": "timed out",
+                   "stopped": "was stopped (its Parallel/Map or the execution ended)"}[p.status]
+            return f"task {p.state!r} ({p.scope or 'top level'}) {why}"
+        return None
 
     def stop(self, reason: str = "stopped by the user") -> None:
         if self.finished:

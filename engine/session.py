@@ -371,10 +371,22 @@ class Session:
         """Queue a callback from another thread (the callback endpoint)."""
         self.inbox.put((report, reply))
 
-    def callback_sink(self, report, wait: float = 30.0):
-        """The callback endpoint's sink (called on the server's thread): queue
-        the report and wait for the thread driving the session to apply it."""
+    def callback_sink(self, report, wait: float = 2.0):
+        """The callback endpoint's sink, called on the server's thread.
+
+        What can be refused without the driving thread is refused at once
+        (unknown, answered, timed-out or stopped token; a token already
+        queued). Otherwise the report is queued and applied by the thread
+        driving the session; if that thread is busy for longer than ``wait``
+        seconds (e.g. inside the very local handler that calls back), the
+        reply is "accepted, queued" and the report applies when the step ends.
+        """
         from .backends.callback_server import CallbackReply
+        why = self.execution.refusal(report.token)
+        if why is None and any(r.token == report.token for r, _ in list(self.inbox.queue)):
+            why = "a report on this token is already queued"
+        if why is not None:
+            return CallbackReply(False, why)
         done, box = threading.Event(), {}
 
         def reply(res: CallbackResult) -> None:
@@ -382,7 +394,7 @@ class Session:
             done.set()
         self.post_callback(report, reply)
         if not done.wait(wait):
-            return CallbackReply(False, "flowdbg did not take the callback in time (is it paused?); try again")
+            return CallbackReply(True, "queued: applied when the current step ends")
         return CallbackReply(box["r"].accepted, box["r"].reason)
 
     def wait_for_callback(self, timeout: float | None = None) -> bool:

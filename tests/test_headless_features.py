@@ -75,3 +75,47 @@ def test_callback_port_and_callback_command(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+HANDLER_CALLS_BACK = '''
+import json, os, urllib.request
+
+def handler(event, context):
+    token = json.loads(event)["callbackToken"]
+    body = json.dumps({"TaskToken": token, "Output": json.dumps({"from": "handler"})}).encode()
+    req = urllib.request.Request(os.environ["FLOWDBG_CALLBACK_URL"] + "/ReportTaskSucceeded", data=body,
+                                 headers={"x-flowdbg-secret": os.environ["FLOWDBG_CALLBACK_SECRET"],
+                                          "content-type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        print("callback answered", r.status)
+    return "submitted"
+'''
+
+
+def test_local_handler_calls_back_through_the_endpoint(tmp_path, capsys):
+    """A WaitForCustomCallback handler answers its own task while it runs: the
+    endpoint queues the report and the run applies it when the step ends."""
+    (tmp_path / "index.py").write_text(HANDLER_CALLS_BACK)
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("""Type: StateMachine
+Name: self-callback
+SpecVersion: v1
+StartAt: Ask
+States:
+  - Name: Ask
+    Type: Task
+    Action: FC:InvokeFunction
+    TaskMode: WaitForCustomCallback
+    Parameters:
+      resourceArn: acs:fc:cn-hangzhou:1:functions/asker/LATEST
+      invocationType: Async
+      body:
+        callbackToken.$: $Context.Current.TaskToken
+    End: true
+""")
+    rc = main(["run", str(flow), "--local", f"asker={tmp_path / 'index.py'}:handler", "--callback-port", "0",
+               "--json"])
+    captured = capsys.readouterr()
+    assert rc == 0, captured.err
+    out = json.loads(captured.out)
+    assert out["status"] == "Succeeded" and out["output"] == {"from": "handler"}
