@@ -119,3 +119,67 @@ States:
     assert rc == 0, captured.err
     out = json.loads(captured.out)
     assert out["status"] == "Succeeded" and out["output"] == {"from": "handler"}
+
+
+FLAKY = '''
+import os
+COUNTER = os.path.join(os.path.dirname(__file__), "calls.txt")
+
+def handler(event, context):
+    n = int(open(COUNTER).read()) if os.path.exists(COUNTER) else 0
+    open(COUNTER, "w").write(str(n + 1))
+    if n == 0:
+        raise ValueError("first call fails")
+    if n == 1:
+        return {"attempt": n}
+    raise KeyError("always after")
+'''
+
+
+def test_function_that_raised_is_fc_unknown_for_retry_and_catch(tmp_path, capsys):
+    """A local handler that raises is FC.Unknown (docs/semantics.md): Retry
+    sees it, and once the retry budget is spent Catch sees it with the detail."""
+    (tmp_path / "index.py").write_text(FLAKY)
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("""Type: StateMachine
+Name: flaky
+SpecVersion: v1
+StartAt: First
+States:
+  - Name: First
+    Type: Task
+    Action: FC:InvokeFunction
+    Parameters:
+      resourceArn: acs:fc:cn-hangzhou:1:functions/flaky/LATEST
+      invocationType: Sync
+    Retry:
+      - Errors: [FC.Unknown]
+        MaxAttempts: 1
+        IntervalSeconds: 5
+    OutputConstructor:
+      attempt.$: $Output.Body.attempt
+    Next: Second
+  - Name: Second
+    Type: Task
+    Action: FC:InvokeFunction
+    Parameters:
+      resourceArn: acs:fc:cn-hangzhou:1:functions/flaky/LATEST
+      invocationType: Sync
+    Catch:
+      - Errors: [FC.Unknown]
+        Next: Handled
+        OutputConstructor:
+          code.$: $Context.Current.Error.Code
+          detail.$: $Context.Current.Error.Detail
+    End: true
+  - Name: Handled
+    Type: Pass
+    End: true
+""")
+    rc = main(["run", str(flow), "--local", f"flaky={tmp_path / 'index.py'}:handler", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert rc == 0
+    assert out["states"] == ["First", "Second", "Handled"]
+    assert out["output"] == {"code": "FC.Unknown", "detail": "KeyError: 'always after'"}
+    retrying = [e for e in out["events"] if e["type"] == "StepRetrying"]
+    assert [(e["detail"]["wait"], e["detail"]["error"]["Code"]) for e in retrying] == [(5.0, "FC.Unknown")]
