@@ -203,3 +203,72 @@ async def test_help_screen_and_command_palette_commands():
         cmd.callback()
         await settle(pilot)
         assert app.main.session.last_stop.state == "Example 1 of function invocation."
+
+
+async def test_callback_over_http_reaches_the_session(tmp_path):
+    import asyncio
+
+    import httpx
+
+    from flowdbg.engine.backends.callback_server import CallbackServer
+    from flowdbg.tui.launch import _Sink
+
+    sink = _Sink()
+    server = CallbackServer(sink, port=0).start()
+    try:
+        app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path),
+                       server={"url": server.url, "secret": server.secret})
+        sink.app = app
+        async with app.run_test(size=SIZE) as pilot:
+            await _to_waiting(pilot)
+            token = app.main.session.execution.pending_tasks()[0].token
+
+            def post(tok):
+                return httpx.post(f"{server.url}/ReportTaskSucceeded", headers={"x-flowdbg-secret": server.secret},
+                                  json={"TaskToken": tok, "Output": '{"via": "http"}'}, timeout=10)
+            r = await asyncio.to_thread(post, token)
+            assert r.status_code == 200, r.text
+            await settle(pilot)
+            assert any("accepted (over HTTP)" in t for t in toasts(app))
+            r = await asyncio.to_thread(post, token)
+            assert r.status_code == 409 and "already answered" in r.json()["Reason"]
+            await settle(pilot)
+            assert any("refused" in t for t in toasts(app))
+            await press(pilot, "c")
+            assert app.main.session.execution.output == {"via": "http"}
+    finally:
+        server.stop()
+
+
+TIMEOUT_FLOW = """
+Type: StateMachine
+Name: T
+SpecVersion: v1
+StartAt: Ask
+States:
+  - Name: Ask
+    Type: Task
+    Action: MNS:SendMessage
+    TaskMode: WaitForCustomCallback
+    Timeout: 60
+    End: true
+"""
+
+
+async def test_callback_task_with_a_timeout_can_still_be_answered():
+    from flowdbg.engine.definition import parse_definition
+    from flowdbg.engine.mocks import parse_mocks
+    d = parse_definition(TIMEOUT_FLOW, "timeout.yaml")
+    app = FlowdbgApp(d, input={}, mocks=parse_mocks("states:\n  Ask:\n    - result: {}\n"), start_time=START,
+                     inputs_store=None)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        s = app.main.session
+        assert [b.event for b in s.breakpoints] == ["callback-wait"]
+        await press(pilot, "c")
+        assert s.last_stop.reason == "breakpoint" and s.execution.clock == 0
+        await press(pilot, "k")
+        app.screen.query_one("#cb-output").text = '{"ok": true}'
+        await settle(pilot)
+        await press(pilot, "ctrl+s", "escape", "c")
+        assert s.execution.status == "Succeeded" and s.execution.output == {"ok": True}
