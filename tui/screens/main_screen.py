@@ -207,8 +207,11 @@ class MainScreen(Screen):
         marks = self._marks()
         graph = self.query_one(StateGraph)
         graph.set_marks(marks)
-        if follow and (marks.inspected or marks.current):
-            graph.select(marks.inspected or marks.current, announce=False)
+        target = marks.inspected or marks.current
+        if target is None and ex.finished and ex.records:  # show where it ended
+            target = node_key(ex.records[-1].frame, ex.records[-1].state)
+        if follow and target:
+            graph.select(target, announce=False)
         rec = s.current_record()
         cur_state = self.states.get(marks.current) if marks.current else None
         shown = self.states.get(node_key(rec.frame, rec.state)) if rec is not None else None

@@ -192,11 +192,16 @@ def node_key(frame: str, state: str) -> str:
 # -- box contents -----------------------------------------------------------------
 
 def _function_name(state: TaskState) -> str:
+    """The function a FC task calls (from a constant resourceArn), or ""."""
+    from flowdbg.engine.backends.fc import parse_function_arn
     try:
-        arn = state.parameters.root.items if state.parameters is not None else ()
-        for k, v in arn:
+        items = state.parameters.root.items if state.parameters is not None else ()
+        for k, v in items:
             if k == "resourceArn" and isinstance(v, str):
-                return v.rsplit("/", 1)[-1]
+                try:
+                    return parse_function_arn(v).function
+                except ValueError:
+                    return v.rsplit("/", 1)[-1]
     except AttributeError:
         pass
     return ""

@@ -90,7 +90,8 @@ class StateGraph(ScrollView, can_focus=True):
         b = self.box(key)
         if b is None:
             return
-        h = min(b.h, max(1, self.scrollable_content_region.height - 2))
+        # a Parallel/Map box can be taller than the view: keep its title in sight
+        h = min(b.h if b.kind == "state" else 4, max(1, self.scrollable_content_region.height - 2))
         self.scroll_to_region(Region(b.x, b.y, b.w, h), animate=animate, force=True, center=True)
 
     # -- reactive ---------------------------------------------------------------
