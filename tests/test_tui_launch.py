@@ -1,0 +1,65 @@
+"""``flowdbg FLOW`` wiring: launch() builds the app from the command line."""
+from __future__ import annotations
+
+import pytest
+from test_tui_support import CHOICE_FLOW, MAP_FLOW, SIZE, _at_root, settle  # noqa: F401
+
+from flowdbg.tui import launch as launch_mod
+from flowdbg.tui.app import FlowdbgApp
+from flowdbg.tui.cli import build_tui_parser
+
+
+@pytest.fixture
+def captured(monkeypatch, tmp_path):
+    """Run launch() without a terminal: keep the app it would run."""
+    box = {}
+
+    def fake_run(self, *a, **k):
+        box["app"] = self
+        return 0
+    monkeypatch.setattr(FlowdbgApp, "run", fake_run)
+    monkeypatch.setattr("flowdbg.tui.app.default_inputs_store", lambda: None)
+    monkeypatch.setattr("flowdbg.engine.session.state_dir", lambda: str(tmp_path / "sessions"))
+    return box
+
+
+def test_launch_wires_input_breaks_and_session_journal(captured, tmp_path):
+    journal = tmp_path / "j.jsonl"
+    args = build_tui_parser().parse_args([str(CHOICE_FLOW), "--input", '{"Threshold": 1}', "--break",
+                                          "conditional statement", "--session", str(journal)])
+    assert launch_mod.launch(args) == 0
+    app = captured["app"]
+    assert app.input == {"Threshold": 1} and app.breaks == ["conditional statement"]
+    s = app.session_factory(app.definition, app.input)
+    assert s.journal_path == str(journal)
+    s.step_into()
+    assert journal.exists()
+
+
+async def test_launch_shows_a_broken_mock_file_in_the_app(captured, tmp_path):
+    bad = tmp_path / "bad.mocks.yaml"
+    bad.write_text("functions:\n  ship:\n    - bodyy: 1\n")
+    args = build_tui_parser().parse_args([str(MAP_FLOW), "--input", "{}", "--mocks", str(bad)])
+    assert launch_mod.launch(args) == 0
+    app = captured["app"]
+    assert app.startup_errors and "bodyy" in app.startup_errors[0][1]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ErrorScreen"
+
+
+def test_launch_starts_and_stops_the_callback_server(captured):
+    args = build_tui_parser().parse_args([str(CHOICE_FLOW), "--input", "{}", "--callback-port", "0"])
+    assert launch_mod.launch(args) == 0
+    app = captured["app"]
+    assert app.server and app.server["url"].startswith("http://127.0.0.1:")
+    assert any(app.server["secret"] in m for m, _ in app.notices)
+
+
+def test_resume_latest_without_a_saved_session_is_reported(captured):
+    args = build_tui_parser().parse_args([str(CHOICE_FLOW), "--resume"])
+    launch_mod.launch(args)
+    app = captured["app"]
+    from flowdbg.engine.session import SessionError
+    with pytest.raises(SessionError, match="no saved session"):
+        app.resume(app.definition)
