@@ -3,14 +3,12 @@
     python bench/bench_tui.py            # all three, prints a small table
     python bench/bench_tui.py startup    # one of: startup, step, continue
 
-* **startup**: wall time from ``flowdbg sample_flows/seed-result-choice.yaml``
-  (a fresh process, as a user runs it) until the main screen is mounted and
-  idle. Measured by a real process run under a pseudo-terminal that exits as
-  soon as the first screen is usable (``FLOWDBG_BENCH_EXIT_ON_READY=1`` is
-  *not* used: the app is driven through Textual's test pilot in-process for
-  the other two, and by timing the process for this one). Target < 1 s.
-* **step**: F10 on a generated 200-state flow, from the key press until the
-  worker returned and every pane was refreshed. Target < 100 ms.
+* **startup**: wall time from starting ``flowdbg sample_flows/seed-result-choice.yaml``
+  (a fresh process under a pseudo-terminal, as a user runs it) until the main
+  screen's status line is drawn. Target < 1 s.
+* **step**: F10 on a generated 200-state flow, from the key's action until the
+  first screen refresh after the worker returned and every pane was updated
+  (``MainScreen.last_repaint_ms``). Target < 100 ms.
 * **continue**: ``c`` through 10,000 transitions (a loop), while a timer on
   the UI thread measures how late it fires (the UI's responsiveness).
 """
