@@ -55,7 +55,7 @@ class Event:
     scope: str
     detail: Any = None
     schedule_id: int = 0
-    step: int = 0  # index of the state activation (StepRecord) it belongs to, 0 if none
+    step: int = -1  # index of the state activation (StepRecord) it belongs to; -1 if none
 
     def to_json(self) -> dict:
         return {"id": self.id, "type": self.type, "time": self.time, "state": self.state,

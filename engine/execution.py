@@ -134,6 +134,7 @@ class _Group:
     inputs: list
     scopes: list  # a Scope per child
     limit: int  # max active at once, 0 = all
+    record: int = -1  # index of the Parallel/Map state's StepRecord
     results: list = field(default_factory=list)
     started: int = 0
     finished: int = 0
@@ -153,6 +154,7 @@ class Pending:
     timeout_at: float | None
     status: str = "waiting"  # waiting | answered | timed_out | stopped
     frame: Frame | None = None
+    scripted: bool = False  # the mock file answers it (a timer delivers the answer)
 
     def to_json(self) -> dict:
         return {"token": self.token, "state": self.state, "scope": self.scope, "since": self.since,
@@ -216,6 +218,13 @@ class Execution:
     def waiting(self) -> bool:
         """Running but nothing can progress until a callback arrives."""
         return self.status == RUNNING and self._started and self._pick_ready() is None and self.next_timer() is None
+
+    def awaiting_user(self) -> bool:
+        """Nothing can run now and a task waits for a callback that no
+        script will send: only a person can move this execution on (or the
+        clock, if a timer such as the task's Timeout is set)."""
+        return (self.status == RUNNING and self._started and self._pick_ready() is None
+                and any(p.status == "waiting" and not p.scripted for p in self.pending.values()))
 
     def runnable(self) -> list[Frame]:
         return sorted((f for f in self.frames if f.status == "ready"), key=lambda f: f.seq)
@@ -419,7 +428,8 @@ class Execution:
         if f is self.root:
             self._finish(SUCCEEDED, output=output)
             return
-        self._emit(E.BRANCH_EXITED if f.kind == "branch" else E.ITERATION_EXITED, g.state, f.id, {"output": output})
+        self._emit(E.BRANCH_EXITED if f.kind == "branch" else E.ITERATION_EXITED, g.state, f.id, {"output": output},
+                   step=g.record)
         g.results[f.index] = output
         g.finished += 1
         g.active -= 1
@@ -435,7 +445,7 @@ class Execution:
             return
         g = f.group
         self._emit(E.BRANCH_EXITED if f.kind == "branch" else E.ITERATION_EXITED, g.state, f.id,
-                   {"error": err.to_json()})
+                   {"error": err.to_json()}, step=g.record)
         g.active -= 1
         if g.error is None:
             g.error = FlowError(err.code, f"{f.label}: {err.detail}" if err.detail else f.label)
@@ -482,7 +492,7 @@ class Execution:
 
     # -- events --------------------------------------------------------------
     def _emit(self, type_: str, state: str, scope: str, detail: Any = None, schedule_id: int = 0,
-              step: int = 0) -> E.Event:
+              step: int = -1) -> E.Event:
         ev = E.Event(len(self.events) + 1, type_, self.clock, state, scope, detail, schedule_id, step)
         self.events.append(ev)
         return ev
@@ -506,7 +516,7 @@ class Execution:
             child.group = g
             g.children.append(child)
             self._emit(E.BRANCH_ENTERED if g.kind == "branch" else E.ITERATION_ENTERED, g.state, fid,
-                       {"input": g.inputs[i], "index": i})
+                       {"input": g.inputs[i], "index": i}, step=g.record)
             self._make_ready(child)
 
     # -- the interpreter proper ------------------------------------------------
@@ -830,6 +840,7 @@ class Execution:
             self._add_timer(p.timeout_at, "timeout", (rec.token,))
         script = self.door.scripted_callback(state.name)
         if script is not None:
+            p.scripted = True
             self._add_timer(since + float(script.get("after", 0) or 0), "script", (rec.token, script))
         if p.status == "answered":  # a local handler already called back
             answer = f.send
@@ -843,7 +854,7 @@ class Execution:
     # -- Parallel and Map ---------------------------------------------------------
     def _parallel(self, f: Frame, state: ParallelState, rec: StepRecord, inp: Any):
         g = _Group(f, state.name, "branch", [inp] * len(state.branches), list(state.branches), 0,
-                   results=[None] * len(state.branches))
+                   record=rec.index, results=[None] * len(state.branches))
         self._start_children(g)
         rec.status = "waiting"
         yield ("children",)
@@ -874,7 +885,7 @@ class Execution:
         if state.distributed:
             rec.notes.append("distributed mode runs inline in flowdbg")
         g = _Group(f, state.name, "iteration", inputs, [state.processor] * len(inputs), state.max_concurrency,
-                   results=[None] * len(inputs))
+                   record=rec.index, results=[None] * len(inputs))
         if not inputs:
             return {"Items": []}
         self._start_children(g)

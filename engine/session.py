@@ -182,6 +182,9 @@ class Session:
                 choice = inp["frame"]
         return choice
 
+    def _inputs_due(self, step: int) -> bool:
+        return any(i["step"] == step and id(i) not in self._applied for i in self.inputs)
+
     def _unit(self, frame_id: str | None = None) -> list[E.Event]:
         ex = self.execution
         choice = self._apply_inputs_at(ex.steps)
@@ -223,7 +226,13 @@ class Session:
         """Ask a running continue to stop between two units (thread-safe)."""
         self._pause.set()
 
-    def _go(self, should_stop: Callable[[Frame], bool], max_steps: int | None = None) -> Stop:
+    def _go(self, should_stop: Callable[[Frame], bool], max_steps: int | None = None,
+            jump_clock: bool = False) -> Stop:
+        """Run units until ``should_stop`` holds at a state boundary, a
+        breakpoint, the end, a pause, or a callback only a person can send.
+        In that last case the virtual clock is not jumped past the task's
+        Timeout (or any timer) unless ``jump_clock``: the user answers, or
+        skips to the next timer."""
         ex = self.execution
         self._pause.clear()
         self.selected_record = None
@@ -237,6 +246,9 @@ class Session:
             if self._pause.is_set():
                 stop = Stop("paused")
                 break
+            if not jump_clock and ex.awaiting_user() and not self._inputs_due(ex.steps):
+                stop = self._waiting_stop()
+                break
             before = ex.steps
             try:
                 evs = self._unit()
@@ -248,8 +260,7 @@ class Session:
             if ex.steps == before:
                 if ex.finished:
                     continue
-                stop = Stop("waiting", message=", ".join(f"{p.state} ({p.scope or 'top level'})"
-                                                          for p in ex.pending_tasks()))
+                stop = self._waiting_stop()
                 break
             n += 1
             self._event_record = None
@@ -274,6 +285,14 @@ class Session:
             self.stops.append(ex.steps)
         self.flush()
         return stop
+
+    def _waiting_stop(self) -> Stop:
+        ex = self.execution
+        waits = ", ".join(f"{p.state} ({p.scope or 'top level'})" for p in ex.pending_tasks())
+        t = ex.next_timer()
+        if t is not None:
+            waits += f"; next timer at {t:g} s (skip to it to let time pass)"
+        return Stop("waiting", message=waits)
 
     def step_into(self) -> Stop:
         return self._go(lambda f: True)
@@ -304,7 +323,7 @@ class Session:
         """Run ignoring breakpoints (headless ``flowdbg run``)."""
         saved, self.breakpoints = self.breakpoints, []
         try:
-            return self.cont(max_steps)
+            return self._go(lambda f: False, max_steps, jump_clock=True)
         finally:
             self.breakpoints = saved
 
@@ -333,9 +352,10 @@ class Session:
         self.last_stop = Stop("step", frame=f.id if f else None, state=f.state if f else None, step=ex.steps)
         if ex.finished:
             self.last_stop.reason = "finished"
-        elif ex.waiting:
-            self.last_stop.reason = "waiting"
-            self.last_stop.message = ", ".join(f"{p.state} ({p.scope or 'top level'})" for p in ex.pending_tasks())
+        elif ex.waiting or ex.awaiting_user():  # a redo callback due here applies on the next verb
+            self.last_stop = self._waiting_stop()
+            self.last_stop.frame, self.last_stop.state, self.last_stop.step = (
+                f.id if f else None, f.state if f else None, ex.steps)
         self.selected_record = None
         self.flush()
         return self.last_stop
@@ -434,7 +454,7 @@ class Session:
         t = self.execution.next_timer()
         if t is None:
             return Stop("waiting", message="no timer is set")
-        return self._go(lambda f: self.execution.clock >= t)
+        return self._go(lambda f: self.execution.clock >= t, jump_clock=True)
 
     # -- breakpoints and watches -----------------------------------------------------
     def add_breakpoint(self, state: str | None = None, *, scope: str | None = None, condition: str | None = None,
@@ -641,7 +661,7 @@ class Session:
         s._replay_to(target)
         ex = s.execution
         f = ex.current
-        s.last_stop = Stop("finished" if ex.finished else "waiting" if ex.waiting else "step",
+        s.last_stop = Stop("finished" if ex.finished else "waiting" if (ex.waiting or ex.awaiting_user()) else "step",
                            frame=f.id if f else None, state=f.state if f else None, step=ex.steps)
         s.refresh_watches()
         s.flush()

@@ -389,7 +389,10 @@ def test_task_failed_event_breakpoint_on_callback_timeout():
     s = make_session(defn_file(ORDER_FLOW), read_json(ORDER_INPUT), parse_mocks(text, "m.yaml"))
     s.add_breakpoint(event="task-failed")
     assert s.cont().state == "ValidateOrder"
-    st = s.cont()
+    st = s.cont()  # a person could still answer: continue does not jump the clock past the Timeout
+    assert (st.reason, st.state) == ("waiting", "WaitForApproval")
+    assert "next timer at 3602 s" in st.message and s.execution.clock == 2.0
+    st = s.skip_to_next_timer()
     assert (st.reason, st.state) == ("breakpoint", "WaitForApproval")
     assert "TaskTimedOut" in st.message
     assert s.execution.clock == 3602.0

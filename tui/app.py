@@ -131,17 +131,6 @@ class FlowdbgApp(App[int]):
                 s.add_breakpoint(name)
             except SessionError as e:
                 self.notices.append((f"--break {name}: {e}", "error"))
-        if self._fresh_session and not any(b.event == "callback-wait" for b in s.breakpoints):
-            timed = [st.name for _, st in s.definition.flow.all_states()
-                     if getattr(st, "task_mode", "") == "WaitForCustomCallback" and getattr(st, "timeout", None)
-                     and not s.mocks.callbacks.get(st.name)]
-            if timed:
-                # The virtual clock jumps straight to a Timeout when nothing else can run, so
-                # without this stop the user would never get to answer such a task.
-                s.add_breakpoint(event="callback-wait")
-                self.notices.append((f"{', '.join(timed)} wait for a callback with a Timeout: flowdbg stops when "
-                                     "they start waiting so you can answer (k) before the clock runs out. "
-                                     "The breakpoint is in the Breakpoints tab.", "information"))
         self.title = f"flowdbg — {s.definition.flow.name or 'flow'}"
         self.sub_title = s.definition.path
         self.main = MainScreen(s, self.server)

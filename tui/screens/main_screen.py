@@ -418,9 +418,6 @@ class MainScreen(Screen):
         if ev is None or not ev.state:
             return
         rec = ex.records[message.step] if 0 <= message.step < len(ex.records) else None
-        if rec is None or rec.state != ev.state:
-            cands = [r for r in ex.records if r.state == ev.state and r.first_event <= ev.id]
-            rec = cands[-1] if cands else None
         if rec is not None:
             self._inspect(rec)
 
