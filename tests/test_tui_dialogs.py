@@ -271,3 +271,16 @@ async def test_callback_task_with_a_timeout_can_still_be_answered():
         await settle(pilot)
         await press(pilot, "ctrl+s", "escape", "c")
         assert s.execution.status == "Succeeded" and s.execution.output == {"ok": True}
+
+
+async def test_export_history_writes_get_execution_history(tmp_path):
+    journal = tmp_path / "s.jsonl"
+    app = make_app(CHOICE_FLOW, journal=str(journal))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "e")
+        data = json.loads((tmp_path / "s.history.json").read_text())
+        events = app.main.session.execution.events
+        assert [e["Type"] for e in data["Events"]] == [e.type for e in events]
+        assert data["Events"][0]["EventId"] == 1 and data["Events"][0]["Time"] == "2026-01-01T00:00:00.000Z"
+        assert any("events written to" in t for t in toasts(app))

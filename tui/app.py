@@ -210,6 +210,7 @@ class FlowdbgApp(App[int]):
                 ("Add watch", "Watch an expression (w)", "add_watch"),
                 ("Callbacks", "Answer waiting tasks (k)", "callbacks"),
                 ("Pause", "Pause a running continue (p)", "pause"),
+                ("Export history", "Write the events as GetExecutionHistory JSON (e)", "export_history"),
             ):
                 yield SystemCommand(title, help_text, getattr(screen, "action_" + action))
             yield SystemCommand("Help", "Keys and panes (?)", self.action_help)

@@ -52,6 +52,7 @@ class MainScreen(Screen):
         Binding("j", "next_timer", "Timer", id="next_timer"),
         Binding("w", "add_watch", "Watch", id="add_watch"),
         Binding("k", "callbacks", "Callbacks", id="callbacks"),
+        Binding("e", "export_history", "Export history", show=False, id="export_history"),
         Binding("escape", "live", "Current step", show=False, id="live"),
     ]
 
@@ -280,6 +281,21 @@ class MainScreen(Screen):
         name = self._cursor_state()
         if name is not None:
             self.run_verb(f"run to {name}", self.session.run_to, name)
+
+    def action_export_history(self) -> None:
+        """Write the events in GetExecutionHistory's shape beside the session
+        journal (or the flow), like ``flowdbg run --history``."""
+        import os
+        from flowdbg.engine.history import write_history
+        s = self.session
+        base = s.journal_path or os.path.splitext(s.definition.path)[0]
+        path = os.path.splitext(base)[0] + ".history.json"
+        try:
+            write_history(path, s.execution, s.start_time)
+        except OSError as e:
+            self.notify(f"Could not write {path}: {e.strerror or e}", severity="error", title="Export history")
+            return
+        self.notify(f"{len(s.execution.events)} events written to {path}", title="Export history")
 
     def action_pause(self) -> None:
         if self.busy:
