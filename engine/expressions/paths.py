@@ -188,9 +188,11 @@ def _segment(node: Any) -> str | int:
         if node.start is None and node.end is None and node.step is None:
             raise _Unsupported("wildcards '[*]'")
         raise _Unsupported("slices '[a:b]'")
+    if type(node).__name__ == "Wildcard":  # jsonpath-ng >= 1.7 parses [*] as Wildcard, older as Slice()
+        raise _Unsupported("wildcards '[*]'")
     if isinstance(node, jp.Descendants):
         raise _Unsupported("recursive descent '..'")
-    if isinstance(node, (jp.Union, jp.Intersect)):
+    if type(node).__name__ in ("Union", "Intersect"):  # by name: jsonpath-ng 1.7+ deprecates the classes
         raise _Unsupported("unions '|' and intersections '&'")
     raise _Unsupported(f"the JSONPath construct {type(node).__name__}")
 
