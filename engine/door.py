@@ -19,7 +19,15 @@ class Door:
     """``backends`` are tried in order (explicit local/live first); the mock
     backend answers the rest. ``record`` receives each answer as a JSON
     dict (the journal's ``answer`` entries). ``tape`` holds answers from an
-    earlier run, consumed in order while their keys match."""
+    earlier run, consumed in order while their keys match: while
+    ``replaying`` (re-running history up to a stop) every taped answer is used
+    as recorded; going forward, answers that came from the mock file are
+    asked again so an edited mock file takes effect, while local and live
+    answers are never asked twice."""
+
+    def set_mocks(self, mocks: MockFile) -> None:
+        self.mocks = mocks
+        self.mock_backend = MockBackend(mocks)
 
     def __init__(self, mocks: MockFile | None = None, backends: list[Backend] | None = None,
                  tape: list[dict] | None = None, record: Callable[[dict], None] | None = None,
@@ -32,6 +40,9 @@ class Door:
         self.record = record
         self.counts: dict[str, int] = {}
         self.callback_url = callback_url
+        #: True while re-running history (step back, resume): taped answers
+        #: are used as recorded. False going forward: mock answers are re-asked.
+        self.replaying = False
 
     # -- tape ---------------------------------------------------------------
     def _from_tape(self, key: str) -> dict | None:
@@ -61,6 +72,13 @@ class Door:
         n = self._count("fn:" + (self.mock_backend.key_for(request) or request.function.display))
         taped = self._from_tape(key)
         if taped is not None:
+            if taped["response"].get("source") == "mock" and not self.replaying:
+                # Going forward past where the user returned to: a mock's answer
+                # is a function of the mock file, so ask it again and an edited
+                # mock file takes effect (same answer when it did not change).
+                fresh = self._invoke(request, n)
+                taped["response"] = fresh.to_json()
+                return fresh
             return FunctionResponse.from_json(taped["response"])
         response = self._invoke(request, n)
         self._keep({"k": "answer", "key": key, "response": response.to_json()})
@@ -79,6 +97,8 @@ class Door:
         n = self._count(key)
         taped = self._from_tape(key)
         if taped is not None:
+            if not self.replaying:  # mock-derived: re-ask going forward (see function())
+                taped["answer"] = state_answer(self.mocks, state, n) or taped["answer"]
             return taped["answer"]
         answer = state_answer(self.mocks, state, n)
         if answer is None:
@@ -113,9 +133,9 @@ class Door:
         n = self._count(key)
         taped = self._from_tape(key)
         if taped is not None:
-            if taped["answer"] is None:
-                # "No scripted answer" is not an outside input: ask the mock
-                # file again, which may have gained one (resume after editing it).
+            if taped["answer"] is None or not self.replaying:
+                # Scripted answers come from the mock file: ask it again, which
+                # may have gained or changed one (resume after editing it).
                 taped["answer"] = callback_answer(self.mocks, state, n)
             return taped["answer"]
         answer = callback_answer(self.mocks, state, n)

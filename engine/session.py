@@ -196,12 +196,16 @@ class Session:
         ex = self.execution
         for bp in self.breakpoints:
             bp.hits = 0
-        while ex.steps < step and not ex.finished:
-            before = ex.steps
-            evs = self._unit()
-            if ex.steps == before:
-                break
-            self._check_breakpoints(evs, replaying=True)  # recount hits up to here
+        self.door.replaying = True
+        try:
+            while ex.steps < step and not ex.finished:
+                before = ex.steps
+                evs = self._unit()
+                if ex.steps == before:
+                    break
+                self._check_breakpoints(evs, replaying=True)  # recount hits up to here
+        finally:
+            self.door.replaying = False
 
     # -- position ------------------------------------------------------------
     @property
@@ -387,6 +391,25 @@ class Session:
             self.flush()
         return res
 
+    def future_inputs(self) -> list[dict]:
+        """Recorded callbacks/choices ahead of the current step (after a
+        step back): stepping forward replays them."""
+        return [i for i in self.inputs if id(i) not in self._applied]
+
+    def forget_future(self) -> int:
+        """Drop the recorded inputs ahead of here; returns how many."""
+        n = len(self.future_inputs())
+        self._drop_future_inputs()
+        self.flush()
+        return n
+
+    def set_mocks(self, mocks: MockFile) -> None:
+        """Use an edited mock file from now on. Answers recorded from the old
+        mock file are asked again on replay (restart, step back), so the edit
+        takes effect there too; live and local answers stay as recorded."""
+        self.mocks = mocks
+        self.door.set_mocks(mocks)
+
     def post_callback(self, report, reply: Callable[[CallbackResult], None] | None = None) -> None:
         """Queue a callback from another thread (the callback endpoint)."""
         self.inbox.put((report, reply))
@@ -454,6 +477,10 @@ class Session:
         t = self.execution.next_timer()
         if t is None:
             return Stop("waiting", message="no timer is set")
+        if self.execution.awaiting_user():
+            # Letting time pass is a choice not to answer: a callback recorded
+            # for this point (before a step back) no longer applies.
+            self._drop_future_inputs()
         return self._go(lambda f: self.execution.clock >= t, jump_clock=True)
 
     # -- breakpoints and watches -----------------------------------------------------
@@ -469,11 +496,30 @@ class Session:
                 compile_expression(condition)
             except ExpressionError as e:
                 raise SessionError(f"breakpoint condition: {e}") from None
+        if scope:
+            self.check_scope(scope)
         self._bp_ids += 1
         bp = Breakpoint(self._bp_ids, state, scope, condition or None, hit_count, True, event)
         self.breakpoints.append(bp)
         self._save_settings()
         return bp
+
+    def check_scope(self, scope: str) -> None:
+        """A scope id names Parallel branches and Map iterations, outermost
+        first: ``Map1[3]``, ``Parallel1.Branch0``, ``Map1[3]/Parallel1.Branch0``.
+        Raises SessionError saying what is wrong."""
+        import re
+        states = {s.name: s for _, s in self.definition.flow.all_states()}
+        for part in scope.split("/"):
+            m = re.fullmatch(r"(.+)\[(\d+)\]", part) or re.fullmatch(r"(.+)\.Branch(\d+)", part)
+            if m is None:
+                raise SessionError(f"scope {scope!r}: {part!r} is not 'MapState[n]' or 'ParallelState.Branch<n>'")
+            st = states.get(m.group(1))
+            want = "Map" if part.endswith("]") else "Parallel"
+            if st is None or st.type != want:
+                raise SessionError(f"scope {scope!r}: no {want} state named {m.group(1)!r}")
+            if want == "Parallel" and int(m.group(2)) >= len(st.branches):
+                raise SessionError(f"scope {scope!r}: {st.name} has {len(st.branches)} branches")
 
     def toggle_breakpoint(self, state: str) -> Breakpoint | None:
         """Add a breakpoint on ``state`` or remove the existing one."""
@@ -489,6 +535,8 @@ class Session:
         self._save_settings()
 
     def set_breakpoint(self, bp_id: int, **changes) -> None:
+        if changes.get("scope"):
+            self.check_scope(changes["scope"])
         for b in self.breakpoints:
             if b.id == bp_id:
                 if changes.get("condition"):

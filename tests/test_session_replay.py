@@ -70,16 +70,48 @@ def test_step_back_at_the_start_does_nothing():
     assert s.execution.steps == 0 and st.step == 0
 
 
+class _CountingBackend:
+    """A stand-in for a local/live backend: counts how often it is called."""
+    name = "local"
+
+    def __init__(self):
+        self.calls = 0
+
+    def handles(self, request):
+        return request.function.function == "validate-order"
+
+    def invoke(self, request):
+        from flowdbg.engine.backends.base import FunctionResponse
+        self.calls += 1
+        return FunctionResponse(payload=b'{"valid": true, "total": 1500}', source="local")
+
+
 def test_step_back_does_not_ask_backends_again():
-    s = order_session()
+    backend = _CountingBackend()
+    s = order_session(backends=[backend])
     step_all(s)
+    assert backend.calls == 1
     answers = list(s.answers)
-    s.mocks = MockFile()  # nothing could answer now: every answer must come from the journal
     s.step_back(6)
+    s.restart()
     while s.step_into().reason == "step":
         pass
     assert s.execution.status == "Succeeded"
+    assert backend.calls == 1, "a local/live answer comes from the journal, never from a second call"
     assert s.answers == answers
+
+
+def test_going_forward_again_after_editing_the_mock_file_uses_the_edit():
+    from flowdbg.engine.mocks import parse_mocks
+    from session_helpers import ORDER_MOCKS
+    s = order_session()
+    step_all(s)
+    assert s.execution.output["boxes"][0]["box"] == "B-1"
+    text = open(ORDER_MOCKS, encoding="utf-8").read().replace('"B-1"', '"X-1"')
+    s.set_mocks(parse_mocks(text, "edited.yaml"))
+    s.restart()
+    assert s.cont().reason == "finished"
+    assert s.execution.output["boxes"][0]["box"] == "X-1"
 
 
 # -- restart -------------------------------------------------------------------------
@@ -89,7 +121,6 @@ def test_restart_replays_the_same_run(tmp_path):
     assert s.cont().reason == "finished"
     full = snapshot(s)
     answers_before = [e for e in journal_lines(tmp_path / "j.jsonl") if e["k"] == "answer"]
-    s.mocks = MockFile()
     st = s.restart()
     assert st.step == 0 and s.execution.steps == 0 and s.execution.records == []
     assert s.cont().reason == "finished"
