@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Callable
 
 from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse
-from .mocks import MockBackend, MockFile, callback_answer, state_answer
+from .mocks import MockBackend, MockFile, callback_answer, mock_file_name, state_answer, yaml_key
 
 
 class Door:
@@ -102,9 +102,11 @@ class Door:
             return taped["answer"]
         answer = state_answer(self.mocks, state, n)
         if answer is None:
+            extra = (" (or, to run a local child flow, name its file under 'flows:')"
+                     if action == "FNF:StartExecution" else "")
             raise BackendError(
-                f"state {state!r} calls {action} and no mock answers it: add it to the mock file, e.g.\n"
-                f"states:\n  {state}:\n    - result: {{}}")
+                f"state {state!r} calls {action} and no mock answers it: add it to {mock_file_name(self.mocks)}"
+                f"{extra}, e.g.\nstates:\n  {yaml_key(state)}:\n    - result: {{}}")
         self._keep({"k": "answer", "key": key, "answer": answer})
         return answer
 

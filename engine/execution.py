@@ -173,6 +173,20 @@ class Options:
     express: bool = False
     execution_name: str = "flowdbg-execution"
     seed: int = 0
+    depth: int = 0  # how deep a child execution (FNF:StartExecution) this is
+
+
+MAX_CHILD_DEPTH = 10
+
+
+def _json_type(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(v), type(v).__name__)
 
 
 def _size(value: Any) -> int:
@@ -285,8 +299,11 @@ class Execution:
             return CallbackResult(False, why)
         p = self.pending[token]
         if succeeded:
+            if not isinstance(output, dict):
+                return CallbackResult(False, f"output must be a JSON object (a state's output is one), got "
+                                             f"{_json_type(output)}")
             try:
-                json.dumps(output)
+                json.dumps(output, allow_nan=False)
             except (TypeError, ValueError) as e:
                 return CallbackResult(False, f"output is not JSON: {e}")
         elif not error:
@@ -769,6 +786,8 @@ class Execution:
         attempt["response"] = resp.to_json()
         if resp.error is not None:
             err = FlowError(resp.error, resp.detail)
+            if resp.source != "mock":
+                resp = FunctionResponse(error=resp.error, detail=resp.detail, source=resp.source)
             if state.task_mode != "RequestComplete" or itype == "Async":
                 if state.task_mode == "WaitForCustomCallback":
                     self.pending[rec.token].status = "stopped"
@@ -776,6 +795,11 @@ class Execution:
             return err, resp.duration
         if state.task_mode == "WaitForCustomCallback":
             return None, 0.0
+        if resp.source != "mock":
+            # A real backend's wall-clock time must not leak into virtual time
+            # (determinism, decision 10); only a mock's declared delay does.
+            resp = FunctionResponse(payload=resp.payload, error=resp.error, detail=resp.detail, duration=0.0,
+                                    log=resp.log, source=resp.source, meta=resp.meta)
         if itype == "Async" and state.task_mode == "RequestComplete":
             rec.notes.append("Async invocation with RequestComplete: the task ends once FC accepts it; result is {'Body': ''}")
             return {"Body": ""}, 0.0
@@ -809,9 +833,13 @@ class Execution:
         """FNF:StartExecution of a local child flow: a nested execution that
         shares this door (its answers are journaled and replayed with ours)."""
         params = rec.parameters if isinstance(rec.parameters, dict) else {}
+        if self.options.depth >= MAX_CHILD_DEPTH:
+            return FlowError(RUNTIME_ERROR, f"state {state.name!r}: child executions nest {MAX_CHILD_DEPTH} deep "
+                                            f"(does flow {name!r} start itself?)"), 0.0
         ex_name = params.get("executionName") or f"{self.options.execution_name}-{state.name}-{len(rec.attempts)}"
         child = Execution(flow, params.get("input", {}), self.door,
-                          Options(data_limit=self.options.data_limit, execution_name=ex_name, seed=self.options.seed))
+                          Options(data_limit=self.options.data_limit, execution_name=ex_name, seed=self.options.seed,
+                                  depth=self.options.depth + 1))
         child.run(max_steps=1_000_000)
         attempt["child"] = {"flow": name, "execution": ex_name, "status": child.status,
                             "states": [r.state for r in child.records], "events": len(child.events)}
@@ -871,7 +899,7 @@ class Execution:
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {e}") from None
         if not isinstance(items, list):
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {state.items_path.text} is "
-                                           f"{type(items).__name__ if items is not None else 'null'}, not an array")
+                                           f"{_json_type(items)}, not an array")
         if state.item_constructor is not None:
             inputs = []
             ctx = rec.context()

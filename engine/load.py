@@ -10,6 +10,7 @@ without a space, ``//`` comments) get a hint that says how to fix them.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from dataclasses import dataclass, field
 from typing import Any, Iterator
@@ -99,10 +100,21 @@ _COLON_NO_SPACE = re.compile(
 _DASH_NO_SPACE = re.compile(r"^(\s*)-([A-Za-z_\u0080-\uffff][^:\s]*):")
 
 
+MAX_NODES = 200_000  # YAML aliases can expand exponentially ("billion laughs")
+MAX_DEPTH = 100
+
+
+class _TooBig(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        self.node, self.message = node, message
+
+
 class _Builder:
     def __init__(self) -> None:
         self.diags: list[Diagnostic] = []
         self._constructor = yaml.SafeLoader("")
+        self._count = 0
+        self._depth = 0
 
     def scalar(self, n: yaml.ScalarNode) -> Scalar:
         line, col = n.start_mark.line + 1, n.start_mark.column + 1
@@ -126,6 +138,18 @@ class _Builder:
         return Scalar(line, col, value, quoted=quoted)
 
     def node(self, n: yaml.Node) -> Node:
+        self._count += 1
+        if self._count > MAX_NODES:
+            raise _TooBig(n, f"the definition expands to more than {MAX_NODES:,} YAML nodes (YAML aliases?)")
+        if self._depth >= MAX_DEPTH:
+            raise _TooBig(n, f"the definition nests deeper than {MAX_DEPTH} levels")
+        self._depth += 1
+        try:
+            return self._node(n)
+        finally:
+            self._depth -= 1
+
+    def _node(self, n: yaml.Node) -> Node:
         line, col = n.start_mark.line + 1, n.start_mark.column + 1
         if isinstance(n, yaml.ScalarNode):
             return self.scalar(n)
@@ -197,16 +221,26 @@ def load_text(text: str) -> LoadResult:
         composed = yaml.compose(text, Loader=_LOADER)
     except yaml.YAMLError as e:
         return LoadResult(None, (_yaml_error(text, e),), text)
+    except RecursionError:
+        return LoadResult(None, (Diagnostic(ERROR, "too-large", 1, 1, "the definition nests too deeply"),), text)
     if composed is None:
         return LoadResult(None, (Diagnostic(ERROR, "empty", 1, 1, "the definition is empty"),), text)
     b = _Builder()
-    root = b.node(composed)
+    try:
+        root = b.node(composed)
+    except _TooBig as e:
+        m = e.node.start_mark
+        return LoadResult(None, (Diagnostic(ERROR, "too-large", m.line + 1, m.column + 1, e.message),), text)
+    except RecursionError:
+        return LoadResult(None, (Diagnostic(ERROR, "too-large", 1, 1, "the definition nests too deeply"),), text)
     diags.extend(b.diags)
     return LoadResult(root, tuple(diags), text)
 
 
 def load_file(path: str) -> LoadResult:
     """Read and parse a definition file. An unreadable file is a diagnostic."""
+    if os.path.isdir(path):
+        return LoadResult(None, (Diagnostic(ERROR, "io", 1, 1, "is a directory, not a file"),), "")
     try:
         with open(path, "rb") as f:
             raw = f.read()

@@ -71,6 +71,8 @@ class MockFileError(Exception):
 
 def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list) -> list[Entry]:
     items = node.items if isinstance(node, Seq) else (node,)
+    if not items:
+        diags.append(Diagnostic(ERROR, "mock", node.line, node.col, f"{section}.{key}: the list of answers is empty"))
     out = []
     for it in items:
         if not isinstance(it, Map):
@@ -96,14 +98,35 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: each answer needs exactly one of 'succeed' or 'fail'"))
             elif "fail" in data and not (isinstance(data["fail"], dict) and isinstance(data["fail"].get("error"), str)):
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: 'fail' needs an 'error' name (and optionally 'cause')"))
+        elif "error" in data and ("body" in data or "result" in data):
+            diags.append(Diagnostic(ERROR, "mock", it.line, it.col,
+                                    f"{section}.{key}: an answer has either 'error' or "
+                                    f"'{'body' if section == 'functions' else 'result'}', not both"))
         elif "error" in data and not isinstance(data["error"], str):
             diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"{section}.{key}: 'error' must be an error name such as FC.ResourceThrottled"))
         elif section == "functions" and "error" not in data and "body" not in data:
             diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"functions.{key}: an answer needs 'body' or 'error'"))
         elif section == "states" and "error" not in data and "result" not in data:
             diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"states.{key}: an answer needs 'result' or 'error'"))
+        bad = _non_finite(data)
+        if bad:
+            diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"{section}.{key}: {bad} is not a JSON number"))
         out.append(Entry(data, times, it.line))
     return out
+
+
+def _non_finite(v) -> str | None:
+    """YAML's .nan/.inf have no JSON form."""
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return repr(v)
+    if isinstance(v, dict):
+        v = list(v.values())
+    if isinstance(v, list):
+        for x in v:
+            bad = _non_finite(x)
+            if bad:
+                return bad
+    return None
 
 
 def parse_mocks(text: str, path: str = "") -> MockFile:
@@ -158,7 +181,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
 
 def load_mocks(path: str) -> MockFile:
     res = load_file(path)
-    if res.root is None and res.diagnostics and res.diagnostics[0].code == "io":
+    if res.root is None and res.diagnostics and res.diagnostics[0].code in ("io", "encoding", "too-large"):
         raise MockFileError(path, list(res.diagnostics))
     return parse_mocks(res.text, path)
 
@@ -196,9 +219,9 @@ class MockBackend:
         if key is None:
             keys = " or ".join(repr(k) for k in request.function.mock_keys[1:] or request.function.mock_keys)
             raise BackendError(
-                f"state {request.state!r} calls function {request.function.display!r} and no mock answers it: "
-                f"add it to the mock file under 'functions:' as {keys}, e.g.\n"
-                f"functions:\n  {request.function.function}:\n    - body: {{ok: true}}")
+                f"state {request.state!r} calls function {request.function.function!r} ({request.function.arn}) "
+                f"and no mock answers it: add it to {mock_file_name(self.mocks)} under 'functions:' as {keys}, e.g.\n"
+                f"functions:\n  {yaml_key(request.function.function)}:\n    - body: {{ok: true}}")
         e = pick(self.mocks.functions[key], n)
         d = e.data
         if "error" in d:
@@ -208,6 +231,20 @@ class MockBackend:
         payload = body.encode() if isinstance(body, str) else json.dumps(body, ensure_ascii=False).encode()
         return FunctionResponse(payload=payload, duration=float(d.get("delay", 0)), log=str(d.get("log", "")),
                                 source="mock", meta={"mock": key, "line": e.line})
+
+
+def mock_file_name(mocks: MockFile) -> str:
+    return (f"the mock file {mocks.path}" if mocks.path
+            else "a mock file (FLOW.mocks.yaml beside the flow, or --mocks PATH)")
+
+
+def yaml_key(name: str) -> str:
+    """``name`` as a YAML mapping key, quoted when YAML would misread it."""
+    import re
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_./-]*", name) and name.lower() not in (
+            "yes", "no", "on", "off", "true", "false", "null", "y", "n"):
+        return name
+    return json.dumps(name, ensure_ascii=False)
 
 
 def state_answer(mocks: MockFile, state: str, n: int) -> dict | None:

@@ -130,7 +130,8 @@ class Session:
         self.callback_url = callback_url
         if _start is None:
             st = start_time or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
-            nm = name or "exec-" + hashlib.sha256(f"{st}:{seed}".encode()).hexdigest()[:8]
+            # From the flow and the seed only, so two runs give the same tokens (decision 10).
+            nm = name or "exec-" + hashlib.sha256(f"{definition.flow.name}:{seed}".encode()).hexdigest()[:8]
             _start = {"k": "start", "v": JOURNAL_VERSION, "flow": os.path.abspath(definition.path),
                       "digests": dict(definition.flow.digests), "input": input, "seed": seed,
                       "start_time": st, "name": nm}
@@ -323,11 +324,13 @@ class Session:
     def run_to(self, state: str) -> Stop:
         return self._go(lambda f: f.state == state)
 
-    def run_to_end(self, max_steps: int | None = None) -> Stop:
-        """Run ignoring breakpoints (headless ``flowdbg run``)."""
+    def run_to_end(self, max_steps: int | None = None, jump_clock: bool = True) -> Stop:
+        """Run ignoring breakpoints (headless ``flowdbg run``). With
+        ``jump_clock`` (nobody can answer a callback) the virtual clock jumps
+        to a waiting task's Timeout; without, it stops ``waiting``."""
         saved, self.breakpoints = self.breakpoints, []
         try:
-            return self._go(lambda f: False, max_steps, jump_clock=True)
+            return self._go(lambda f: False, max_steps, jump_clock=jump_clock)
         finally:
             self.breakpoints = saved
 

@@ -144,10 +144,10 @@ def test_cli_unreadable_mock_file_exit_2(cli, tmp_path):
 @pytest.mark.parametrize("raw,fragment", [
     ("{bad", "--input:1:2: execution input is not valid JSON"),
     ("", "execution input is not valid JSON"),
-    ("[1, 2]", "execution input must be a JSON object, got list"),
-    ('"text"', "execution input must be a JSON object, got str"),
-    ("42", "execution input must be a JSON object, got int"),
-    ("null", "execution input must be a JSON object, got NoneType"),
+    ("[1, 2]", "execution input must be a JSON object, got array"),
+    ('"text"', "execution input must be a JSON object, got string"),
+    ("42", "execution input must be a JSON object, got number"),
+    ("null", "execution input must be a JSON object, got null"),
 ])
 def test_cli_bad_execution_input_exit_2_one_line(cli, raw, fragment):
     code, out, err = cli("run", FLOW, "--mocks", MOCKS, "--input", raw, "--json")
@@ -202,4 +202,4 @@ def test_cli_non_object_input_file(cli, tmp_path):
     p.write_text("[]")
     code, out, err = cli("run", os.path.join(ENGINE_FIXTURES, "choice-fail.yaml"), "--input-file", str(p))
     assert code == 2
-    assert f"{p}: execution input must be a JSON object, got list" in err
+    assert f"{p}: execution input must be a JSON object, got array" in err

@@ -30,16 +30,43 @@ def read_input(args) -> dict:
     elif args.input_file is not None:
         where = args.input_file
         try:
-            with open(args.input_file, encoding="utf-8") as f:
+            with open(args.input_file, encoding="utf-8-sig") as f:
                 text = f.read()
         except OSError as e:
             _die(f"{args.input_file}: cannot read the input file: {e.strerror or e}")
+        except UnicodeDecodeError:
+            _die(f"{args.input_file}: the input file is not UTF-8 text")
+    value = parse_json_object(text, where, "execution input")
+    return value
+
+
+def _reject_constant(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def json_type(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(v), "value")
+
+
+def parse_json_object(text: str, where: str, what: str) -> dict:
+    """Strict JSON (no NaN/Infinity) that must be an object; exits 2 with
+    ``where:line:col: message`` otherwise."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_reject_constant)
     except json.JSONDecodeError as e:
-        _die(f"{where}:{e.lineno}:{e.colno}: execution input is not valid JSON: {e.msg}")
+        _die(f"{where}:{e.lineno}:{e.colno}: {what} is not valid JSON: {e.msg}")
+    except ValueError as e:
+        _die(f"{where}: {what}: {e}")
+    except RecursionError:
+        _die(f"{where}: {what} nests too deeply")
     if not isinstance(value, dict):
-        _die(f"{where}: execution input must be a JSON object, got {type(value).__name__}")
+        _die(f"{where}: {what} must be a JSON object, got {json_type(value)}")
     return value
 
 
@@ -51,8 +78,30 @@ def _add_backend_args(p: argparse.ArgumentParser) -> None:
                    help="default backend for functions with no local handler")
     p.add_argument("--live", metavar="FN", action="append", default=[], help="call FN on real Function Compute")
     p.add_argument("--fc-endpoint", metavar="URL", help="FC endpoint (http only for loopback)")
-    p.add_argument("--callback-port", metavar="N", type=int, help="serve ReportTask* callbacks on 127.0.0.1:N")
-    p.add_argument("--seed", type=int, default=0, help="seed for uuid(), randomInt() and task tokens")
+    p.add_argument("--callback-port", metavar="N", type=_port,
+                   help="serve ReportTask* callbacks on 127.0.0.1:N (0 = any free port)")
+    p.add_argument("--seed", type=int, default=0,
+                   help="seed for uuid(), randomInt(), execution name and task tokens (default 0)")
+
+
+def _port(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
+    if not 0 <= n <= 65535:
+        raise argparse.ArgumentTypeError(f"{n} is not a port number (0-65535)")
+    return n
+
+
+def _positive(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return n
 
 
 def _add_input_args(p: argparse.ArgumentParser) -> None:
@@ -61,7 +110,10 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", description="Debug and simulate CloudFlow (FDL v1) flows locally.")
+    p = argparse.ArgumentParser(
+        prog="flowdbg", description="Debug and simulate CloudFlow (FDL v1) flows locally.",
+        epilog="Interactive debugger: flowdbg FLOW [--input JSON | --input-file PATH] [--mocks PATH] [--break STATE] "
+               "[--resume [SESSION]] (see 'flowdbg FLOW --help').")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     r = sub.add_parser("run", help="run a flow to its end, headless")
     r.add_argument("flow", metavar="FLOW")
@@ -71,9 +123,10 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--history", metavar="PATH", help="write the events as GetExecutionHistory JSON")
     r.add_argument("--resume", metavar="SESSION", help="continue a saved session")
     r.add_argument("--session", metavar="PATH", help="save the session journal here")
-    r.add_argument("--max-steps", type=int, default=1_000_000, help="stop after this many steps (loop guard)")
-    v = sub.add_parser("validate", help="print a flow's diagnostics")
-    v.add_argument("flow", metavar="FLOW")
+    r.add_argument("--max-steps", type=_positive, default=1_000_000,
+                   help="stop after this many steps, a guard against endless loops (default 1,000,000)")
+    v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
+    v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true")
     v.add_argument("--express", action="store_true", help="check Express workflow limits")
     try:
@@ -98,19 +151,30 @@ def build_tui_parser() -> argparse.ArgumentParser:
 
 def cmd_validate(args) -> int:
     from flowdbg.engine.definition import load_definition
-    d = load_definition(args.flow, express=args.express)
-    if args.json:
-        print(json.dumps({"valid": not d.errors, "diagnostics": [
+    results = []
+    for path in args.flows:
+        d = load_definition(path, express=args.express)
+        results.append((path, d))
+        if not args.json:
+            for x in d.diagnostics:
+                print(x.format(path))
+            if not d.diagnostics:
+                print(f"{path}: valid")
+            else:
+                print(f"{path}: {len(d.errors)} error(s), {len(d.warnings)} warning(s)")
+
+    def as_json(path, d):
+        return {"valid": not d.errors, "diagnostics": [
             {"severity": x.severity, "code": x.code, "line": x.line, "col": x.col, "message": x.message,
-             **({"hint": x.hint} if x.hint else {})} for x in d.diagnostics]}, ensure_ascii=False, indent=2))
-    else:
-        for x in d.diagnostics:
-            print(x.format(args.flow))
-        if not d.diagnostics:
-            print(f"{args.flow}: valid")
+             **({"hint": x.hint} if x.hint else {})} for x in d.diagnostics]}
+    if args.json:
+        if len(results) == 1:
+            out = as_json(*results[0])
         else:
-            print(f"{len(d.errors)} error(s), {len(d.warnings)} warning(s)")
-    return 0 if not d.errors else EXIT_USAGE
+            out = {"valid": all(not d.errors for _, d in results),
+                   "files": [{"path": p, **as_json(p, d)} for p, d in results]}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0 if all(not d.errors for _, d in results) else EXIT_USAGE
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,6 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             build_parser().print_help()
             return EXIT_USAGE
         args = build_tui_parser().parse_args(argv)
+        _check_tui_start(args.flow)
         from .launch import launch
         return launch(args)
     except KeyboardInterrupt:
@@ -146,6 +211,19 @@ def main(argv: list[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else EXIT_USAGE
     except Exception as e:  # a flowdbg bug: short message + log file, never a traceback
         return _report_bug(e)
+
+
+def _check_tui_start(flow: str) -> None:
+    """Fail fast, before Textual starts, on what the debugger cannot open."""
+    import difflib
+    if not os.path.exists(flow):
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback"], n=1)
+        hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
+        _die(f"{flow}: no such file{hint}")
+    if os.path.isdir(flow):
+        _die(f"{flow}: is a directory; give a flow file")
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        _die("the debugger needs a terminal; for scripts and CI use 'flowdbg run FLOW'")
 
 
 def _report_bug(e: Exception) -> int:

@@ -7,11 +7,19 @@ import sys
 
 from flowdbg.engine.backends.base import BackendError
 from flowdbg.engine.definition import load_definition
-from flowdbg.engine.mocks import MockFileError, load_mocks, MockFile
+from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
 from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, exit_code, make_backends,
                                    summarize)
 
 from .cli import read_input
+
+
+class _Invalid(Exception):
+    """Bad input or usage: exit 2 with this message (and, with --json, a JSON object)."""
+
+    def __init__(self, message: str, diagnostics: list[str] | None = None):
+        super().__init__(message)
+        self.diagnostics = diagnostics or []
 
 
 def parse_local(specs: list[str]) -> dict[str, str]:
@@ -50,12 +58,61 @@ def print_definition_errors(defn) -> None:
         print(d.format(defn.path), file=sys.stderr)
 
 
+def _same_file(a: str, b: str | None) -> bool:
+    try:
+        return b is not None and os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _check_output_path(option: str, path: str, args, journal: bool) -> None:
+    """Refuse to write over the flow, the mocks or the input, a directory,
+    or (for a journal) a file that is not a flowdbg journal."""
+    for what, other in (("the flow", args.flow), ("the mock file", args.mocks), ("the input file", args.input_file)):
+        if _same_file(path, other):
+            raise _Invalid(f"{option} {path}: that is {what}; give another path")
+    if os.path.isdir(path):
+        raise _Invalid(f"{option} {path}: is a directory; give a file path")
+    if journal and os.path.exists(path) and path != getattr(args, "resume", None):
+        try:
+            with open(path, encoding="utf-8") as f:
+                first = f.readline()
+            ok = json.loads(first).get("k") == "start" if first.strip() else True
+        except (OSError, ValueError, AttributeError):
+            ok = False
+        if not ok:
+            raise _Invalid(f"{option} {path}: exists and is not a flowdbg session journal; not overwriting it")
+
+
 def cmd_run(args) -> int:
+    try:
+        return _run(args)
+    except _Invalid as e:
+        if getattr(args, "json", False):
+            print(json.dumps({"status": "Invalid", "output": None, "error": {"code": "Invalid", "detail": str(e)},
+                              "diagnostics": e.diagnostics, "states": [], "events": []}, indent=2))
+        return _usage(str(e))
+
+
+def _run(args) -> int:
     defn = load_definition(args.flow)
     if defn.flow is None:
+        if args.json:
+            print_definition_errors(defn)
+            raise _Invalid(f"{args.flow}: the definition has {len(defn.errors)} error(s)",
+                           [d.format(args.flow) for d in defn.diagnostics])
         print_definition_errors(defn)
         return EXIT_INVALID
-    inp = read_input(args)
+    if not args.json:
+        for d in defn.warnings:
+            print(d.format(defn.path), file=sys.stderr)
+    if args.resume and (args.input is not None or args.input_file is not None):
+        print("flowdbg: warning: --resume restores the session's own input; --input/--input-file are ignored",
+              file=sys.stderr)
+    inp = read_input(args) if not args.resume else {}
+    for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
+        if path:
+            _check_output_path(option, path, args, journal)
     mocks, cfg = load_backend_setup(args)
     from flowdbg.engine.session import Session, SessionError
     server, holder = None, {}
@@ -65,7 +122,7 @@ def cmd_run(args) -> int:
         try:
             server.start()
         except OSError as e:
-            return _usage(f"--callback-port {args.callback_port}: {e.strerror or e}")
+            raise _Invalid(f"--callback-port {args.callback_port}: {e.strerror or e}") from None
         cfg.callback_url, cfg.callback_secret = server.url, server.secret
         print(f"flowdbg: callbacks on {server.url}  (export FLOWDBG_CALLBACK_URL={server.url} "
               f"FLOWDBG_CALLBACK_SECRET={server.secret})", file=sys.stderr)
@@ -79,9 +136,13 @@ def cmd_run(args) -> int:
             session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
                               journal_path=args.session, callback_url=cfg.callback_url)
         holder["s"] = session
-        stop = session.run_to_end(max_steps=args.max_steps)
+        # With a callback endpoint someone can still answer, so the clock must
+        # not jump past a waiting task's Timeout; without one, nobody can.
+        stop = session.run_to_end(max_steps=args.max_steps, jump_clock=server is None)
         while server is not None and stop.reason == "waiting":
-            print(f"flowdbg: waiting for a callback on {server.url}; Ctrl-C to stop", file=sys.stderr)
+            print(f"flowdbg: waiting for a callback on {server.url}; Ctrl-C to stop "
+                  f"({session.execution.pending_tasks() and 'virtual time stands still meanwhile'})",
+                  file=sys.stderr)
             for p in session.execution.pending_tasks():
                 print(f"flowdbg:   task {p.state!r} ({p.scope or 'top level'}) token {p.token}", file=sys.stderr)
             sys.stderr.flush()
@@ -89,41 +150,60 @@ def cmd_run(args) -> int:
                 session.wait_for_callback()
             except KeyboardInterrupt:
                 break
-            stop = session.run_to_end(max_steps=args.max_steps)
+            stop = session.run_to_end(max_steps=args.max_steps, jump_clock=False)
     except SessionError as e:
-        return _usage(str(e))
+        raise _Invalid(str(e)) from None
     except BackendError as e:
-        return _usage(str(e))
+        raise _Invalid(str(e)) from None
+    except OSError as e:  # the journal could not be written
+        raise _Invalid(f"{e.filename or args.session}: cannot write the session journal: {e.strerror or e}") from None
     finally:
         if server is not None:
             server.stop()
     if stop.reason == "error":
-        return _usage(stop.message)
+        raise _Invalid(stop.message)
     if stop.reason == "limit":
         print(f"flowdbg: warning: {stop.message} (--max-steps); the execution is still running", file=sys.stderr)
     ex = session.execution
     summary = summarize(ex)
+    summary["diagnostics"] = [d.format(defn.path) for d in defn.warnings]
     if args.history:
         from flowdbg.engine.history import write_history
-        write_history(args.history, ex, session.start_time)
+        try:
+            write_history(args.history, ex, session.start_time)
+        except OSError as e:
+            raise _Invalid(f"--history {args.history}: cannot write: {e.strerror or e}") from None
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
-        _print_summary(summary, session)
+        _print_summary(summary, session, args)
     return exit_code(ex)
 
 
-def _print_summary(s: dict, session) -> None:
+def _print_summary(s: dict, session, args) -> None:
     print(f"status: {s['status']}  (virtual time {s['time']:g} s, {len(s['events'])} events)")
     print("states: " + " -> ".join(s["states"]))
     if s["status"] == "Succeeded":
         print("output: " + json.dumps(s["output"], ensure_ascii=False))
     if s["error"]:
         print(f"error: {s['error']['code']}" + (f": {s['error']['detail']}" if s["error"]["detail"] else ""))
-    for p in s["pending"]:
+    pending = s["pending"]
+    for p in pending:
         print(f"waiting: task {p['state']!r} ({p['scope'] or 'top level'}) since {p['since']:g} s, token {p['token']}")
-        print(f"  answer it with: flowdbg callback succeed '{p['token']}' --output '{{}}'")
-        print(f"            or: flowdbg callback fail '{p['token']}' --error CODE --cause TEXT")
-        print(f"            or: add to the mock file:  callbacks: {{{p['state']}: [{{succeed: {{}}}}]}}")
-        if session.journal_path:
-            print(f"  then resume: flowdbg run {session.definition.path} --resume {session.journal_path}")
+    if not pending:
+        return
+    flow = session.definition.path
+    journal = session.journal_path
+    from flowdbg.engine.mocks import yaml_key
+    name = yaml_key(pending[0]["state"])
+    print("to answer it, either:")
+    print(f"  - script it in the mock file:  callbacks: {{{name}: [{{succeed: {{}}}}]}}")
+    if journal:
+        print(f"    then: flowdbg run {flow} --resume {journal}")
+        print(f"  - or answer by hand: flowdbg run {flow} --resume {journal} --callback-port 0")
+        print("    then, with the URL and secret it prints:")
+        print(f"    flowdbg callback succeed '{pending[0]['token']}' --output '{{}}' --url URL --secret SECRET")
+    else:
+        print(f"    then run again; or run with --session PATH to be able to --resume this point,")
+        print(f"  - or answer by hand: flowdbg run {flow} --callback-port 0, then with the URL and secret it prints:")
+        print(f"    flowdbg callback succeed TOKEN --output '{{}}' --url URL --secret SECRET")

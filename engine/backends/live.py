@@ -132,6 +132,7 @@ class LiveBackend:
         src = self._creds_source
         try:
             if src is None:
+                _quiet_credentials_chain()
                 from alibabacloud_credentials.client import Client
                 src = self._creds_source = Client()
             if hasattr(src, "get_credential"):
@@ -300,3 +301,19 @@ def _scrub(value, creds):
     if isinstance(value, list):
         return [_scrub(v, creds) for v in value]
     return value
+
+
+def _quiet_credentials_chain() -> None:
+    """The chain's last resort asks the ECS metadata service (a network call
+    to a non-loopback address) and logs tracebacks to stderr when it fails.
+    flowdbg's chain is environment variables, then the CLI profile: the ECS
+    step is off unless the user turns it on (ALIBABA_CLOUD_ECS_METADATA_DISABLED=false),
+    and the library's log stays out of the terminal (the BackendError says
+    what went wrong)."""
+    import logging
+    import os
+    os.environ.setdefault("ALIBABA_CLOUD_ECS_METADATA_DISABLED", "true")
+    log = logging.getLogger("credentials")
+    log.propagate = False
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
