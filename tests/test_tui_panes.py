@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from test_tui_support import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, _at_root, make_app, make_session,  # noqa: F401
-                              plain, press, settle, toasts)
+                              plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.session import Session
 from flowdbg.tui.app import FlowdbgApp
@@ -60,6 +60,25 @@ async def test_history_filter_and_select_an_event():
         assert "Review" in plain(app.main.query_one(RecordView).query_one("#record-body"))
         await press(pilot, "escape")  # back to the live step
         assert s.selected_record is None
+
+
+async def test_history_shows_the_newest_event():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for keys in (("n",), ("c",)):
+            await press(pilot, *keys)
+            hist = app.main.query_one(HistoryLog)
+            table = hist.query_one("DataTable")
+            events = app.main.session.execution.events
+            assert table.cursor_row == table.row_count - 1 == len(events) - 1
+            # the table fits inside the pane, and its last row is drawn
+            assert table.region.bottom <= hist.content_region.bottom
+            last = events[-1]
+            row_y = table.region.y + 1 + (table.row_count - 1) - int(table.scroll_y)  # 1: the header
+            assert table.region.y < row_y < table.region.bottom
+            line = screen_lines(app)[row_y]
+            assert f" {last.id} " in line and last.type in line
 
 
 async def test_graph_selection_syncs_the_source_and_enter_inspects():

@@ -88,6 +88,18 @@ def toasts(app) -> list[str]:
     return [str(n.message) for n in app._notifications]
 
 
+def screen_lines(app) -> list[str]:
+    """The text of the screen on top, line by line (as a terminal shows it)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def on_screen(widget) -> bool:
+    """The widget is displayed and lies wholly inside the terminal."""
+    r = widget.region
+    return widget.display and r.width > 0 and r.height > 0 and r.right <= widget.app.size.width \
+        and r.bottom <= widget.app.size.height
+
+
 # -- layout (no app) -----------------------------------------------------------------
 
 

@@ -58,6 +58,8 @@ class HistoryLog(Vertical):
         if rebuild:
             self._source, self._events = execution, []
             table.clear()
+        # Follow the newest event unless the user is browsing older rows.
+        follow = rebuild or not table.has_focus or table.cursor_row >= len(self._events) - 1
         new = [e for e in events[0 if rebuild else self._shown:] if self._match(e)]
         self._shown = len(events)
         if len(self._events) + len(new) > MAX_ROWS:
@@ -67,8 +69,16 @@ class HistoryLog(Vertical):
         if new:
             table.add_rows([self._row(e) for e in new])
             self._events.extend(new)
-            table.move_cursor(row=len(self._events) - 1, animate=False)
+            if follow:
+                self.follow()
         self._title(len(events))
+
+    def follow(self) -> None:
+        """Put the cursor on the newest row and scroll it into view."""
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.move_cursor(row=table.row_count - 1, animate=False)
+            table.call_after_refresh(table.scroll_end, animate=False, immediate=True, x_axis=False)
 
     def _title(self, total: int) -> None:
         n = len(self._events)
