@@ -154,12 +154,16 @@ async def test_diagnostics_screen_and_reload(tmp_path):
         assert "hint: write '- Name:'" in text
         assert "-Name: an example of synchronous" in text  # the source line itself
         flow.write_text(flow.read_text().replace("  -Name:", "  - Name:"))
-        for _ in range(40):
+        # app.screen is the main screen as soon as it is pushed; wait until
+        # its panes are mounted and filled, or the test would end mid-mount
+        for _ in range(100):
             await pilot.pause(0.05)
-            if isinstance(app.screen, MainScreen):
+            if app.main is not None and app.main.ready:
                 break
-        assert isinstance(app.screen, MainScreen)
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and app.main.ready
         assert app.main.session.definition.flow is not None
+        assert app.main.query_one("#values").root.label.plain.startswith("No step yet")
 
 
 async def test_missing_mock_is_a_notification_not_a_crash():

@@ -66,6 +66,7 @@ class MainScreen(Screen):
         self._started = 0.0
         self._announced_wait = None
         self.last_repaint_ms = 0.0
+        self.ready = False  # every pane is mounted and shows the session
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -92,6 +93,8 @@ class MainScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        if not self.query("#values"):
+            return  # removed while its panes were still being composed (the app is closing)
         self.query_one("#graph").border_title = "Graph"
         self.query_one("#source").border_title = f"Source — {self.session.definition.path}"
         self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",)}
@@ -103,6 +106,7 @@ class MainScreen(Screen):
             start = self.session.definition.flow.start_at
             graph.select(start)
         graph.focus()
+        self.ready = True
 
     # -- the worker --------------------------------------------------------------------
     def run_verb(self, label: str, fn, *args) -> bool:
