@@ -16,6 +16,7 @@ from flowdbg.tui.screens.diagnostics_screen import DiagnosticsScreen
 from flowdbg.tui.screens.error_screen import ErrorScreen
 from flowdbg.tui.screens.input_screen import InputScreen
 from flowdbg.tui.screens.main_screen import MainScreen
+from flowdbg.tui.screens.watch_screen import WatchScreen
 from flowdbg.tui.widgets.watch_list import WatchList
 
 
@@ -92,10 +93,19 @@ async def test_watch_add_and_error():
         table = app.main.query_one(WatchList)
         assert "2048" in str(table.get_row_at(0)[1])
         await press(pilot, "w")
-        await pilot.press(*"$Input.(", "enter")  # a syntax error
+        await pilot.press(*"$Input.(", "enter")  # a syntax error: the dialog stays, with the text and the error
         await settle(pilot)
         assert len(s.watches) == 1
-        assert any("watch" in t.lower() for t in toasts(app))
+        assert isinstance(app.screen, WatchScreen)
+        assert app.screen.query_one("#watch-input").value == "$Input.("
+        assert "✗" in str(app.screen.query_one("#watch-status").render())
+        assert any("watch not added" in t.lower() for t in toasts(app))
+        await press(pilot, "backspace")  # fixed in place
+        await pilot.press(*"Threshold", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert [w.expression for w in s.watches] == ["$Input.ObjectSize", "$Input.Threshold"]
+        s.remove_watch(1)
         await press(pilot, "w")
         await pilot.press(*"$Input.nope", "enter")  # compiles, fails at this step
         await settle(pilot)

@@ -20,7 +20,8 @@ def expression_error(text: str) -> str | None:
 
 
 class WatchScreen(ModalScreen[str | None]):
-    """Returns the expression, or None on Escape."""
+    """Returns the expression, or None on Escape. An expression that does
+    not compile keeps the dialog open, with the error and the text."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel")]
 
@@ -31,6 +32,7 @@ class WatchScreen(ModalScreen[str | None]):
                              "length($Input.items), $Context.Current.RetryCount", style="#a6adc8"))
             yield Input(placeholder="$Input.", id="watch-input")
             yield Label("", id="watch-status")
+            yield Label(Text("Enter adds · Escape cancels", style="#7f849c"))
 
     def on_mount(self) -> None:
         inp = self.query_one(Input)
@@ -48,8 +50,15 @@ class WatchScreen(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
-        if text:
-            self.dismiss(text)
+        if not text:
+            return
+        err = expression_error(text)
+        if err is not None:
+            self.query_one("#watch-status", Label).update(
+                Text(f"✗ {err} — fix it, or Escape to cancel", style="#f38ba8"))
+            self.notify(f"Watch not added: {err}", severity="error")
+            return
+        self.dismiss(text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
