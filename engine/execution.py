@@ -119,7 +119,8 @@ class Frame:
     send: Any = None
     output: Any = None
     error: FlowError | None = None
-    group: Any = None  # the _Group of children it waits on
+    group: Any = None  # the _Group it belongs to (as a branch or iteration)
+    owned: Any = None  # the _Group of children it waits on (a running Parallel/Map)
     depth: int = 0
     index: int = 0  # branch or iteration index
 
@@ -141,6 +142,7 @@ class _Group:
     active: int = 0
     children: list = field(default_factory=list)
     error: FlowError | None = None
+    ready: list = field(default_factory=list)  # heap of this group's ready children
 
 
 @dataclass
@@ -240,11 +242,12 @@ class Execution:
         return (self.status == RUNNING and self._started and self._pick_ready() is None
                 and any(p.status == "waiting" and not p.scripted for p in self.pending.values()))
 
+    def live_frames(self) -> list[Frame]:
+        """Frames that are running or blocked (not done, failed or cancelled)."""
+        return [f for f in self.frames if f.status in ("ready", "blocked")]
+
     def runnable(self) -> list[Frame]:
         return sorted((f for f in self.frames if f.status == "ready"), key=lambda f: f.seq)
-
-    def live_frames(self) -> list[Frame]:
-        return [f for f in self.frames if f.status in ("ready", "blocked")]
 
     def next_timer(self) -> float | None:
         while self._timers and not self._timer_live(self._timers[0]):
@@ -354,7 +357,19 @@ class Execution:
 
     def _make_ready(self, f: Frame) -> None:
         f.status = "ready"
-        heapq.heappush(self._ready, (f.seq, id(f), f))
+        entry = (f.seq, id(f), f)
+        heapq.heappush(self._ready, entry)
+        if f.group is not None:
+            heapq.heappush(f.group.ready, entry)
+
+    @staticmethod
+    def _first_ready(heap: list) -> Frame | None:
+        while heap:
+            f = heap[0][2]
+            if f.status == "ready":
+                return f
+            heapq.heappop(heap)
+        return None
 
     def _pick_ready(self) -> Frame | None:
         while self._ready:
@@ -371,8 +386,15 @@ class Execution:
                     return f
             return None
         cur = self.current
-        if cur is not None and cur.status == "ready":
-            return cur
+        if cur is not None:
+            # Depth first, like a debugger following one thread: the frame that
+            # ran last, else its own branches/iterations, else its siblings.
+            if cur.status == "ready":
+                return cur
+            for g in (cur.owned, cur.group):
+                f = self._first_ready(g.ready) if g is not None else None
+                if f is not None:
+                    return f
         while self._ready:
             _, _, f = self._ready[0]
             if f.status == "ready":
@@ -883,6 +905,7 @@ class Execution:
     def _parallel(self, f: Frame, state: ParallelState, rec: StepRecord, inp: Any):
         g = _Group(f, state.name, "branch", [inp] * len(state.branches), list(state.branches), 0,
                    record=rec.index, results=[None] * len(state.branches))
+        f.owned = g
         self._start_children(g)
         rec.status = "waiting"
         yield ("children",)
@@ -916,6 +939,7 @@ class Execution:
                    record=rec.index, results=[None] * len(inputs))
         if not inputs:
             return {"Items": []}
+        f.owned = g
         self._start_children(g)
         rec.status = "waiting"
         yield ("children",)

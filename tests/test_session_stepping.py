@@ -321,10 +321,11 @@ def test_scopes_list_live_branches_and_iterations_with_labels():
     assert labels[""] == "Fulfil"
     assert labels["Fulfil.Branch0"] == "Fulfil.Branch0 > PackItems"
     assert labels["Fulfil.Branch0/PackItems[0]"] == "Fulfil.Branch0 > PackItems[0] > PackOne"
-    assert "Fulfil.Branch1" not in labels, "Branch1 had already finished"
+    # Depth first: stepping follows PackItems into its iterations before Branch1 runs.
+    assert labels["Fulfil.Branch1"] == "Fulfil.Branch1 > (not started)"
     kinds = {sc["id"]: sc["kind"] for sc in s.scopes()}
-    assert kinds == {"": "execution", "Fulfil.Branch0": "branch", "Fulfil.Branch0/PackItems[0]": "iteration",
-                     "Fulfil.Branch0/PackItems[1]": "iteration"}
+    assert kinds == {"": "execution", "Fulfil.Branch0": "branch", "Fulfil.Branch1": "branch",
+                     "Fulfil.Branch0/PackItems[0]": "iteration", "Fulfil.Branch0/PackItems[1]": "iteration"}
 
 
 def test_scopes_of_nested_flow_use_map_and_branch_labels():
@@ -333,7 +334,7 @@ def test_scopes_of_nested_flow_use_map_and_branch_labels():
     labels = {sc["id"]: sc["label"] for sc in s.scopes()}
     assert labels["Orders[0]/Split.Branch0"] == "Orders[0] > Split.Branch0 > Price"
     assert labels["Orders[0]"] == "Orders[0] > Split"
-    assert labels["Orders[1]"] == "Orders[1] > Split"
+    assert labels["Orders[1]"] == "Orders[1] > (not started)"  # depth first: Orders[0] goes on first
     assert labels[""] == "Orders"
 
 
