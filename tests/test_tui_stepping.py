@@ -122,6 +122,31 @@ async def test_conditional_breakpoint_from_the_editor():
         assert s.last_stop.reason == "breakpoint" and s.last_stop.frame == "ForEachOrder[2]"
 
 
+async def test_breakpoint_editor_checks_the_scope_as_you_type():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.main.query_one(StateGraph).select("ForEachOrder/Ship")
+        await press(pilot, "B")
+        dlg = app.screen
+        await pilot.click("#bp-scope")
+        await pilot.press(*"Ship[1]")
+        await settle(pilot)
+        status = str(dlg.query_one("#bp-scope-status").render())
+        assert "✗" in status and "no Map state named 'Ship'" in status
+        await press(pilot, "ctrl+s")  # refused: nothing saved, the dialog stays
+        assert app.screen is dlg and app.main.session.breakpoints == []
+        assert any("Scope:" in t for t in toasts(app))
+        dlg.query_one("#bp-scope").value = "ForEachOrder[1]"
+        await settle(pilot)
+        assert str(dlg.query_one("#bp-scope-status").render()) == ""
+        await press(pilot, "ctrl+s")
+        s = app.main.session
+        assert [(b.state, b.scope) for b in s.breakpoints] == [("Ship", "ForEachOrder[1]")]
+        await press(pilot, "c")
+        assert s.last_stop.reason == "breakpoint" and s.last_stop.frame == "ForEachOrder[1]"
+
+
 async def test_run_to_the_selected_state():
     app = make_app(MAP_FLOW)
     async with app.run_test(size=SIZE) as pilot:

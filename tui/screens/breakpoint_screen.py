@@ -21,11 +21,11 @@ class BreakpointScreen(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="bp.cancel"),
                 Binding("ctrl+s", "save", "Save", id="bp.save")]
 
-    def __init__(self, state: str | None, bp=None):
+    def __init__(self, state: str | None, bp=None, check_scope=None):
         super().__init__()
         self.bp = bp
         self.state = bp.state if bp is not None else state
-
+        self.check_scope = check_scope  # session.check_scope: raises with the reason
     def compose(self) -> ComposeResult:
         bp = self.bp
         title = f"Breakpoint {bp.id}" if bp else "New breakpoint"
@@ -46,6 +46,7 @@ class BreakpointScreen(ModalScreen[dict | None]):
                 with Vertical():
                     yield Label("Only in scope (e.g. Map1[2])")
                     yield Input((bp.scope or "") if bp else "", placeholder="any scope", id="bp-scope")
+            yield Label("", id="bp-scope-status")
             yield Checkbox("Enabled", value=bp.enabled if bp else True, id="bp-enabled")
             with Horizontal(classes="buttons"):
                 yield Button("Save  ctrl+s", variant="primary", id="bp-save")
@@ -58,11 +59,23 @@ class BreakpointScreen(ModalScreen[dict | None]):
             w.cursor_blink = not self.app.is_headless
         self.query_one("#bp-condition", Input).focus()
 
+    def scope_error(self, scope: str | None) -> str | None:
+        if not scope or self.check_scope is None:
+            return None
+        try:
+            self.check_scope(scope)
+        except Exception as e:  # SessionError: its message says what is wrong
+            return str(e)
+        return None
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "bp-condition":
             text = event.value.strip()
             err = expression_error(text) if text else None
             self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style="#f38ba8") if err else "")
+        elif event.input.id == "bp-scope":
+            err = self.scope_error(event.value.strip())
+            self.query_one("#bp-scope-status", Label).update(Text(f"✗ {err}", style="#f38ba8") if err else "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
@@ -85,6 +98,11 @@ class BreakpointScreen(ModalScreen[dict | None]):
         if cond and (err := expression_error(cond)):
             self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style="#f38ba8"))
             self.notify(f"Condition: {err}", severity="error")
+            return
+        if err := self.scope_error(scope):
+            self.query_one("#bp-scope-status", Label).update(Text(f"✗ {err}", style="#f38ba8"))
+            self.notify(f"Scope: {err}", severity="error")
+            self.query_one("#bp-scope", Input).focus()
             return
         if state is None and event is None:
             self.notify("Give a state or pick an event", severity="warning")

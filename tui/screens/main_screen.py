@@ -346,7 +346,7 @@ class MainScreen(Screen):
             b = graph.box(graph.cursor)
             name = b.name if b is not None and b.kind in ("state", "container") else None
             bp = next((x for x in self.session.breakpoints if name and x.state == name and x.event is None), None)
-        self.app.push_screen(BreakpointScreen(name, bp), self._breakpoint_edited)
+        self.app.push_screen(BreakpointScreen(name, bp, check_scope=self.session.check_scope), self._breakpoint_edited)
 
     def _breakpoint_edited(self, result: dict | None) -> None:
         if not result or not self._idle("change breakpoints"):
