@@ -32,6 +32,28 @@ async def test_choosing_a_map_iteration_advances_it():
         assert app.main.query_one(StateGraph).marks.current == "ForEachOrder/BigOrder?"
 
 
+async def test_a_click_on_a_scope_only_selects_it():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "s", "s")
+        s = app.main.session
+        steps = s.execution.steps
+        scopes = app.main.query_one(ScopeList)
+        top = scopes.content_region.y - scopes.region.y
+        await pilot.click("#scopes", offset=(4, top + 2))
+        await settle(pilot)
+        assert scopes.highlighted == 2
+        assert s.execution.steps == steps  # nothing ran
+        await pilot.click("#scopes", offset=(4, top + 3))
+        await pilot.click("#scopes", offset=(4, top + 3))
+        await settle(pilot)
+        assert scopes.highlighted == 3 and s.execution.steps == steps
+        assert scopes.has_focus
+        await press(pilot, "enter")  # Enter advances the chosen one
+        assert s.last_stop.frame == "ForEachOrder[2]" and s.execution.steps > steps
+
+
 async def test_history_filter_and_select_an_event():
     app = make_app(MAP_FLOW)
     async with app.run_test(size=SIZE) as pilot:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual import events
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
@@ -11,8 +12,17 @@ WAIT = {"enter": "ready", "timer": "timer", "token": "callback", "children": "ch
 
 
 class ScopeList(OptionList):
-    """One row per live scope. Enter on a *ready* scope advances it one
-    step (``session.choose``); stepping then continues in that scope."""
+    """One row per live scope. A click only highlights a row; Enter on a
+    *ready* scope advances it one step (``session.choose``); stepping then
+    continues in that scope."""
+
+    async def _on_click(self, event: events.Click) -> None:
+        # OptionList selects on click; here selecting runs the flow, so a
+        # click must only pick the row (Enter advances it).
+        event.prevent_default()
+        clicked = event.style.meta.get("option")
+        if clicked is not None and not self.get_option_at_index(clicked).disabled:
+            self.highlighted = clicked
 
     def show(self, scopes: list[dict], current: str | None) -> None:
         old = self.highlighted_option.id if self.highlighted_option is not None else None
