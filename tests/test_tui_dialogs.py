@@ -5,7 +5,7 @@ import json
 import shutil
 
 from test_tui_support import (BROKEN_FLOW, CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, START, _at_root,  # noqa: F401
-                              callback_mocks, make_app, plain, press, settle, toasts)
+                              callback_mocks, make_app, plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile
@@ -217,6 +217,31 @@ async def test_help_screen_and_command_palette_commands():
         cmd.callback()
         await settle(pilot)
         assert app.main.session.last_stop.state == "Example 1 of function invocation."
+
+
+async def test_help_scrolls_with_the_keyboard_to_the_panes():
+    from flowdbg.tui.screens.help_screen import HelpScreen
+    for size in (SIZE, (80, 24)):
+        app = make_app(CHOICE_FLOW)
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await press(pilot, "question_mark")
+            assert isinstance(app.screen, HelpScreen)
+            scroll = app.screen.query_one("#help-scroll")
+            assert scroll.has_focus and scroll.max_scroll_y > 0
+            last = "History — the event log"  # in the Panes section, near the end
+            assert not any(last in line for line in screen_lines(app))
+            await press(pilot, "pagedown")
+            assert scroll.scroll_y > 0
+            await press(pilot, "home")
+            assert scroll.scroll_y == 0
+            await press(pilot, "down")
+            assert scroll.scroll_y == 1
+            await press(pilot, "end")
+            assert scroll.scroll_y == scroll.max_scroll_y
+            assert any(last in line for line in screen_lines(app)), size
+            await press(pilot, "escape")
+            assert isinstance(app.screen, MainScreen)
 
 
 async def test_callback_over_http_reaches_the_session(tmp_path):

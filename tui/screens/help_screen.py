@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Label, Markdown
 
 HELP = """\
 # flowdbg keys
@@ -53,10 +53,16 @@ back the step, breakpoints and watches.
 
 
 class HelpScreen(ModalScreen[None]):
-    """The key reference."""
+    """The key reference; scrolls with the keyboard (its scroll area has the
+    focus: Up/Down, PageUp/PageDown, Home/End) and the mouse wheel."""
 
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box", classes="dialog"):
-            yield Markdown(HELP, id="help-text")
+            yield Label("↑↓ PgUp PgDn Home End scroll · Esc closes", id="help-keys")
+            with VerticalScroll(id="help-scroll"):
+                yield Markdown(HELP, id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-scroll").focus()
