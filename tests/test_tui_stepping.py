@@ -157,6 +157,28 @@ async def test_run_to_the_selected_state():
         assert current(app) == "Review" and s.last_stop.frame == "ForEachOrder[1]"
 
 
+async def test_run_to_keeps_its_target_across_stops():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        s = app.main.session
+        graph = app.main.query_one(StateGraph)
+        await press(pilot, "n", "n")  # the cursor follows the current state while the user leaves it there
+        assert graph.cursor == "ForEachOrder" == graph.marks.current
+        s.add_breakpoint("Ship")
+        graph.select("Summarize")  # the user moves the cursor
+        await press(pilot, "t")
+        assert s.last_stop.reason == "breakpoint" and s.last_stop.state == "Ship"
+        assert graph.cursor == "Summarize"  # not pulled to the breakpoint
+        await press(pilot, "t")
+        assert s.last_stop.state == "Ship" and graph.cursor == "Summarize"
+        s.breakpoints.clear()
+        await press(pilot, "t")
+        assert current(app) == "Summarize" and graph.cursor == "Summarize"
+        await press(pilot, "u")  # the cursor was on the current state: it follows again
+        assert graph.cursor == graph.marks.current == "ForEachOrder/Ship"
+
+
 async def test_skip_to_next_timer_jumps_the_clock():
     app = make_app(PARALLEL_FLOW)
     async with app.run_test(size=SIZE) as pilot:

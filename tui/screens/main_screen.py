@@ -67,6 +67,7 @@ class MainScreen(Screen):
         self._announced_wait = None
         self.last_repaint_ms = 0.0
         self.ready = False  # every pane is mounted and shows the session
+        self._auto_cursor: str | None = None  # where flowdbg (not the user) last put the graph cursor
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -105,6 +106,7 @@ class MainScreen(Screen):
         if graph.cursor is None:
             start = self.session.definition.flow.start_at
             graph.select(start)
+            self._auto_cursor = start
         graph.focus()
         self.ready = True
 
@@ -206,17 +208,24 @@ class MainScreen(Screen):
         return GraphMarks(counts, status, cur, node_key(sel.frame, sel.state) if sel is not None else None,
                           {node_key(p.scope, p.state) for p in ex.pending_tasks()}, bps)
 
-    def refresh_views(self, follow: bool = False) -> None:
-        """Bring every pane up to date with the session (idle only)."""
+    def refresh_views(self, follow: bool = False, inspect: bool = False) -> None:
+        """Bring every pane up to date with the session (idle only).
+
+        ``follow``: after a stop, the graph cursor moves to the current state
+        only if it was there (or where flowdbg last put it); a cursor the user
+        moved elsewhere stays, so ``t`` keeps its target. ``inspect``: the
+        user picked a step to look at; the cursor goes to it."""
         s, ex = self.session, self.session.execution
-        marks = self._marks()
         graph = self.query_one(StateGraph)
+        previous = graph.marks.current
+        marks = self._marks()
         graph.set_marks(marks)
         target = marks.inspected or marks.current
         if target is None and ex.finished and ex.records:  # show where it ended
             target = node_key(ex.records[-1].frame, ex.records[-1].state)
-        if follow and target:
+        if follow and target and (inspect or graph.cursor in (None, previous, self._auto_cursor)):
             graph.select(target, announce=False)
+            self._auto_cursor = target
         rec = s.current_record()
         cur_state = self.states.get(marks.current) if marks.current else None
         shown = self.states.get(node_key(rec.frame, rec.state)) if rec is not None else None
@@ -310,7 +319,7 @@ class MainScreen(Screen):
     def action_live(self) -> None:
         if self.session.selected_record is not None and not self.busy:
             self.session.selected_record = None
-            self.refresh_views(follow=True)
+            self.refresh_views(follow=True, inspect=True)
 
     def on_scope_chosen(self, message: M.ScopeChosen) -> None:
         self.run_verb(f"scope {message.frame_id or 'top level'}", self.session.choose, message.frame_id)
@@ -445,4 +454,4 @@ class MainScreen(Screen):
         s = self.session
         live = s.frame.record if s.frame is not None else None
         s.selected_record = None if rec is live else rec
-        self.refresh_views(follow=True)
+        self.refresh_views(follow=True, inspect=True)
