@@ -189,6 +189,54 @@ async def test_missing_mock_is_a_notification_not_a_crash():
         assert isinstance(app.screen, MainScreen)
 
 
+def _orders_copy(tmp_path):
+    """map-orders in tmp_path, with no mock file beside it yet."""
+    flow = tmp_path / "orders.yaml"
+    shutil.copy(MAP_FLOW, flow)
+    return flow
+
+
+async def test_missing_mock_names_the_file_and_creating_it_fixes_the_run(tmp_path):
+    flow = _orders_copy(tmp_path)
+    app = make_app(flow, mocks=None, input={"orders": [{"id": "A", "total": 10}]})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        s = app.main.session
+        assert s.last_stop.reason == "error"
+        mock_path = str(tmp_path / "orders.mocks.yaml")
+        assert app.mocks_path == mock_path
+        assert any("no mock answers it" in t and f"Mock file: {mock_path}" in t and "Create it" in t
+                   for t in toasts(app))
+        (tmp_path / "orders.mocks.yaml").write_text("functions:\n  ship:\n    - body: {shipped: true}\n")
+        await press(pilot, "c")  # checked before the verb: no need to wait for the timer
+        assert any("Mock file reloaded" in t for t in toasts(app))
+        assert s.execution.status == "Succeeded"
+        assert s.execution.output == {"shipped": 1}
+
+
+async def test_edited_mock_file_is_reloaded_on_a_timer_and_a_broken_edit_is_refused(tmp_path):
+    flow = _orders_copy(tmp_path)
+    mocks = tmp_path / "orders.mocks.yaml"
+    mocks.write_text("functions:\n  ship:\n    - error: Ship.Down\n")
+    app = make_app(flow, input={"orders": [{"id": "A", "total": 10}]}, mock_poll=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        s = app.main.session
+        await press(pilot, "c")
+        assert s.execution.status == "Failed" and s.execution.error.code == "Ship.Down"
+        mocks.write_text("functions:\n  ship:\n    - bodyy: 1\n")  # broken
+        await pilot.pause(0.3)
+        assert any(f"{mocks}:3:7:" in t and "unknown field 'bodyy'" in t and "stay in use" in t
+                   for t in toasts(app))
+        assert [e.data for e in s.mocks.functions["ship"]] == [{"error": "Ship.Down"}]  # the old mocks
+        mocks.write_text("functions:\n  ship:\n    - body: {shipped: true}\n")
+        await pilot.pause(0.3)
+        assert any("Mock file reloaded" in t for t in toasts(app))
+        await press(pilot, "r", "y", "c")
+        assert s.execution.status == "Succeeded"
+
+
 async def test_broken_mock_file_is_shown_in_an_error_modal():
     d = load_definition(str(CHOICE_FLOW))
     s = Session(d, {}, start_time=START)

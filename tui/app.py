@@ -16,6 +16,7 @@ from typing import Any, Callable, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
 from .screens.diagnostics_screen import DiagnosticsScreen
@@ -23,6 +24,41 @@ from .screens.error_screen import ErrorScreen
 from .screens.help_screen import HelpScreen
 from .screens.input_screen import InputScreen
 from .screens.main_screen import MainScreen
+
+
+def _signature(path: str | None):
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return None if st is None else (st.st_mtime_ns, st.st_size, st.st_ino)
+
+
+class MockWatcher:
+    """Notices edits of the mock file (or, when there was none, the flow's
+    sibling ``FLOW.mocks.yaml`` appearing). ``explicit``: ``--mocks PATH``;
+    otherwise the sibling file flowdbg would load."""
+
+    def __init__(self, flow_path: str, explicit: str | None = None):
+        self.flow_path = flow_path
+        self.explicit = explicit
+        self.last = _signature(self.path)
+
+    @property
+    def path(self) -> str:
+        if self.explicit:
+            return self.explicit
+        from flowdbg.engine.runner import default_mocks_path
+        return default_mocks_path(self.flow_path) or os.path.splitext(self.flow_path)[0] + ".mocks.yaml"
+
+    def changed(self) -> tuple[str, bool] | None:
+        """``(path, exists)`` when the file changed since the last look."""
+        path = self.path
+        sig = _signature(path)
+        if sig == self.last:
+            return None
+        self.last = sig
+        return path, sig is not None
 
 
 def default_inputs_store() -> str | None:
@@ -57,7 +93,8 @@ class FlowdbgApp(App[int]):
                  session_factory: Callable | None = None, resume: Callable | None = None,
                  breaks: Iterable[str] = (), startup_errors: Iterable[tuple[str, str]] = (),
                  notices: Iterable[tuple[str, str]] = (), inputs_store: str | None = None,
-                 server: dict | None = None, diagnostics_poll: float = 0.5):
+                 server: dict | None = None, diagnostics_poll: float = 0.5, mocks_path: str | None = None,
+                 mock_poll: float = 1.0):
         super().__init__()
         self.definition = definition
         self.session = session
@@ -74,10 +111,17 @@ class FlowdbgApp(App[int]):
         self.diagnostics_poll = diagnostics_poll
         self.callback_results: collections.deque = collections.deque()  # filled by the HTTP sink
         self.main: MainScreen | None = None
+        if mocks_path is None and session is not None and session.mocks.path:
+            mocks_path = session.mocks.path
+        elif mocks_path is None and mocks is not None and mocks.path:
+            mocks_path = mocks.path
+        self.mock_watcher = MockWatcher(definition.path, mocks_path)
+        self.mock_poll = mock_poll
 
     # -- start-up -------------------------------------------------------------------
     def on_mount(self) -> None:
         self.sub_title = self.definition.path
+        self.set_interval(self.mock_poll, self._poll_mocks)
         self._start(self.definition)
 
     def _start(self, definition) -> None:
@@ -139,6 +183,47 @@ class FlowdbgApp(App[int]):
             self.notify(message, severity=severity, timeout=12)
         for title, message in self.startup_errors:
             self.push_screen(ErrorScreen(title, message))
+
+    # -- the mock file ------------------------------------------------------------------
+    @property
+    def mocks_path(self) -> str:
+        """The mock file to edit (or create) for this flow."""
+        return self.mock_watcher.path
+
+    def _poll_mocks(self) -> None:
+        if self.main is not None and not self.main.busy:
+            self.check_mocks()
+
+    def check_mocks(self) -> bool:
+        """Reload the mock file if it changed (call only while the engine is
+        idle: before a stepping verb, or from the timer). A broken edit is
+        reported with file:line:col and the previous mocks stay in use.
+        Returns True when new mocks were installed."""
+        change = self.mock_watcher.changed()
+        session = self.session
+        if change is None or session is None:
+            return False
+        path, exists = change
+        if not exists:
+            self.notify(f"{path} is gone; the mocks loaded before stay in use until it is back.",
+                        severity="warning", title="Mock file")
+            return False
+        try:
+            mocks = load_mocks(path)
+        except MockFileError as e:
+            lines = "\n".join(d.format(path) for d in e.diagnostics[:6])
+            more = f"\n… and {len(e.diagnostics) - 6} more" if len(e.diagnostics) > 6 else ""
+            self.notify(f"{lines}{more}\nThe mocks loaded before stay in use; fix the file and save again.",
+                        severity="error", title="Mock file not reloaded", timeout=20)
+            return False
+        old = session.mocks
+        session.set_mocks(mocks)
+        note = ""
+        if (old.local, old.live) != (mocks.local, mocks.live):
+            note = "\nlocal:/live: changes take effect when flowdbg starts again."
+        self.notify(f"Mock file reloaded: {path}. Its answers apply from the next call on "
+                    f"(continue, or r to restart).{note}", title="Mocks")
+        return True
 
     # -- remembered inputs ------------------------------------------------------------
     def _inputs(self) -> dict:

@@ -122,7 +122,7 @@ def launch(args) -> int:
     from .app import FlowdbgApp, default_inputs_store
     app = FlowdbgApp(definition, input=value, session_factory=factory, resume=resume, breaks=args.breaks,
                      startup_errors=errors, notices=notices, inputs_store=default_inputs_store(),
-                     server=server_info)
+                     server=server_info, mocks_path=args.mocks)
     sink.app = app
     try:
         code = app.run()

@@ -116,6 +116,9 @@ class MainScreen(Screen):
         if self.busy:
             self.notify(f"Still running {self.busy}: press p to pause it first", severity="warning")
             return False
+        check = getattr(self.app, "check_mocks", None)
+        if check is not None:
+            check()  # an edited mock file takes effect from this verb on
         self.busy = label
         self._started = time.perf_counter()
         self._tick()
@@ -165,8 +168,14 @@ class MainScreen(Screen):
         ex = self.session.execution
         r = stop.reason
         if r == "error":
-            self.notify(stop.message or "backend error", severity="error", title="Error — nothing was lost",
-                        timeout=15)
+            msg = stop.message or "backend error"
+            path = getattr(self.app, "mocks_path", None)
+            if path and "mock" in msg:
+                import os
+                verb = "Edit" if os.path.exists(path) else "Create"
+                msg += (f"\n\nMock file: {path}\n{verb} it and save: flowdbg reloads it, "
+                        f"then continue (c).")
+            self.notify(msg, severity="error", title="Error — nothing was lost", timeout=20)
         elif r == "breakpoint-error":
             self.notify(stop.message, severity="warning", title="Breakpoint condition")
         elif r == "waiting":
