@@ -42,6 +42,47 @@ TASK_MODE_ALIASES = {"WaitForUserCallback": "WaitForCustomCallback"}
 ACTION_ALIASES = {"FC::InvokeFunction": "FC:InvokeFunction"}
 ERROR_ALIASES = {"States.ALL": "FnF.ALL"}
 
+#: The optimized integrations' actions (fdl-reference §6): product code -> its
+#: operations. An Action whose product matches one of these only by case, or
+#: whose operation is a near miss of one, is probably a typo: flowdbg would run
+#: it as a generic OpenAPI call. OSS is a known product code but its operation
+#: name was never confirmed (likely PutObject), so OSS operations are not checked.
+#: MNS:PublishMessage is not listed: the reference names only SendMessage (whose
+#: resourceArn may be a queue or a topic).
+KNOWN_ACTIONS: dict[str, tuple[str, ...]] = {
+    "FC": ("InvokeFunction",),
+    "FNF": ("StartExecution",),
+    "HTTP": ("Request",),
+    "MNS": ("SendMessage",),
+    "EventBridge": ("PutEvents",),
+    "SMS": ("SendSms",),
+    "OSS": (),
+}
+#: How close (difflib ratio, case-folded) an operation must be to a known one to
+#: be called a typo. 0.88 flags one- or two-letter slips (InvokeFuncton 0.96,
+#: InvokFuncton 0.92) but not real neighbouring APIs that generic calls may use
+#: (FNF:StartSyncExecution 0.875, FNF:StopExecution 0.81, SMS:SendBatchSms 0.74).
+ACTION_TYPO_CUTOFF = 0.88
+
+#: Error names CloudFlow or flowdbg raise (fdl-reference §5, §9.2), for the
+#: case check: names are matched case-sensitively, so 'fnf.all' matches nothing.
+FC_ERROR_CODES = (
+    "InvalidArgument", "MissingRequiredHeader", "PathNotSupported", "EntityTooLarge", "LimitExceededError",
+    "AccessDenied", "SignatureNotMatch", "InvalidAccessKeyID", "ServiceNotFound", "FunctionNotFound",
+    "AliasNotFound", "VersionNotFound", "DomainNameNotFound", "ResourceThrottled", "InternalServerError",
+    "ResourceExhausted", "Unknown",
+    # raised by flowdbg's live FC backend
+    "AsyncTaskStopped", "AsyncTaskExpired", "AsyncTaskInvalid", "RequestTimeout", "NetworkError",
+)
+KNOWN_ERRORS = tuple(f"FC.{c}" for c in FC_ERROR_CODES) + (
+    "FnF.ALL", "FnF.TaskTimeout", "FnF.Timeout", "FnF.RuntimeError", "FnF.DataLimitExceeded",
+    "FnF.ExecutionStopped", "FnF.ExecutionFailed",
+)
+
+#: Top-level keys of a flowdbg mock file (engine/mocks.py), to tell one apart
+#: from a flow definition given to ``flowdbg validate`` by mistake.
+MOCK_FILE_KEYS = {"functions", "states", "callbacks", "local", "live", "flows"}
+
 #: TaskModes each integration supports (RequestComplete, WaitForSystemCallback,
 #: WaitForCustomCallback), from the service-integration-pattern page's matrix.
 MODE_MATRIX = {

@@ -4,7 +4,11 @@ Checks structure (state names, transitions, reachability, scopes), field
 types and enums, limits (decision 8), expressions (syntax, unknown
 functions, roots used where they do not exist), and the TaskMode matrix.
 Known misspellings load with a warning naming the canonical spelling
-(decision 9). The model builder runs only on a tree with no errors.
+(decision 9); so do Actions that differ from a known one in case or by a
+typo, error names that differ only in case, and Retry/Catch rules that can
+never be chosen.
+Messages name types as JSON does (object, array, string, number, boolean,
+null). The model builder runs only on a tree with no errors.
 """
 from __future__ import annotations
 
@@ -22,10 +26,12 @@ _KEY_NO_SPACE = re.compile(r"^(Condition|Next|Name|Type|Default|StartAt|End|Seco
 
 
 def _type_name(node: Node) -> str:
+    """What a node is, in JSON's words (object, array, string, number,
+    boolean, null) with the value for scalars: never a Python type name."""
     if isinstance(node, Map):
-        return "a mapping"
+        return "an object"
     if isinstance(node, Seq):
-        return "a list"
+        return "an array"
     v = node.value
     if v is None:
         return "null"
@@ -36,13 +42,35 @@ def _type_name(node: Node) -> str:
     return f"string {v!r}"
 
 
-def _suggest(word: str, options) -> str:
-    m = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    if not m:
-        lower = {o.lower(): o for o in options}
-        if word.lower() in lower:
-            return lower[word.lower()]
-    return m[0] if m else ""
+def _suggest(word: str, options, cutoff: float = 0.6) -> str:
+    """The option ``word`` most likely meant, or "". A match that differs
+    only in case wins over any fuzzy match ('sync' is 'Sync', not 'Async');
+    the fuzzy match ignores case too."""
+    lower: dict[str, str] = {}
+    for o in options:
+        lower.setdefault(o.lower(), o)
+    w = word.lower()
+    if w in lower:
+        return lower[w]
+    m = difflib.get_close_matches(w, list(lower), n=1, cutoff=cutoff)
+    return lower[m[0]] if m else ""
+
+
+_BOOL_WORDS = "YAML reads yes/no/on/off/true/false as booleans"
+
+
+def _bool_hint(key: str, node: Node) -> str:
+    """For a string field that YAML read as a boolean (Name: Yes)."""
+    if isinstance(node, Scalar) and isinstance(node.value, bool):
+        return f'{_BOOL_WORDS}: quote it, e.g. {key}: "{"Yes" if node.value else "No"}"'
+    return ""
+
+
+_KNOWN_ERRORS_CI = {e.lower(): e for e in S.KNOWN_ERRORS} | {a.lower(): c for a, c in S.ERROR_ALIASES.items()}
+
+_LEGACY_HINT = ("rewrite with Type: StateMachine, SpecVersion: v1, StartAt, States; steps→States with Next, "
+                "inputMappings→InputConstructor, outputMappings→OutputConstructor, goto→Next, "
+                "$input→$Input, $local→$Output")
 
 
 @dataclass
@@ -74,7 +102,8 @@ class Validator:
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
             if isinstance(node, Scalar) and node.value is None and key == "Description":
                 return None
-            self.err(node, "wrong-type", f"{where}'{key}' must be a string, got {_type_name(node)}")
+            self.err(node, "wrong-type", f"{where}'{key}' must be a string, got {_type_name(node)}",
+                     _bool_hint(key, node))
             return None
         return node.value
 
@@ -93,7 +122,9 @@ class Validator:
             self.err(node, "wrong-type", f"{where}'{key}' must be an integer, got {_type_name(node)}", hint)
             return None
         if (lo is not None and v < lo) or (hi is not None and v > hi):
-            self.err(node, "out-of-range", f"{where}'{key}' is {v}; it must be between {lo} and {hi}")
+            bounds = (f"between {lo} and {hi}" if lo is not None and hi is not None
+                      else f"at least {lo}" if lo is not None else f"at most {hi}")
+            self.err(node, "out-of-range", f"{where}'{key}' is {v}; it must be {bounds}")
         return v
 
     def number(self, m: Map, key: str, lo: float | None = None, where: str = "") -> float | None:
@@ -126,6 +157,10 @@ class Validator:
                 self.warn(k, "misspelled-field", f"{where}'{name}' is a misspelling in Alibaba's docs; read as "
                           f"'{S.FIELD_ALIASES[name]}'", f"write '{S.FIELD_ALIASES[name]}'")
                 continue
+            if name in ("True", "False") and not k.quoted:  # the loader's str() of a YAML boolean key
+                self.warn(k, "unknown-field", f"{where}unknown field {name.lower()} (ignored)",
+                          f"{_BOOL_WORDS}: quote the key if it is a name")
+                continue
             guess = _suggest(name, allowed)
             self.warn(k, "unknown-field", f"{where}unknown field '{name}' (ignored)",
                       f"did you mean '{guess}'?" if guess else "")
@@ -133,8 +168,16 @@ class Validator:
     # -- expressions -----------------------------------------------------
     def expression(self, node: Node, field: str, where: str, condition: bool = False):
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
+            if condition:
+                hint = "a Condition is an expression string such as $Input.ok == true"
+                if isinstance(node, Scalar) and isinstance(node.value, bool):
+                    hint += f"; for a constant, quote it: Condition: \"{'true' if node.value else 'false'}\""
+            elif field.endswith(".$"):
+                hint = "a key ending in '.$' takes an expression such as $Input.x; drop the '.$' for a literal"
+            else:
+                hint = f"{field} is an expression string such as $Input.items"
             self.err(node, "not-an-expression", f"{where}{field} must be an expression string, got {_type_name(node)}",
-                     "a key ending in '.$' takes an expression such as $Input.x; drop the '.$' for a literal")
+                     hint)
             return None
         text = node.value
         try:
@@ -182,7 +225,7 @@ class Validator:
         if node is None:
             return
         if not isinstance(node, Map):
-            self.err(node, "wrong-type", f"{where}'{key}' must be a mapping, got {_type_name(node)}")
+            self.err(node, "wrong-type", f"{where}'{key}' must be an object, got {_type_name(node)}")
             return
         self._ctx = _Ctx(ctx or key)
         self.template(node, key, where)
@@ -192,14 +235,22 @@ class Validator:
         if root is None:
             return self.diags
         if not isinstance(root, Map):
-            self.err(root, "not-a-flow", f"the definition must be a mapping with Type: StateMachine, got {_type_name(root)}")
+            self.err(root, "not-a-flow", f"the definition must be an object with Type: StateMachine, got {_type_name(root)}")
+            return self.diags
+        keys = set(root.keys())
+        if keys & S.MOCK_FILE_KEYS and not keys & {"Type", "SpecVersion", "StartAt", "States", "steps", "type"}:
+            # `flowdbg validate x.mocks.yaml`: one clear error, not four missing fields.
+            self.err(root, "not-a-flow",
+                     "this looks like a flowdbg mock file (functions/states/callbacks), not a flow definition",
+                     "validate the flow instead; flowdbg reads a mock file given with --mocks, or the one "
+                     "beside the flow (x.yaml -> x.mocks.yaml)")
             return self.diags
         if "steps" in root and "States" not in root:
-            kind = root.get("type")
+            # Whether or not the header (version/type: flow) is there: the whole file
+            # needs rewriting, so nothing else the validator could say helps.
             self.err(root, "legacy-format",
                      "this is the legacy Serverless Workflow format (type: flow, steps); flowdbg runs CloudFlow FDL v1",
-                     "rewrite as Type: StateMachine / SpecVersion: v1 / StartAt / States (see docs/semantics.md, 'Legacy flows')"
-                     if kind is not None else "")
+                     _LEGACY_HINT)
             return self.diags
         self.fields(root, S.TOP_FIELDS, "")
         t = self.string(root, "Type", required=True)
@@ -226,8 +277,8 @@ class Validator:
             self.err(m, "missing-field", f"{where}missing required field 'States'")
             return
         if not isinstance(states_node, Seq):
-            hint = "States is a list: each state starts with '- Name: ...'" if isinstance(states_node, Map) else ""
-            self.err(states_node, "wrong-type", f"{where}'States' must be a list of states, got {_type_name(states_node)}", hint)
+            hint = "States is an array: each state starts with '- Name: ...'" if isinstance(states_node, Map) else ""
+            self.err(states_node, "wrong-type", f"{where}'States' must be an array of states, got {_type_name(states_node)}", hint)
             return
         if not states_node.items:
             self.err(states_node, "empty-scope", f"{where}'States' is empty")
@@ -236,9 +287,9 @@ class Validator:
         states: list[tuple[str | None, Map]] = []
         for item in states_node.items:
             if not isinstance(item, Map):
-                self.err(item, "wrong-type", f"{where}each state must be a mapping, got {_type_name(item)}")
+                self.err(item, "wrong-type", f"{where}each state must be an object, got {_type_name(item)}")
                 continue
-            n = self.string(item, "Name", required=True, where=where + "state: ")
+            n = self.string(item, "Name", required=True, where=where)
             if n is not None:
                 if n in names:
                     self.err(item.get("Name"), "duplicate-state",
@@ -291,7 +342,9 @@ class Validator:
             self.err(tnode, "unknown-state-type", f"{where}unknown state type {t!r}; FDL v1 has {', '.join(S.STATE_TYPES)}",
                      f"did you mean {guess!r}?" if guess else "")
             return targets
-        self.fields(m, S.FIELDS[t] | ({"End"} if t in ("Fail", "Succeed") else set()), where)
+        # Next on a Choice/Succeed/Fail gets its own error below, not also an unknown-field warning.
+        self.fields(m, S.FIELDS[t] | ({"End"} if t in ("Fail", "Succeed") else set())
+                    | ({"Next"} if t in ("Choice", "Fail", "Succeed") else set()), where)
         self.string(m, "Description", where=where)
         self.constructor(m, "InputConstructor", where)
         if t != "Choice":
@@ -310,7 +363,19 @@ class Validator:
             if "End" in m:
                 self.warn(m.key_node("End"), "redundant-end", f"{where}{t} is terminal; 'End' is ignored")
             if "Next" in m:
-                self.err(m.key_node("Next"), "unexpected-next", f"{where}a {t} state cannot have Next")
+                self.err(m.key_node("Next"), "unexpected-next", f"{where}a {t} state cannot have Next",
+                         "remove it: Succeed ends its scope (the flow, or its branch or iteration)" if t == "Succeed"
+                         else "remove it: Fail ends the whole execution")
+        elif t == "Choice" and "Next" in m:
+            # An error, like Next on Succeed/Fail: the author expects an edge that
+            # will never be taken (fdl-reference §0: Choice has no Next/End).
+            nxt = m.get("Next")
+            hint = "remove it"
+            if "Default" not in m and isinstance(nxt, Scalar) and isinstance(nxt.value, str):
+                hint = f"for when no condition is true, write 'Default: {nxt.value}'"
+            self.err(m.key_node("Next"), "unexpected-next",
+                     f"{where}a Choice state cannot have Next: it moves on through Branches[].Next, "
+                     "or Default when no condition is true", hint)
         getattr(self, f"state_{t.lower()}")(m, where, names, targets)
         return targets
 
@@ -351,7 +416,7 @@ class Validator:
         if branches is None:
             self.err(m, "missing-field", f"{where}missing required field 'Branches'")
         elif not isinstance(branches, Seq):
-            self.err(branches, "wrong-type", f"{where}'Branches' must be a list, got {_type_name(branches)}")
+            self.err(branches, "wrong-type", f"{where}'Branches' must be an array, got {_type_name(branches)}")
         elif not branches.items:
             self.err(branches, "empty-scope", f"{where}'Branches' is empty; a Choice needs at least one branch",
                      "add '- Condition: ...' with 'Next: ...'")
@@ -363,7 +428,7 @@ class Validator:
                              f"YAML needs a space after the colon: write '{km.group(1)}: {km.group(2)[:20]}'")
                     continue
                 if not isinstance(b, Map):
-                    self.err(b, "wrong-type", f"{bw}a branch must be a mapping with Condition and Next, got {_type_name(b)}")
+                    self.err(b, "wrong-type", f"{bw}a branch must be an object with Condition and Next, got {_type_name(b)}")
                     continue
                 self.fields(b, S.CHOICE_BRANCH_FIELDS, bw)
                 cond = b.get("Condition")
@@ -377,6 +442,9 @@ class Validator:
                 else:
                     self._target(b, "Next", names, bw, targets)
         if "Default" not in m:
+            nxt = m.get("Next")
+            if isinstance(nxt, Scalar) and isinstance(nxt.value, str):  # already told to make it the Default
+                return
             self.err(m.get("Name") or m, "no-default", f"{where}a Choice state needs a Default",
                      "add 'Default: <state>' for when no condition is true")
         else:
@@ -388,27 +456,51 @@ class Validator:
             if node is None:
                 continue
             if not isinstance(node, Seq):
-                self.err(node, "wrong-type", f"{where}'{key}' must be a list of rules, got {_type_name(node)}")
+                self.err(node, "wrong-type", f"{where}'{key}' must be an array of rules, got {_type_name(node)}")
                 continue
+            # The first rule whose Errors match wins (decision 3/4), so a later rule can be dead:
+            # after one listing FnF.ALL, or when every name it lists was listed before it.
+            first_rule: dict[str, int] = {}  # error name (aliases resolved) -> index of the first rule listing it
+            all_at: int | None = None  # index of the first rule listing FnF.ALL
             for i, r in enumerate(node.items):
                 rw = f"{where}{key}[{i}]: "
                 if not isinstance(r, Map):
-                    self.err(r, "wrong-type", f"{rw}a rule must be a mapping, got {_type_name(r)}")
+                    self.err(r, "wrong-type", f"{rw}a rule must be an object, got {_type_name(r)}")
                     continue
                 self.fields(r, allowed, rw)
                 self.string(r, "Description", where=rw)
                 errs = r.get("Errors")
+                listed: list[tuple[Scalar, str]] = []
                 if errs is None:
                     self.err(r, "missing-field", f"{rw}missing required field 'Errors'")
-                elif not isinstance(errs, Seq) or not errs.items:
-                    self.err(errs, "wrong-type", f"{rw}'Errors' must be a non-empty list of error names")
+                elif isinstance(errs, Seq) and not errs.items:
+                    self.err(errs, "wrong-type", f"{rw}'Errors' is empty; list at least one error name, e.g. [FnF.ALL]")
+                elif not isinstance(errs, Seq):
+                    hint = (f"write it as an array: Errors: [{errs.value}]"
+                            if isinstance(errs, Scalar) and isinstance(errs.value, str) else "")
+                    self.err(errs, "wrong-type", f"{rw}'Errors' must be an array of error names, got {_type_name(errs)}",
+                             hint)
                 else:
                     for e in errs.items:
                         if not isinstance(e, Scalar) or not isinstance(e.value, str):
                             self.err(e, "wrong-type", f"{rw}an error name must be a string, got {_type_name(e)}")
-                        elif e.value in S.ERROR_ALIASES:
+                            continue
+                        if e.value in S.ERROR_ALIASES:
                             self.warn(e, "error-alias", f"{rw}{e.value!r} is not a CloudFlow error name; read as "
                                       f"{S.ERROR_ALIASES[e.value]!r}", f"write '{S.ERROR_ALIASES[e.value]}'")
+                        elif e.value not in S.KNOWN_ERRORS:
+                            canon = _KNOWN_ERRORS_CI.get(e.value.lower())
+                            if canon is not None:
+                                self.warn(e, "error-name-case",
+                                          f"{rw}{e.value!r} never matches {canon!r}: error names are case-sensitive",
+                                          f"did you mean '{canon}'?")
+                        listed.append((e, S.ERROR_ALIASES.get(e.value, e.value)))
+                if listed:
+                    self._shadowed(key, i, r, rw, listed, first_rule, all_at)
+                    for _, n in listed:
+                        first_rule.setdefault(n, i)
+                    if all_at is None and any(n == "FnF.ALL" for _, n in listed):
+                        all_at = i
                 if key == "Retry":
                     if "MaxAttempts" not in r:
                         self.err(r, "missing-field", f"{rw}missing required field 'MaxAttempts'")
@@ -430,6 +522,26 @@ class Validator:
                                   "(CloudFlow's docs do not say what it gets)",
                                   "add an OutputConstructor, e.g. error.$: $Context.Current.Error")
 
+    def _shadowed(self, key, i, r, rw, listed, first_rule, all_at) -> None:
+        """Warn when rule ``i`` of a Retry/Catch list can never be chosen, or
+        lists an error an earlier rule always takes first."""
+        if all_at is not None:
+            self.warn(r, "unreachable-rule",
+                      f"{rw}this rule is never used: {key}[{all_at}] lists FnF.ALL, which matches every error first",
+                      f"move {key}[{all_at}] (FnF.ALL) to the end of {key}")
+            return
+        earlier = [(e, n) for e, n in listed if n in first_rule]
+        if not earlier:
+            return
+        if len(earlier) == len(listed):
+            taken = ", ".join(f"{n} by {key}[{first_rule[n]}]" for n in dict.fromkeys(n for _, n in listed))
+            self.warn(r, "unreachable-rule", f"{rw}this rule is never used: every error it lists is matched "
+                      f"first by an earlier rule ({taken})", "remove it, or move it above the rule that takes its errors")
+            return
+        for e, n in earlier:
+            self.warn(e, "shadowed-error", f"{rw}{e.value!r} never reaches this rule: {key}[{first_rule[n]}] "
+                      "matches it first", f"remove it here, or move this rule above {key}[{first_rule[n]}]")
+
     def state_task(self, m, where, names, targets):
         self._retry_catch(m, where, names, targets)
         action = self.string(m, "Action", required=True, where=where)
@@ -446,7 +558,7 @@ class Validator:
             self.integer(m, "Timeout", 0, S.MAX_TASK_TIMEOUT, where, allow_numeric_string=True)
         params = m.get("Parameters")
         if params is not None and not isinstance(params, Map):
-            self.err(params, "wrong-type", f"{where}'Parameters' must be a mapping, got {_type_name(params)}")
+            self.err(params, "wrong-type", f"{where}'Parameters' must be an object, got {_type_name(params)}")
             params = None
         exprs = []
         if params is not None:
@@ -462,6 +574,7 @@ class Validator:
             self.err(m.get("Action"), "bad-action", f"{where}Action {action!r} is not '<Product>:<Operation>'",
                      "for Function Compute write 'FC:InvokeFunction'")
             return
+        self._known_action(m.get("Action"), action, where)
         if self.express and mode != "RequestComplete" and mode in S.TASK_MODES:
             self.err(m.get("TaskMode"), "mode-not-supported", f"{where}Express flows support only TaskMode RequestComplete")
         product = action.split(":")[0]
@@ -477,6 +590,32 @@ class Validator:
                       f"{where}WaitForCustomCallback task never passes $Context.Current.TaskToken, so nobody can call back",
                       "add e.g. 'callbackToken.$: $Context.Current.TaskToken' to Parameters.body")
 
+    def _known_action(self, node: Scalar, action: str, where: str) -> None:
+        """Warn when ``action`` looks like a typo of an integration flowdbg
+        knows (S.KNOWN_ACTIONS): its product differs only in case, or its
+        operation is a near miss. Other ``Product:Operation`` pairs are generic
+        OpenAPI calls and pass."""
+        product, op = action.split(":", 1)
+        canon_product = next((p for p in S.KNOWN_ACTIONS if p.lower() == product.lower()), None)
+        if canon_product is None and product.lower() == "cloudflow":
+            canon_product = "FNF"  # the child-flow action keeps the old product code (fdl-reference §6.3)
+        if canon_product is None:
+            return
+        ops = S.KNOWN_ACTIONS[canon_product]
+        guess = op if op in ops else _suggest(op, ops, S.ACTION_TYPO_CUTOFF)
+        if (canon_product, guess) == (product, op):
+            return
+        if guess:  # a known action, misspelled or in the wrong case
+            case = f" (the product code is spelled {canon_product!r})" if product.lower() == canon_product.lower() \
+                and product != canon_product else ""
+            self.warn(node, "unknown-action",
+                      f"{where}Action {action!r} is not an action flowdbg knows{case}, so it runs as a generic call "
+                      "that only a 'states:' mock answers", f"did you mean '{canon_product}:{guess}'?")
+        elif product.lower() == canon_product.lower() and product != canon_product:
+            # a generic call (or an OSS operation, unconfirmed) on a known product in the wrong case
+            self.warn(node, "unknown-action", f"{where}Action {action!r}: the product code is spelled {canon_product!r}",
+                      f"write 'Action: {canon_product}:{op}'")
+
     def _fc_parameters(self, m, params, mode, where):
         from .backends.fc import parse_function_arn
         if params is None:
@@ -485,6 +624,9 @@ class Validator:
         arn = params.get("resourceArn")
         if arn is None and "resourceArn.$" not in params:
             self.err(params, "missing-field", f"{where}Parameters: missing required field 'resourceArn'")
+        elif arn is not None and not (isinstance(arn, Scalar) and isinstance(arn.value, str)):
+            self.err(arn, "wrong-type", f"{where}Parameters.resourceArn must be a string, got {_type_name(arn)}",
+                     "e.g. acs:fc:cn-hangzhou:123456:functions/myFunction/LATEST")
         elif isinstance(arn, Scalar):
             try:
                 parse_function_arn(arn.value)
@@ -514,7 +656,7 @@ class Validator:
         if node is None:
             return
         if not isinstance(node, Seq):
-            self.err(node, "wrong-type", f"{where}'{key}' must be a list of branches, got {_type_name(node)}")
+            self.err(node, "wrong-type", f"{where}'{key}' must be an array of branches, got {_type_name(node)}")
             return
         if not node.items:
             self.err(node, "empty-scope", f"{where}'{key}' is empty")
@@ -522,7 +664,7 @@ class Validator:
             self.err(node, "out-of-range", f"{where}{len(node.items)} branches; a Parallel state allows at most {limit}")
         for i, b in enumerate(node.items):
             if not isinstance(b, Map):
-                self.err(b, "wrong-type", f"{where}{key}[{i}] must be a mapping with StartAt and States")
+                self.err(b, "wrong-type", f"{where}{key}[{i}] must be an object with StartAt and States, got {_type_name(b)}")
                 continue
             self.fields(b, S.SCOPE_FIELDS, f"{where}{key}[{i}]: ")
             self.scope(b, f"{where}{key}[{i}]: ")
@@ -544,7 +686,7 @@ class Validator:
                 self.warn(pc, "distributed-map", f"{where}distributed mode runs inline in flowdbg "
                           "(ItemReader/ItemBatcher/ResultWriter are not simulated)")
             else:
-                self.err(pc, "wrong-type", f"{where}'ProcessorConfig' must be a mapping")
+                self.err(pc, "wrong-type", f"{where}'ProcessorConfig' must be an object, got {_type_name(pc)}")
         items = m.get("ItemsPath")
         if items is None:
             self.err(m.get("Name") or m, "missing-field", f"{where}missing required field 'ItemsPath'")
@@ -559,7 +701,7 @@ class Validator:
         if proc is None:
             self.err(m.get("Name") or m, "missing-field", f"{where}missing required field 'Processor'")
         elif not isinstance(proc, Map):
-            self.err(proc, "wrong-type", f"{where}'Processor' must be a mapping with StartAt and States")
+            self.err(proc, "wrong-type", f"{where}'Processor' must be an object with StartAt and States, got {_type_name(proc)}")
         else:
             self.fields(proc, S.SCOPE_FIELDS, f"{where}Processor: ")
             self.scope(proc, f"{where}Processor: ")

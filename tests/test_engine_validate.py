@@ -518,7 +518,7 @@ def test_states_written_as_a_mapping():
     ds = diagnostics(H + "StartAt: A\nStates:\n  A:\n    Type: Pass\n")
     d = one(ds, "wrong-type")
     assert (d.line, d.col) == (6, 3)
-    assert d.hint == "States is a list: each state starts with '- Name: ...'"
+    assert d.hint == "States is an array: each state starts with '- Name: ...'"
 
 
 # -- everything at once --------------------------------------------------------------------------------------
@@ -572,7 +572,7 @@ def test_yaml_errors_are_diagnostics_not_exceptions(text, line, col):
 def test_not_a_mapping():
     d = parse_definition("- a\n- b\n")
     assert [(x.code, x.line, x.col) for x in d.diagnostics] == [("not-a-flow", 1, 1)]
-    assert "got a list" in d.diagnostics[0].message
+    assert "got an array" in d.diagnostics[0].message
     d = parse_definition("just a string\n")
     assert [x.code for x in d.diagnostics] == ["not-a-flow"]
 
@@ -700,7 +700,7 @@ States:
     assert ("wrong-type", 9, 10) in errs  # End: "true"
     assert ("wrong-type", 12, 11) in errs  # Next: 5
     msgs = " ".join(d.message for d in ds)
-    assert "'InputConstructor' must be a mapping, got string 'hello'" in msgs
+    assert "'InputConstructor' must be an object, got string 'hello'" in msgs
     assert "'End' must be true or false, got string 'true'" in msgs
     assert "'Next' must be a string, got number 5" in msgs
 
