@@ -47,6 +47,16 @@ class FunctionRef:
         return f"{name}:{self.qualifier}" if self.qualifier else name
 
 
+def _json_type(v) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    return {str: "string", list: "array", dict: "object"}.get(type(v), "value")
+
+
 def parse_function_arn(arn: str) -> FunctionRef:
     """Parse ``acs:fc:<region>:<account>:<resource>`` (region and account may
     be empty; the account may be followed by ``/`` instead of ``:``).
@@ -54,7 +64,7 @@ def parse_function_arn(arn: str) -> FunctionRef:
     Raises ``ValueError`` with a message saying which forms are accepted.
     """
     if not isinstance(arn, str):
-        raise ValueError(f"resourceArn must be a string, got {type(arn).__name__}")
+        raise ValueError(f"resourceArn must be a string, got {_json_type(arn)}")
     m = re.match(r"^acs:fc:(?P<region>[^:]*):(?P<account>[^:/]*)[:/](?P<resource>.+)$", arn.strip())
     if not m:
         raise ValueError(
