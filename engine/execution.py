@@ -28,7 +28,7 @@ from .backends.base import FunctionRequest, FunctionResponse
 from .backends.fc import FUNCTION_ERROR, body_to_bytes, parse_function_arn, result_from_payload
 from .door import Door
 from .errors import ALL, DATA_LIMIT_EXCEEDED, RUNTIME_ERROR, TASK_TIMEOUT, FlowError
-from .expressions import Env, ExpressionError, SeededRandom
+from .expressions import Env, ExpressionError, SeededRandom, type_name
 from .model import (CatchRule, ChoiceState, FailState, Flow, MapState, ParallelState, PassState, Scope,
                     SucceedState, TaskState, WaitState)
 from .schema import DEFAULT_DATA_LIMIT, WAIT_SECONDS
@@ -181,16 +181,6 @@ class Options:
 MAX_CHILD_DEPTH = 10
 
 
-def _json_type(v: Any) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(v), type(v).__name__)
-
-
 def _size(value: Any) -> int:
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode())
 
@@ -304,7 +294,7 @@ class Execution:
         if succeeded:
             if not isinstance(output, dict):
                 return CallbackResult(False, f"output must be a JSON object (a state's output is one), got "
-                                             f"{_json_type(output)}")
+                                             f"{type_name(output)}")
             try:
                 json.dumps(output, allow_nan=False)
             except (TypeError, ValueError) as e:
@@ -922,7 +912,7 @@ class Execution:
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {e}") from None
         if not isinstance(items, list):
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {state.items_path.text} is "
-                                           f"{_json_type(items)}, not an array")
+                                           f"{type_name(items)}, not an array")
         if state.item_constructor is not None:
             inputs = []
             ctx = rec.context()

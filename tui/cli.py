@@ -44,16 +44,6 @@ def _reject_constant(name: str):
     raise ValueError(f"{name} is not valid JSON")
 
 
-def json_type(v) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(v), "value")
-
-
 def parse_json_object(text: str, where: str, what: str) -> dict:
     """Strict JSON (no NaN/Infinity) that must be an object; exits 2 with
     ``where:line:col: message`` otherwise."""
@@ -66,7 +56,8 @@ def parse_json_object(text: str, where: str, what: str) -> dict:
     except RecursionError:
         _die(f"{where}: {what} nests too deeply")
     if not isinstance(value, dict):
-        _die(f"{where}: {what} must be a JSON object, got {json_type(value)}")
+        from flowdbg.engine.expressions.values import type_name
+        _die(f"{where}: {what} must be a JSON object, got {type_name(value)}")
     return value
 
 

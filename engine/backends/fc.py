@@ -10,6 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 
+from ..expressions.values import type_name
+
 # FC 2.0: services/<svc>[.<qualifier>]/functions/<fn>
 _FC2 = re.compile(r"^services/(?P<service>[^/.]+)(?:\.(?P<qualifier>[^/]+))?/functions/(?P<function>[^/]+)$")
 # FC 3.0: functions/<fn>[/<qualifier>]
@@ -47,16 +49,6 @@ class FunctionRef:
         return f"{name}:{self.qualifier}" if self.qualifier else name
 
 
-def _json_type(v) -> str:
-    if v is None:
-        return "null"
-    if isinstance(v, bool):
-        return "boolean"
-    if isinstance(v, (int, float)):
-        return "number"
-    return {str: "string", list: "array", dict: "object"}.get(type(v), "value")
-
-
 def parse_function_arn(arn: str) -> FunctionRef:
     """Parse ``acs:fc:<region>:<account>:<resource>`` (region and account may
     be empty; the account may be followed by ``/`` instead of ``:``).
@@ -64,7 +56,7 @@ def parse_function_arn(arn: str) -> FunctionRef:
     Raises ``ValueError`` with a message saying which forms are accepted.
     """
     if not isinstance(arn, str):
-        raise ValueError(f"resourceArn must be a string, got {_json_type(arn)}")
+        raise ValueError(f"resourceArn must be a string, got {type_name(arn)}")
     m = re.match(r"^acs:fc:(?P<region>[^:]*):(?P<account>[^:/]*)[:/](?P<resource>.+)$", arn.strip())
     if not m:
         raise ValueError(
