@@ -895,6 +895,12 @@ class Execution:
     def _parallel(self, f: Frame, state: ParallelState, rec: StepRecord, inp: Any):
         g = _Group(f, state.name, "branch", [inp] * len(state.branches), list(state.branches), 0,
                    record=rec.index, results=[None] * len(state.branches))
+        results = yield from self._run_children(f, rec, g)
+        return {f"Branch{i}": out for i, out in enumerate(results)}
+
+    def _run_children(self, f: Frame, rec: StepRecord, g: _Group):
+        """Start a Parallel's branches or a Map's iterations and wait for all
+        of them; raises the first uncaught error (decision 6)."""
         f.owned = g
         self._start_children(g)
         rec.status = "waiting"
@@ -902,7 +908,7 @@ class Execution:
         rec.status = "running"
         if g.error is not None:
             raise g.error
-        return {f"Branch{i}": out for i, out in enumerate(g.results)}
+        return g.results
 
     def _map(self, f: Frame, state: MapState, rec: StepRecord, inp: Any):
         env = self._env(rec, inp)
@@ -929,11 +935,4 @@ class Execution:
                    record=rec.index, results=[None] * len(inputs))
         if not inputs:
             return {"Items": []}
-        f.owned = g
-        self._start_children(g)
-        rec.status = "waiting"
-        yield ("children",)
-        rec.status = "running"
-        if g.error is not None:
-            raise g.error
-        return {"Items": g.results}
+        return {"Items": (yield from self._run_children(f, rec, g))}
