@@ -54,6 +54,48 @@ async def test_callbacks_dialog_sends_success(tmp_path):
         assert ex.status == "Succeeded" and ex.output == {"approved": True}
 
 
+async def test_step_back_to_a_wait_says_the_recorded_answer_replays_and_f_forgets_it(tmp_path):
+    from flowdbg.tui.widgets.status_bar import StatusBar
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_waiting(pilot)
+        s = app.main.session
+        await press(pilot, "k")
+        dlg = app.screen
+        assert dlg.focused is dlg.query_one("#cb-output")  # the answer is typed first
+        assert not dlg.query_one("#cb-future-row").display
+        dlg.query_one("#cb-output").text = '{"approved": true}'
+        await settle(pilot)
+        await press(pilot, "ctrl+s")
+        status = str(app.main.query_one(StatusBar).render())
+        assert "callback answered" in status  # updated at once, behind the dialog
+        await press(pilot, "escape", "c")
+        assert s.execution.status == "Succeeded"
+        await press(pilot, "u")  # back to the wait: the answer is in the journal
+        assert s.last_stop.reason == "waiting" and s.future_inputs()
+        status = str(app.main.query_one(StatusBar).render())
+        assert "a recorded ReportTaskSucceeded for an example of asynchronous function invocation." in status
+        assert "will be replayed when you continue" in status and "f forgets" in status
+        assert status.index("step ") < status.index("waiting")  # the counter is never the part cut off
+        assert any("will be replayed when you continue" in t for t in toasts(app))
+        await press(pilot, "k")
+        dlg = app.screen
+        assert dlg.query_one("#cb-future-row").display
+        assert "will be replayed when you continue" in str(dlg.query_one("#cb-future").render())
+        await press(pilot, "escape")
+        await press(pilot, "c")  # replays it
+        assert s.execution.status == "Succeeded" and s.execution.output == {"approved": True}
+        await press(pilot, "u", "f")  # ... or forget it
+        assert not s.future_inputs()
+        assert any("Forgot a recorded ReportTaskSucceeded" in t for t in toasts(app))
+        status = str(app.main.query_one(StatusBar).render())
+        assert "waiting for a callback" in status and "recorded" not in status
+        await press(pilot, "c")
+        assert s.last_stop.reason == "waiting" and s.execution.status == "Running"
+        titles = [c.title for c in app.get_system_commands(app.main)]
+        assert "Forget recorded future" in titles
+
+
 async def test_callbacks_dialog_shows_refusals(tmp_path):
     app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
     async with app.run_test(size=SIZE) as pilot:

@@ -296,6 +296,8 @@ class FlowdbgApp(App[int]):
                 ("Callbacks", "Answer waiting tasks (k)", "callbacks"),
                 ("Pause", "Pause a running continue (p)", "pause"),
                 ("Export history", "Write the events as GetExecutionHistory JSON (e)", "export_history"),
+                ("Forget recorded future", "After a step back: drop the recorded callbacks/choices ahead (f)",
+                 "forget_future"),
             ):
                 yield SystemCommand(title, help_text, getattr(screen, "action_" + action))
             yield SystemCommand("Help", "Keys and panes (?)", self.action_help)

@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, TextArea
 
+from ..widgets.status_bar import describe_future
+
 MAX_ERROR, MAX_CAUSE = 128, 4096
 
 
@@ -30,10 +32,11 @@ class CallbacksScreen(ModalScreen[bool]):
         Binding("ctrl+f", "fail", "Send failure", id="cb.fail"),
     ]
 
-    def __init__(self, session, server: dict | None = None):
+    def __init__(self, session, server: dict | None = None, on_change=None):
         super().__init__()
         self.session = session
         self.server = server
+        self.on_change = on_change  # called after a report is accepted or the recorded one forgotten
         self.accepted = False
         self._tokens: list[str] = []
 
@@ -41,6 +44,9 @@ class CallbacksScreen(ModalScreen[bool]):
         with Vertical(id="cb-box", classes="dialog"):
             yield Label(Text("Callbacks — tasks waiting for ReportTaskSucceeded / ReportTaskFailed", style="bold"))
             yield DataTable(id="cb-table", cursor_type="row")
+            with Horizontal(id="cb-future-row"):
+                yield Label("", id="cb-future")
+                yield Button("Forget it", id="cb-forget", variant="warning")
             yield Label("Task token (picked from the list; paste another to try it)")
             yield Input(id="cb-token")
             with Horizontal(id="cb-forms"):
@@ -69,7 +75,9 @@ class CallbacksScreen(ModalScreen[bool]):
         self.query_one(TextArea).cursor_blink = not self.app.is_headless
         self._load()
         self._check_output()
-        t.focus()
+        # The answer is what one types first; Tab goes on to its button, then
+        # to the failure fields (error, cause, ReportTaskFailed).
+        self.query_one("#cb-output", TextArea).focus()
 
     def _load(self) -> None:
         t = self.query_one(DataTable)
@@ -85,6 +93,15 @@ class CallbacksScreen(ModalScreen[bool]):
         if self._tokens and token.value not in self._tokens:
             token.value = self._tokens[0]
         self._hint()
+        self._future()
+
+    def _future(self) -> None:
+        future = describe_future(self.session)
+        self.query_one("#cb-future-row").display = future is not None
+        if future:
+            self.query_one("#cb-future", Label).update(Text.assemble(
+                ("↻ ", "bold #f9e2af"), (f"{future} will be replayed when you continue", "bold #f9e2af"),
+                (" — forget it to answer differently (sending an answer here replaces it too)", "#a6adc8")))
 
     def _hint(self) -> None:
         token = self.query_one("#cb-token", Input).value or "TOKEN"
@@ -130,6 +147,15 @@ class CallbacksScreen(ModalScreen[bool]):
             self.action_fail()
         elif bid == "cb-close":
             self.action_close()
+        elif bid == "cb-forget":
+            n = self.session.forget_future()
+            self._result(True, f"forgot {n} recorded input{'s' if n != 1 else ''}: continuing waits for an answer")
+            self._load()
+            self._changed()
+
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            self.on_change()
 
     def _token(self) -> str | None:
         token = self.query_one("#cb-token", Input).value.strip()
@@ -171,6 +197,7 @@ class CallbacksScreen(ModalScreen[bool]):
             self.accepted = True
             self._result(True, f"{what} accepted. Close (esc) and continue (c) to run the task's next state.")
             self._load()
+            self._changed()
         else:
             self._result(False, f"{what} refused: {res.reason}")
 

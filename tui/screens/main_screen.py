@@ -28,7 +28,7 @@ from ..widgets.record_view import RecordView
 from ..widgets.scope_list import ScopeList
 from ..widgets.source_view import SourceView
 from ..widgets.state_graph import GraphMarks, StateGraph
-from ..widgets.status_bar import StatusBar
+from ..widgets.status_bar import StatusBar, describe_future
 from ..widgets.watch_list import WatchList
 from .breakpoint_screen import BreakpointScreen
 from .callbacks_screen import CallbacksScreen
@@ -53,6 +53,7 @@ class MainScreen(Screen):
         Binding("w", "add_watch", "Watch", id="add_watch"),
         Binding("k", "callbacks", "Callbacks", id="callbacks"),
         Binding("e", "export_history", "Export history", show=False, id="export_history"),
+        Binding("f", "forget_future", "Forget recorded", show=False, id="forget_future"),
         Binding("escape", "live", "Current step", show=False, id="live"),
     ]
 
@@ -179,9 +180,14 @@ class MainScreen(Screen):
         elif r == "breakpoint-error":
             self.notify(stop.message, severity="warning", title="Breakpoint condition")
         elif r == "waiting":
-            if self._announced_wait != ex.steps:
+            future = describe_future(self.session)
+            if future:
+                self.notify(f"{future[0].upper()}{future[1:]} will be replayed when you continue. "
+                            f"Press f to forget it and answer again (k).", title="Waiting — recorded answer")
+            elif self._announced_wait != ex.steps:
                 self._announced_wait = ex.steps
-                self.notify(f"Waiting for a callback: {stop.message}. Press k to answer.", title="Waiting")
+                names = ", ".join(f"{p.state} ({p.scope or 'top level'})" for p in ex.pending_tasks())
+                self.notify(f"Waiting for a callback: {names or stop.message}. Press k to answer.", title="Waiting")
         elif r == "finished":
             if ex.status == "Succeeded":
                 self.notify("The execution succeeded. u steps back, r restarts.", title="Finished")
@@ -319,6 +325,20 @@ class MainScreen(Screen):
             return
         self.notify(f"{len(s.execution.events)} events written to {path}", title="Export history")
 
+    def action_forget_future(self) -> None:
+        """Drop the callbacks/choices recorded ahead of this step (after a
+        step back), so stepping forward waits for new ones."""
+        if not self._idle("forget the recorded future"):
+            return
+        future = describe_future(self.session)
+        if future is None:
+            self.notify("Nothing is recorded ahead of this step")
+            return
+        n = self.session.forget_future()
+        self.notify(f"Forgot {future} ({n} recorded input{'s' if n != 1 else ''}). Stepping on waits for "
+                    f"new answers.", title="Recorded future")
+        self.refresh_views()
+
     def action_pause(self) -> None:
         if self.busy:
             self.session.pause()
@@ -427,7 +447,8 @@ class MainScreen(Screen):
     # -- callbacks -------------------------------------------------------------------------------
     def action_callbacks(self) -> None:
         if self._idle("answer callbacks"):
-            self.app.push_screen(CallbacksScreen(self.session, self.server), self._callbacks_closed)
+            self.app.push_screen(CallbacksScreen(self.session, self.server, on_change=self.refresh_views),
+                                 self._callbacks_closed)
 
     def _callbacks_closed(self, accepted: bool | None) -> None:
         self.refresh_views()
