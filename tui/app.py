@@ -83,6 +83,10 @@ class FlowdbgApp(App[int]):
 
     CSS_PATH = "app.tcss"
     TITLE = "flowdbg"
+    # Size classes on every screen (dialogs tighten on a small terminal; the
+    # main screen also sets -compact, see MainScreen._apply_size).
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (120, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),

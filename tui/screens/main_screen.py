@@ -13,9 +13,9 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Container
 from textual.screen import Screen
-from textual.widgets import Footer, Header, TabbedContent, TabPane
+from textual.widgets import Header, TabbedContent, TabPane
 
 from flowdbg.engine.session import SessionError
 
@@ -24,6 +24,7 @@ from ..widgets.breakpoint_list import BreakpointList
 from ..widgets.graph_layout import node_key
 from ..widgets.history_log import HistoryLog
 from ..widgets.json_tree import JsonTree
+from ..widgets.key_footer import KeyFooter
 from ..widgets.record_view import RecordView
 from ..widgets.scope_list import ScopeList
 from ..widgets.source_view import SourceView
@@ -43,19 +44,32 @@ class MainScreen(Screen):
         Binding("f10,n", "step_over", "Over", key_display="F10/n", id="step_over"),
         Binding("f11,s", "step_into", "Into", key_display="F11/s", id="step_into"),
         Binding("shift+f11,f23,o", "step_out", "Out", key_display="⇧F11/o", id="step_out"),
+        Binding("u", "step_back", "Back", id="step_back"),
         Binding("f9,b", "toggle_breakpoint", "Break", key_display="F9/b", id="toggle_breakpoint"),
         Binding("B", "edit_breakpoint", "Break if…", show=False, id="edit_breakpoint"),
-        Binding("p", "pause", "Pause", id="pause"),
-        Binding("u", "step_back", "Back", id="step_back"),
-        Binding("r", "restart", "Restart", id="restart"),
         Binding("t", "run_to", "Run to", id="run_to"),
+        Binding("k", "callbacks", "Callbacks", id="callbacks"),
+        Binding("p", "pause", "Pause", id="pause"),
+        Binding("r", "restart", "Restart", id="restart"),
         Binding("j", "next_timer", "Timer", id="next_timer"),
         Binding("w", "add_watch", "Watch", id="add_watch"),
-        Binding("k", "callbacks", "Callbacks", id="callbacks"),
         Binding("e", "export_history", "Export history", show=False, id="export_history"),
         Binding("f", "forget_future", "Forget recorded", show=False, id="forget_future"),
         Binding("escape", "live", "Current step", show=False, id="live"),
+        Binding("1", "pane('graph')", "Panes", key_display="1-5", id="pane_graph"),
+        Binding("2", "pane('source')", "Source", show=False, id="pane_source"),
+        Binding("3", "pane('data')", "Values/Record", show=False, id="pane_data"),
+        Binding("4", "pane('side')", "Scopes/Watches/Breakpoints", show=False, id="pane_side"),
+        Binding("5", "pane('history')", "History", show=False, id="pane_history"),
+        Binding("v", "values_or_record", "Values/Record", show=False, id="values_or_record"),
+        Binding("slash", "history_filter", "Filter history", show=False, id="history_filter"),
     ]
+
+    #: Below these sizes the five panes do not fit: two are shown side by
+    #: side (graph or source | data, side or history), 1-5 switch them.
+    #: Below 70 columns (-narrow) the two are stacked; below 30 rows
+    #: (-short) the header goes (FlowdbgApp's breakpoints).
+    COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
 
     def __init__(self, session, server: dict | None = None):
         super().__init__()
@@ -69,12 +83,15 @@ class MainScreen(Screen):
         self.last_repaint_ms = 0.0
         self.ready = False  # every pane is mounted and shows the session
         self._auto_cursor: str | None = None  # where flowdbg (not the user) last put the graph cursor
+        self._left, self._right = "graph", "data"  # the panes shown on a small terminal
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         d = self.session.definition
         yield Header()
-        with Horizontal(id="top"):
+        # One grid: graph | source | data over side | history when there is
+        # room; on a small terminal two slots (see _apply_size).
+        with Container(id="panes"):
             yield StateGraph(d.flow, id="graph")
             yield SourceView(d.text, id="source")
             with TabbedContent(id="data"):
@@ -82,7 +99,6 @@ class MainScreen(Screen):
                     yield JsonTree("values", id="values")
                 with TabPane("Record", id="tab-record"):
                     yield RecordView(id="record")
-        with Horizontal(id="bottom"):
             with TabbedContent(id="side"):
                 with TabPane("Scopes", id="tab-scopes"):
                     yield ScopeList(id="scopes")
@@ -92,24 +108,77 @@ class MainScreen(Screen):
                     yield BreakpointList(id="breakpoints")
             yield HistoryLog(id="history")
         yield StatusBar(id="status")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if not self.query("#values"):
             return  # removed while its panes were still being composed (the app is closing)
-        self.query_one("#graph").border_title = "Graph"
-        self.query_one("#source").border_title = f"Source — {self.session.definition.path}"
+        self.query_one("#graph").border_title = "1 Graph"
+        self.query_one("#source").border_title = f"2 Source — {self.session.definition.path}"
         self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",)}
+        self.query_one(HistoryLog).title_prefix = "5 "
         self._progress = self.set_interval(0.1, self._tick, pause=True)
         self.set_interval(0.2, self._poll_inbox)
-        self.refresh_views()
+        self._apply_size(self.app.size)
         graph = self.query_one(StateGraph)
+        # Open at the current state (a resumed session) or the start state.
+        self.refresh_views(follow=True)
         if graph.cursor is None:
             start = self.session.definition.flow.start_at
-            graph.select(start)
+            graph.select(start, scroll=False, announce=False)
             self._auto_cursor = start
+        self.call_after_refresh(graph.scroll_to_box, graph.cursor)
         graph.focus()
         self.ready = True
+
+    def on_resize(self, event) -> None:
+        self._apply_size(event.size)
+
+    def _apply_size(self, size) -> None:
+        w, h = size
+        compact = w < self.COMPACT_WIDTH or h < self.COMPACT_HEIGHT
+        self.set_class(compact, "-compact")  # -narrow and -short come from the app's breakpoints
+        self.query_one(KeyFooter).compact = compact
+        self._slots()
+
+    def _slots(self) -> None:
+        """Show the chosen panes in the two slots of the compact layout."""
+        left, right = self._left, self._right
+        self.set_class(left == "source", "-left-source")
+        self.set_class(right == "side", "-right-side")
+        self.set_class(right == "history", "-right-history")
+        node = self.focused
+        while node is not None and node is not self and node.display:
+            node = node.parent
+        if node is not None and node is not self:  # the focus is in a pane that just went out of sight
+            self.call_after_refresh(self._focus_pane, left)
+
+    def _focus_pane(self, pane: str) -> None:
+        target = {"graph": "#graph", "source": "#source", "history": "#history-table"}.get(pane)
+        if pane in ("data", "side"):
+            tabs = self.query_one(f"#{pane}", TabbedContent)
+            target = {"tab-values": "#values", "tab-record": "#record", "tab-scopes": "#scopes",
+                      "tab-watches": "#watches", "tab-breakpoints": "#breakpoints"}.get(tabs.active)
+        if target:
+            self.query_one(target).focus()
+
+    def action_pane(self, pane: str) -> None:
+        """1-5: focus a pane; on a small terminal, show it in its slot."""
+        if pane in ("graph", "source"):
+            self._left = pane
+        else:
+            self._right = pane
+        self._slots()
+        self.call_after_refresh(self._focus_pane, pane)
+
+    def action_values_or_record(self) -> None:
+        tabs = self.query_one("#data", TabbedContent)
+        tabs.active = "tab-record" if tabs.active == "tab-values" else "tab-values"
+        self.action_pane("data")
+
+    def action_history_filter(self) -> None:
+        self.action_pane("history")
+        self.call_after_refresh(self.query_one("#history-filter").focus)
 
     # -- the worker --------------------------------------------------------------------
     def run_verb(self, label: str, fn, *args) -> bool:
@@ -251,7 +320,7 @@ class MainScreen(Screen):
             scroll_to="current" if cur_state and follow else "selected")
         values = self.query_one("#values", JsonTree)
         if rec is None:
-            values.show(empty="No step yet: press F11 (s) to step into the first state")
+            values.show(empty="No step yet: press s (F11)")  # short: a tree label does not wrap
         else:
             values.show(s.record_values(rec))
             values.root.set_label(Text.assemble(

@@ -32,6 +32,7 @@ class HistoryLog(Vertical):
         self._source = None
         self._shown = 0  # events of _source already considered
         self._filter = ""
+        self.title_prefix = ""  # e.g. the key that shows the pane
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="filter events: type, state or scope (e.g. Failed, Map1[2])", id="history-filter")
@@ -83,11 +84,12 @@ class HistoryLog(Vertical):
     def _title(self, total: int) -> None:
         n = len(self._events)
         if self._filter:
-            self.border_title = f"History ({n} of {total} events match {self._filter!r})"
+            title = f"History ({n} of {total} events match {self._filter!r})"
         elif n < total:
-            self.border_title = f"History (last {n} of {total} events)"
+            title = f"History (last {n} of {total} events)"
         else:
-            self.border_title = f"History ({total} events)"
+            title = f"History ({total} events)"
+        self.border_title = self.title_prefix + title
 
     def on_input_changed(self, event: Input.Changed) -> None:
         event.stop()

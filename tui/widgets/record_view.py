@@ -108,12 +108,12 @@ class RecordView(VerticalScroll):
     values, result, output, next state, error and notes."""
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No step yet: press F11 (s) to step into the first state.", style="italic #7f849c"),
+        yield Static(Text("No step yet: press s (F11) to step into the first state.", style="italic #7f849c"),
                      id="record-body")
 
     def show(self, rec, state=None) -> None:
         body = self.query_one("#record-body", Static)
         if rec is None:
-            body.update(Text("No step yet: press F11 (s) to step into the first state.", style="italic #7f849c"))
+            body.update(Text("No step yet: press s (F11) to step into the first state.", style="italic #7f849c"))
             return
         body.update(record_renderable(rec, state))
