@@ -81,6 +81,29 @@ async def _settle(pilot) -> None:
     await pilot.pause()
 
 
+def _drain_until_exit(pid: int, fd: int, timeout: float = 10.0) -> None:
+    """Keep reading the pty while the app quits: a full pty buffer would
+    block its last writes (and this wait) forever."""
+    import select
+    import signal
+    end = time.perf_counter() + timeout
+    while time.perf_counter() < end:
+        try:
+            done, _ = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if done:
+            return
+        r, _, _ = select.select([fd], [], [], 0.05)
+        if r:
+            try:
+                os.read(fd, 65536)
+            except OSError:
+                pass
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+
+
 def bench_startup(runs: int = 5) -> dict:
     """Fresh ``flowdbg FLOW`` processes under a pty, timed to the first frame
     that shows the status line (the screen is usable)."""
@@ -110,10 +133,7 @@ def bench_startup(runs: int = 5) -> dict:
                     ready = time.perf_counter() - t0
                     break
         os.write(fd, b"q")
-        try:
-            os.waitpid(pid, 0)
-        except ChildProcessError:
-            pass
+        _drain_until_exit(pid, fd)
         os.close(fd)
         if ready is not None:
             times.append(ready)
