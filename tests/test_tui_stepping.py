@@ -66,8 +66,13 @@ async def test_step_back_and_restart():
         await press(pilot, "u")
         assert current(app) == "Example 1 of function invocation."
         await press(pilot, "n", "n")
-        await press(pilot, "r")
         s = app.main.session
+        steps = s.execution.steps
+        await press(pilot, "r")  # asks first
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await press(pilot, "escape")
+        assert s.execution.steps == steps
+        await press(pilot, "r", "y")
         assert s.execution.steps == 0 and not s.execution.records
         assert app.main.query_one(StateGraph).marks.counts == {}
 
@@ -95,7 +100,7 @@ async def test_breakpoint_toggles_and_stops_continue():
         assert graph.marks.breakpoints == {"conditional statement": True}
         await press(pilot, "c")
         assert s.last_stop.reason == "breakpoint" and current(app) == "conditional statement"
-        await press(pilot, "r")
+        await press(pilot, "r", "y")
         graph.select("conditional statement")
         await press(pilot, "b")  # toggled off
         assert s.breakpoints == []

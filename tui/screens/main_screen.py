@@ -33,6 +33,7 @@ from ..widgets.status_bar import StatusBar, describe_future
 from ..widgets.watch_list import WatchList
 from .breakpoint_screen import BreakpointScreen
 from .callbacks_screen import CallbacksScreen
+from .confirm_screen import ConfirmScreen
 from .watch_screen import WatchScreen
 
 
@@ -357,7 +358,22 @@ class MainScreen(Screen):
         self.run_verb("step back", self.session.step_back, 1)
 
     def action_restart(self) -> None:
-        self.run_verb("restart", self.session.restart)
+        """Asks first: the steps so far are dropped (their recorded answers
+        are reused, but u cannot bring the stops back)."""
+        ex = self.session.execution
+        if ex.steps == 0 or not self._idle("restart"):
+            if ex.steps == 0:
+                self.notify("Nothing to restart: no step has run yet")
+            return
+        self.app.push_screen(ConfirmScreen(
+            "Restart the execution?",
+            f"Step {ex.steps} and its history are dropped (u cannot return to them); the run starts again with "
+            f"the same input, and recorded backend answers and callbacks are replayed.", yes="Restart"),
+            self._restart_confirmed)
+
+    def _restart_confirmed(self, yes: bool | None) -> None:
+        if yes:
+            self.run_verb("restart", self.session.restart)
 
     def action_next_timer(self) -> None:
         if not self.busy and self.session.execution.next_timer() is None:
