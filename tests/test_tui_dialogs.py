@@ -174,7 +174,7 @@ async def test_input_modal_validates_and_remembers(tmp_path):
         assert "line 1" in str(dlg.query_one("#input-status").render())
         editor.text = "[1, 2]"
         await settle(pilot)
-        assert "must be a JSON object" in str(dlg.query_one("#input-status").render())
+        assert "must be a JSON object {…}, not an array" in str(dlg.query_one("#input-status").render())
         editor.text = '{"Threshold": 10}'
         await settle(pilot)
         assert not dlg.query_one("#input-start").disabled
@@ -188,6 +188,39 @@ async def test_input_modal_validates_and_remembers(tmp_path):
     async with app2.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert json.loads(app2.screen.query_one("#input-editor").text) == {"Threshold": 10}
+
+
+async def test_input_editor_starts_from_the_sibling_input_file_and_one_escape_quits(tmp_path):
+    d = load_definition(str(CHOICE_FLOW))
+    app = FlowdbgApp(d, mocks=MockFile(), start_time=START, inputs_store=str(tmp_path / "none.json"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        dlg = app.screen
+        assert isinstance(dlg, InputScreen)
+        sibling = "sample_flows/seed-result-choice.input.json"
+        assert json.loads(dlg.query_one("#input-editor").text) == json.loads(open(sibling).read())
+        assert f"Filled in from {sibling}" in str(dlg.query_one("#input-note").render())
+        assert dlg.focused is dlg.query_one("#input-editor")
+        await pilot.press("escape")  # one is enough, even from inside the editor
+        await settle(pilot)
+        assert app.return_value == 0 and not app.is_running
+
+
+async def test_resume_with_nothing_saved_says_so_before_asking_for_input(tmp_path):
+    from flowdbg.engine.session import SessionError
+    d = load_definition(str(CHOICE_FLOW))
+
+    def resume(defn):
+        raise SessionError(f"no saved session for {defn.path} yet")
+    app = FlowdbgApp(d, mocks=MockFile(), start_time=START, inputs_store=None, resume=resume)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ErrorScreen)  # first, not behind the input editor
+        assert "no saved session" in plain(app.screen.query_one("#error-message"))
+        await press(pilot, "enter")
+        assert isinstance(app.screen, InputScreen)
+        await press(pilot, "ctrl+s")
+        assert isinstance(app.screen, MainScreen)  # and it is not shown a second time
 
 
 async def test_diagnostics_screen_and_reload(tmp_path):

@@ -140,14 +140,20 @@ class FlowdbgApp(App[int]):
             try:
                 self.session = resume(definition)
             except SessionError as e:
-                self.startup_errors.append(("Could not resume the session", f"{e}\n\nA new session starts instead."))
+                why = ("Could not resume the session", f"{e}\n\nA new session starts instead.")
+                if self.session is None and self.input is None:
+                    # Say so before asking for an input, not after.
+                    self.push_screen(ErrorScreen(*why), lambda _: self._start(definition))
+                    return
+                self.startup_errors.append(why)
             else:
                 for w in self.session.resume_warnings:
                     self.notices.append((w, "warning"))
         self._fresh_session = self.session is None
         if self.session is None:
             if self.input is None:
-                self.push_screen(InputScreen(definition.path, self._remembered_input()), self._input_given)
+                initial, source = self._initial_input()
+                self.push_screen(InputScreen(definition.path, initial, source), self._input_given)
                 return
             try:
                 self.session = self._make_session(definition, self.input)
@@ -242,6 +248,21 @@ class FlowdbgApp(App[int]):
 
     def _remembered_input(self):
         return self._inputs().get(os.path.abspath(self.definition.path))
+
+    def _initial_input(self) -> tuple[Any, str | None]:
+        """What the input editor starts with, and where it came from: the
+        last input used for this flow, else the flow's sibling
+        ``FLOW.input.json``, else ``{}``."""
+        value = self._remembered_input()
+        if isinstance(value, dict):
+            return value, "the last input you used for this flow"
+        path = os.path.splitext(self.definition.path)[0] + ".input.json"
+        try:
+            with open(path, encoding="utf-8") as f:
+                value = json.load(f)
+        except (OSError, ValueError):
+            return None, None
+        return (value, path) if isinstance(value, dict) else (None, None)
 
     def _remember_input(self, value) -> None:
         if not self.inputs_store:

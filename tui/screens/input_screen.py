@@ -11,6 +11,21 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
 
+def json_type(value) -> str:
+    """JSON's name for a value's type (array, not list)."""
+    if isinstance(value, bool):
+        return "a boolean"
+    if value is None:
+        return "null"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "an array"
+    return "an object"
+
+
 def check_json_object(text: str) -> tuple[object, str | None]:
     """``(value, None)`` for a JSON object, else ``(None, message)``."""
     try:
@@ -18,29 +33,34 @@ def check_json_object(text: str) -> tuple[object, str | None]:
     except json.JSONDecodeError as e:
         return None, f"line {e.lineno}, column {e.colno}: {e.msg}"
     if not isinstance(value, dict):
-        return None, f"the execution input must be a JSON object, not {type(value).__name__}"
+        return None, f"the execution input must be a JSON object {{…}}, not {json_type(value)}"
     return value, None
 
 
 class InputScreen(ModalScreen[dict | None]):
     """Returns the input (a dict), or None when the user quits."""
 
+    # Escape has priority: the editor would otherwise take the first one
+    # (it leaves the editor) and only a second one would quit.
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start", id="input.start"),
-        Binding("escape", "cancel", "Quit", id="input.cancel"),
+        Binding("ctrl+s", "start", "Start", id="input.start", priority=True),
+        Binding("escape", "cancel", "Quit", id="input.cancel", priority=True),
     ]
 
-    def __init__(self, flow_path: str, initial: dict | None = None):
+    def __init__(self, flow_path: str, initial: dict | None = None, source: str | None = None):
         super().__init__()
         self.flow_path = flow_path
         self.initial = json.dumps(initial if initial is not None else {}, ensure_ascii=False, indent=2)
         self.value: dict | None = initial if initial is not None else {}
+        self.source = source  # where the initial value came from, said under the title
 
     def compose(self) -> ComposeResult:
         with Vertical(id="input-box", classes="dialog"):
             yield Label(Text.assemble(("Execution input", "bold"), f" for {self.flow_path}"), id="input-title")
-            yield Label(Text("A JSON object, as in StartExecution's Input. The last one you used for this flow "
-                             "is filled in.", style="#a6adc8"))
+            note = "A JSON object, as in StartExecution's Input."
+            if self.source:
+                note += f" Filled in from {self.source}."
+            yield Label(Text(note, style="#a6adc8"), id="input-note")
             yield TextArea(self.initial, language="json", id="input-editor", tab_behavior="indent",
                            show_line_numbers=True)
             yield Label("", id="input-status")
