@@ -193,7 +193,17 @@ async def test_resume_brings_back_step_breakpoints_and_watches(tmp_path):
         assert [b.state for b in s.breakpoints] == ["Ship"]
         assert [w.expression for w in s.watches] == ["$Input.id"]
         assert s.watches[0].value == "A"
-        assert app2.main.query_one(StateGraph).marks.current == "ForEachOrder/Ship"
+        graph = app2.main.query_one(StateGraph)
+        assert graph.marks.current == "ForEachOrder/Ship"
+        # both open at the current state, not at the top of the flow
+        assert graph.cursor == "ForEachOrder/Ship"
+        b = graph.box("ForEachOrder/Ship")
+        view = graph.scrollable_content_region
+        assert graph.scroll_y <= b.y and b.y + 2 <= graph.scroll_y + view.height
+        assert graph.scroll_x <= b.x and b.x + len("Ship") + 4 <= graph.scroll_x + view.width
+        src = app2.main.query_one(SourceView)
+        line = app2.main.states["ForEachOrder/Ship"].line
+        assert src.scroll_y < line <= src.scroll_y + src.scrollable_content_region.height
 
 
 async def test_resume_failure_falls_back_to_a_new_session(tmp_path):
