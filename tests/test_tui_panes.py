@@ -167,8 +167,28 @@ async def test_record_shows_choice_values_and_retry_decisions():
         app.main.query_one(StateGraph).select("Charge")
         await press(pilot, "enter")
         text = plain(app.main.query_one(RecordView).query_one("#record-body"))
-        assert "Retry[0] after Payment.Throttled" in text and "wait 5 s" in text
+        assert "Retry[0] #1 after Payment.Throttled" in text and "wait 5 s" in text
         assert "Payment.Declined" in text
+        # attempts read top to bottom, each followed by the Retry decision it led to
+        lines = [ln.strip() for ln in text.splitlines()]
+        first = lines.index(next(ln for ln in lines if ln.startswith("attempt 1")))
+        assert lines[first + 2].startswith("error") and "Payment.Throttled" in lines[first + 2]
+        assert lines[first + 3].startswith("↻ retry")
+        assert lines[first + 4].startswith("attempt 2")
+
+
+async def test_record_shows_the_step_that_just_ran():
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "n", "n")
+        text = plain(app.main.query_one(RecordView).query_one("#record-body"))
+        cur = text.index("#1 conditional statement")
+        ran = text.index("just ran: #0 Example 1 of function invocation.")
+        assert cur < ran
+        after = text[ran:]
+        assert "attempt 1" in after and "answered by mock" in after and "request   = parameters" in after
+        assert "response" in after and "next        conditional statement" in after
 
 
 async def test_resume_brings_back_step_breakpoints_and_watches(tmp_path):

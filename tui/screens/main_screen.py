@@ -326,13 +326,23 @@ class MainScreen(Screen):
             values.show(s.record_values(rec))
             values.root.set_label(Text.assemble(
                 (f"#{rec.index} ", "#7f849c"), (rec.state, "bold"), (f"  {rec.frame or 'top level'}", "#7f849c")))
-        self.query_one(RecordView).show(rec, shown)
+        prev = self._just_ran(rec) if s.selected_record is None else None
+        self.query_one(RecordView).show(rec, shown, prev,
+                                        self.states.get(node_key(prev.frame, prev.state)) if prev else None)
         self.query_one(ScopeList).show(s.scopes(), s.frame.id if s.frame is not None else None)
         self.query_one(WatchList).show(s.refresh_watches())
         self.query_one(BreakpointList).show(s.breakpoints)
         self.query_one(HistoryLog).sync(ex)
         self.query_one(StatusBar).show(s)
         self._titles()
+
+    def _just_ran(self, rec):
+        """The latest step that finished, other than ``rec``: what the last
+        verb ran (the Record pane shows it under the current one)."""
+        for r in reversed(self.session.execution.records):
+            if r is not rec and r.exited_at is not None:
+                return r
+        return None
 
     def _titles(self) -> None:
         s = self.session

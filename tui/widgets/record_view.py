@@ -5,6 +5,7 @@ import json
 from typing import Any
 
 from rich.console import Group
+from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -30,6 +31,69 @@ def _secs(t: float | None) -> str:
 
 STATUS_STYLE = {"running": "bold #f9e2af", "waiting": "bold #cba6f7", "succeeded": "bold #a6e3a1",
                 "failed": "bold #f38ba8", "caught": "bold #fab387"}
+
+
+def _payload(resp: dict) -> Any:
+    """A function response's body as JSON when it is JSON."""
+    text = resp.get("payload")
+    if text is None:
+        return MISSING
+    try:
+        return json.loads(text)
+    except (TypeError, ValueError):
+        return text
+
+
+def _attempt_rows(rec, row, t) -> None:
+    """Each attempt readably (request, response or error, token), with the
+    Retry decision that followed it between attempts."""
+    retries = list(rec.retries)
+    for i, a in enumerate(rec.attempts):
+        where = [f"at {_secs(a.get('at'))}"]
+        if a.get("function"):
+            where.append(f"function {a['function']}")
+        resp = a.get("response") or {}
+        if resp.get("source"):
+            where.append(f"answered by {resp['source']}")
+        if resp.get("duration"):
+            where.append(f"took {resp['duration']:g} s")
+        t.add_row(Text(f"attempt {i + 1}", style="bold #cdd6f4"), Text("  ·  ".join(where), style="#a6adc8"))
+        if rec.parameters is not MISSING and a.get("request") == rec.parameters:
+            t.add_row("  request", Text("= parameters", style="italic #7f849c"))
+        else:
+            row("  request", a.get("request", MISSING))
+        shown_error = False
+        if "error" in resp:
+            t.add_row(Text("  error", style="#f38ba8"),
+                      Text(f"{resp['error']}: {resp.get('detail', '')}".rstrip(": "), style="#f38ba8"))
+            shown_error = True
+        elif "payload" in resp or "payload_b64" in resp:
+            row("  response", _payload(resp) if "payload" in resp else f"<{len(resp['payload_b64'])} bytes base64>")
+        elif "result" in resp:
+            row("  response", resp["result"])
+        if "callback" in a:
+            row("  callback", a["callback"], "ReportTaskSucceeded")
+        if a.get("child"):
+            c = a["child"]
+            t.add_row("  child", Text(f"flow {c.get('flow')} execution {c.get('execution')}: {c.get('status')} "
+                                      f"({len(c.get('states') or [])} states)"))
+        err = a.get("error")
+        if err and not shown_error:
+            t.add_row(Text("  error", style="#f38ba8"),
+                      Text(f"{err.get('Code')}: {err.get('Detail', '')}".rstrip(": "), style="#f38ba8"))
+        if a.get("token"):
+            t.add_row("  token", Text(a["token"], style="#7f849c"))
+        if i < len(rec.attempts) - 1 and retries:
+            _retry_row(t, retries.pop(0))
+    for r in retries:  # a Parallel/Map retried whole: no attempts of its own
+        _retry_row(t, r)
+
+
+def _retry_row(t, r: dict) -> None:
+    err = r.get("error") or {}
+    t.add_row(Text("  ↻ retry", style="bold #fab387"),
+              Text(f"Retry[{r.get('rule')}] #{r.get('attempt')} after {err.get('Code')}: {err.get('Detail', '')} "
+                   f"— wait {r.get('wait', 0):g} s", style="#fab387"))
 
 
 def record_renderable(rec, state=None) -> Group:
@@ -63,15 +127,7 @@ def record_renderable(rec, state=None) -> Group:
         row("input", rec.input, "InputConstructor" if has_in else "")
     if rec.parameters is not MISSING or rec.type in ("Task", "Map", "Wait"):
         row("parameters", rec.parameters)
-    for a in rec.attempts:
-        detail = {k: v for k, v in a.items() if k not in ("attempt", "at")}
-        t.add_row(f"attempt {a.get('attempt', 0)}", Text(f"at {_secs(a.get('at'))}  " + compact(detail),
-                                                         style="#cdd6f4"))
-    for r in rec.retries:
-        err = r.get("error") or {}
-        t.add_row(Text(f"retry {r.get('attempt')}", style="bold #fab387"),
-                  Text(f"Retry[{r.get('rule')}] after {err.get('Code')}: {err.get('Detail', '')} "
-                       f"— wait {r.get('wait', 0):g} s", style="#fab387"))
+    _attempt_rows(rec, row, t)
     if rec.catch:
         c = rec.catch
         err = c.get("error") or {}
@@ -105,15 +161,23 @@ def record_renderable(rec, state=None) -> Group:
 class RecordView(VerticalScroll):
     """Shows the selected step's inspection record: raw input, constructors,
     parameters, attempts, retry and catch decisions, Choice condition
-    values, result, output, next state, error and notes."""
+    values, result, output, next state, error and notes; below it, the
+    step that just ran (the one that led here), in full."""
+
+    EMPTY = "No step yet: press s (F11) to step into the first state."
 
     def compose(self) -> ComposeResult:
-        yield Static(Text("No step yet: press s (F11) to step into the first state.", style="italic #7f849c"),
-                     id="record-body")
+        yield Static(Text(self.EMPTY, style="italic #7f849c"), id="record-body")
 
-    def show(self, rec, state=None) -> None:
+    def show(self, rec, state=None, previous=None, previous_state=None) -> None:
         body = self.query_one("#record-body", Static)
         if rec is None:
-            body.update(Text("No step yet: press s (F11) to step into the first state.", style="italic #7f849c"))
+            body.update(Text(self.EMPTY, style="italic #7f849c"))
             return
-        body.update(record_renderable(rec, state))
+        if previous is None:
+            body.update(record_renderable(rec, state))
+            return
+        body.update(Group(record_renderable(rec, state), Text(""),
+                          Rule(Text.assemble(("just ran: ", "#a6adc8"), (f"#{previous.index} {previous.state}", "bold")),
+                               style="#585b70", align="left"),
+                          record_renderable(previous, previous_state)))
