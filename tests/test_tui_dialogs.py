@@ -96,6 +96,19 @@ async def test_step_back_to_a_wait_says_the_recorded_answer_replays_and_f_forget
         assert "Forget recorded future" in titles
 
 
+async def test_callbacks_dialog_tab_order(tmp_path):
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_waiting(pilot)
+        await press(pilot, "k")
+        dlg = app.screen
+        order = []
+        for _ in range(5):
+            order.append(dlg.focused.id)
+            await press(pilot, "tab")
+        assert order == ["cb-output", "cb-send-ok", "cb-error", "cb-cause", "cb-send-fail"]
+
+
 async def test_callbacks_dialog_shows_refusals(tmp_path):
     app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
     async with app.run_test(size=SIZE) as pilot:

@@ -148,6 +148,10 @@ async def test_values_tree_and_copy():
         tree.move_cursor(tree.root.children[0])
         await press(pilot, "y")
         assert '"Threshold": 1024' in app.clipboard
+        tree.move_cursor(tree.root.children[1])  # $Context, folded
+        await press(pilot, "asterisk")  # expands everything below
+        assert tree.root.children[1].is_expanded
+        assert all(c.is_expanded for c in tree.root.children[1].children if c.allow_expand)
 
 
 async def test_record_shows_choice_values_and_retry_decisions():

@@ -44,7 +44,8 @@ class JsonTree(Tree):
 
     BINDINGS = [
         Binding("y", "copy", "Copy value", id="json.copy"),
-        Binding("e", "expand_all", "Expand all", show=False, id="json.expand"),
+        # not "e": that key exports the history everywhere on the main screen
+        Binding("asterisk", "expand_all", "Expand all", key_display="*", show=False, id="json.expand"),
     ]
 
     def __init__(self, label: str, *, id: str | None = None, classes: str | None = None):
