@@ -132,6 +132,25 @@ async def test_graph_selection_syncs_the_source_and_enter_inspects():
             assert graph.cursor == "No action is performed."
 
 
+async def test_graph_opens_at_the_start_state_and_has_room_for_a_state_box():
+    from pathlib import Path
+    app = make_app(Path("sample_flows/order-pipeline.yaml"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.main.query_one(StateGraph)
+        view = graph.scrollable_content_region
+
+        def fully_visible(key):
+            b = graph.box(key)
+            return (graph.scroll_x <= b.x and b.right <= graph.scroll_x + view.width
+                    and graph.scroll_y <= b.y and b.bottom <= graph.scroll_y + view.height)
+        assert graph.cursor == "ValidateOrder" and fully_visible("ValidateOrder")
+        graph.select("WaitForApproval")
+        await press(pilot, "t")
+        assert app.main.session.last_stop.state == "WaitForApproval"
+        assert fully_visible("WaitForApproval")  # "WaitForApproval" and its subtitle are not cut
+
+
 async def test_values_tree_and_copy():
     app = make_app(CHOICE_FLOW)
     async with app.run_test(size=SIZE) as pilot:
