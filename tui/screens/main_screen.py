@@ -52,8 +52,8 @@ class MainScreen(Screen):
         Binding("k", "callbacks", "Callbacks", id="callbacks"),
         Binding("p", "pause", "Pause", id="pause"),
         Binding("r", "restart", "Restart", id="restart"),
-        Binding("j", "next_timer", "Timer", id="next_timer"),
-        Binding("w", "add_watch", "Watch", id="add_watch"),
+        Binding("j", "next_timer", "Timer", show=False, id="next_timer"),
+        Binding("w", "add_watch", "Watch", show=False, id="add_watch"),
         Binding("e", "export_history", "Export history", show=False, id="export_history"),
         Binding("f", "forget_future", "Forget recorded", show=False, id="forget_future"),
         Binding("escape", "live", "Current step", show=False, id="live"),
@@ -139,7 +139,9 @@ class MainScreen(Screen):
         w, h = size
         compact = w < self.COMPACT_WIDTH or h < self.COMPACT_HEIGHT
         self.set_class(compact, "-compact")  # -narrow and -short come from the app's breakpoints
-        self.query_one(KeyFooter).compact = compact
+        footer = self.query_one(KeyFooter)
+        footer.compact = compact  # tighter keys on a small terminal; Ctrl+P still opens the palette
+        footer.show_command_palette = not compact
         self._slots()
 
     def _slots(self) -> None:
