@@ -325,6 +325,25 @@ async def test_edited_mock_file_is_reloaded_on_a_timer_and_a_broken_edit_is_refu
         assert s.execution.status == "Succeeded"
 
 
+async def test_mock_file_edited_while_the_input_is_asked_is_used(tmp_path):
+    flow = _orders_copy(tmp_path)
+    mocks = tmp_path / "orders.mocks.yaml"
+    mocks.write_text("functions:\n  ship:\n    - error: Ship.Down\n")
+    from flowdbg.engine.mocks import load_mocks
+    d = load_definition(str(flow))
+    app = FlowdbgApp(d, mocks=load_mocks(str(mocks)), start_time=START, inputs_store=None, mock_poll=0.05)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InputScreen)
+        mocks.write_text("functions:\n  ship:\n    - body: {shipped: true}\n")
+        await pilot.pause(0.3)  # the timer runs while there is no session yet
+        app.screen.query_one("#input-editor").text = '{"orders": [{"id": "A", "total": 10}]}'
+        await settle(pilot)
+        await press(pilot, "ctrl+s", "c")
+        assert any("Mock file reloaded" in t for t in toasts(app))
+        assert app.main.session.execution.status == "Succeeded"
+
+
 async def test_broken_mock_file_is_shown_in_an_error_modal():
     d = load_definition(str(CHOICE_FLOW))
     s = Session(d, {}, start_time=START)

@@ -91,6 +91,11 @@ async def test_resizing_switches_layouts_and_keeps_the_focus_visible():
         assert app.main.has_class("-compact")
         node = app.focused
         assert node is not None and shown(app, f"#{node.id}")
+        graph = app.main.query_one("#graph")
+        b = graph.box(graph.cursor)
+        view = graph.scrollable_content_region
+        assert graph.scroll_x <= b.x + 4 < graph.scroll_x + view.width  # its title is still in view
+        assert graph.scroll_y <= b.y < graph.scroll_y + view.height
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
         for sel in ("#graph", "#source", "#values", "#scopes", "#history"):

@@ -209,9 +209,11 @@ class FlowdbgApp(App[int]):
         idle: before a stepping verb, or from the timer). A broken edit is
         reported with file:line:col and the previous mocks stay in use.
         Returns True when new mocks were installed."""
-        change = self.mock_watcher.changed()
         session = self.session
-        if change is None or session is None:
+        if session is None:  # not yet: the change is picked up once the session exists
+            return False
+        change = self.mock_watcher.changed()
+        if change is None:
             return False
         path, exists = change
         if not exists:

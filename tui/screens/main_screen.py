@@ -138,6 +138,10 @@ class MainScreen(Screen):
     def _apply_size(self, size) -> None:
         w, h = size
         compact = w < self.COMPACT_WIDTH or h < self.COMPACT_HEIGHT
+        if compact != self.has_class("-compact") and self.ready:
+            # the panes change size: keep the graph cursor's box in view
+            graph = self.query_one(StateGraph)
+            self.call_after_refresh(graph.scroll_to_box, graph.cursor)
         self.set_class(compact, "-compact")  # -narrow and -short come from the app's breakpoints
         footer = self.query_one(KeyFooter)
         footer.compact = compact  # tighter keys on a small terminal; Ctrl+P still opens the palette
