@@ -5,7 +5,7 @@ import json
 import shutil
 
 from test_tui_support import (BROKEN_FLOW, CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, START, _at_root,  # noqa: F401
-                              callback_mocks, make_app, plain, press, screen_lines, settle, toasts)
+                              callback_mocks, make_app, on_screen, plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile
@@ -74,14 +74,17 @@ async def test_step_back_to_a_wait_says_the_recorded_answer_replays_and_f_forget
         await press(pilot, "u")  # back to the wait: the answer is in the journal
         assert s.last_stop.reason == "waiting" and s.future_inputs()
         status = str(app.main.query_one(StatusBar).render())
-        assert "a recorded ReportTaskSucceeded for an example of asynchronous function invocation." in status
-        assert "will be replayed when you continue" in status and "f forgets" in status
+        assert ("waiting: an example of asynchronous function invocation. — a recorded ReportTaskSucceeded "
+                "will be replayed when you continue (f forgets it)") in status
         assert status.index("step ") < status.index("waiting")  # the counter is never the part cut off
         assert any("will be replayed when you continue" in t for t in toasts(app))
         await press(pilot, "k")
         dlg = app.screen
         assert dlg.query_one("#cb-future-row").display
-        assert "will be replayed when you continue" in str(dlg.query_one("#cb-future").render())
+        future = str(dlg.query_one("#cb-future").render())
+        assert 'ReportTaskSucceeded for an example of asynchronous function invocation. (output {"approved": true})' \
+            in future and "will be replayed when you continue" in future
+        assert on_screen(dlg.query_one("#cb-forget"))
         await press(pilot, "escape")
         await press(pilot, "c")  # replays it
         assert s.execution.status == "Succeeded" and s.execution.output == {"approved": True}
@@ -94,6 +97,25 @@ async def test_step_back_to_a_wait_says_the_recorded_answer_replays_and_f_forget
         assert s.last_stop.reason == "waiting" and s.execution.status == "Running"
         titles = [c.title for c in app.get_system_commands(app.main)]
         assert "Forget recorded future" in titles
+
+
+async def test_callbacks_dialog_forgets_the_recorded_answer(tmp_path):
+    from flowdbg.tui.widgets.status_bar import StatusBar
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_waiting(pilot)
+        s = app.main.session
+        tok = s.execution.pending_tasks()[0].token
+        s.report(tok, succeeded=False, error="Rejected", cause="no")
+        await press(pilot, "c", "u", "k")
+        dlg = app.screen
+        assert "ReportTaskFailed" in str(dlg.query_one("#cb-future").render())
+        assert "(error Rejected: no)" in str(dlg.query_one("#cb-future").render())
+        await pilot.click("#cb-forget")
+        await settle(pilot)
+        assert not s.future_inputs() and not dlg.query_one("#cb-future-row").display
+        assert "forgot 1 recorded input" in str(dlg.query_one("#cb-result").render())
+        assert "waiting for a callback" in str(app.main.query_one(StatusBar).render())  # updated behind
 
 
 async def test_callbacks_dialog_tab_order(tmp_path):

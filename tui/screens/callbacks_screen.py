@@ -96,7 +96,7 @@ class CallbacksScreen(ModalScreen[bool]):
         self._future()
 
     def _future(self) -> None:
-        future = describe_future(self.session)
+        future = describe_future(self.session, detail=True)
         self.query_one("#cb-future-row").display = future is not None
         if future:
             self.query_one("#cb-future", Label).update(Text.assemble(

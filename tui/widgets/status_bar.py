@@ -5,6 +5,8 @@ task, an error) is what gets cut at the right edge, never the numbers.
 """
 from __future__ import annotations
 
+import json
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -16,9 +18,10 @@ REASON = {"step": "stopped at", "breakpoint": "breakpoint at", "breakpoint-error
           "limit": "step limit at", "error": "error:"}
 
 
-def describe_future(session) -> str | None:
+def describe_future(session, name_state: bool = True, detail: bool = False) -> str | None:
     """What stepping forward will replay from the journal (after a step
-    back), e.g. "a recorded ReportTaskSucceeded for Approve", or None."""
+    back), e.g. "a recorded ReportTaskSucceeded for Approve", or None.
+    ``detail`` adds the recorded output or error."""
     future = session.future_inputs()
     if not future:
         return None
@@ -26,7 +29,15 @@ def describe_future(session) -> str | None:
     if first.get("k") == "callback":
         what = "ReportTaskSucceeded" if first.get("succeeded") else "ReportTaskFailed"
         p = session.execution.pending.get(first.get("token"))
-        text = f"a recorded {what} for {p.state}" if p is not None else f"a recorded {what}"
+        text = f"a recorded {what}"
+        if p is not None and name_state:
+            text += f" for {p.state}"
+        if detail:
+            if first.get("succeeded"):
+                out = json.dumps(first.get("output"), ensure_ascii=False)
+                text += f" (output {out if len(out) <= 60 else out[:57] + '…'})"
+            else:
+                text += f" (error {first.get('error')}{': ' + first['cause'] if first.get('cause') else ''})"
     else:
         text = f"a recorded choice of scope {first.get('frame') or 'top level'}"
     if len(future) > 1:
@@ -64,7 +75,7 @@ class StatusBar(Static):
             t.append(f"  inspecting #{session.selected_record.index} (Esc: back)", style="#94e2d5")
         t.append("   ")
         stop = session.last_stop
-        future = describe_future(session)
+        future = describe_future(session, name_state=stop.reason != "waiting")
         if ex.steps == 0 and stop.reason == "step" and not ex.finished:
             t.append("ready: s steps into the first state, c continues", style="#a6adc8")
         elif stop.reason == "finished" or ex.finished:
