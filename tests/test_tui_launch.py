@@ -63,3 +63,14 @@ def test_resume_latest_without_a_saved_session_is_reported(captured):
     from flowdbg.engine.session import SessionError
     with pytest.raises(SessionError, match="no saved session"):
         app.resume(app.definition)
+
+
+def test_launch_watches_the_mock_file_it_loaded(captured, tmp_path):
+    args = build_tui_parser().parse_args([str(MAP_FLOW), "--input", "{}"])
+    launch_mod.launch(args)
+    assert captured["app"].mocks_path == "tests/fixtures/tui/map-orders.mocks.yaml"  # the sibling
+    other = tmp_path / "other.mocks.yaml"
+    other.write_text("functions: {}\n")
+    args = build_tui_parser().parse_args([str(MAP_FLOW), "--input", "{}", "--mocks", str(other)])
+    launch_mod.launch(args)
+    assert captured["app"].mocks_path == str(other)
