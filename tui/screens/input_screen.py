@@ -10,20 +10,11 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
+from flowdbg.engine.expressions.values import type_name
 
-def json_type(value) -> str:
-    """JSON's name for a value's type (array, not list)."""
-    if isinstance(value, bool):
-        return "a boolean"
-    if value is None:
-        return "null"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, list):
-        return "an array"
-    return "an object"
+
+def _article(name: str) -> str:
+    return name if name == "null" else ("an " if name[0] in "aeiou" else "a ") + name
 
 
 def check_json_object(text: str) -> tuple[object, str | None]:
@@ -33,7 +24,7 @@ def check_json_object(text: str) -> tuple[object, str | None]:
     except json.JSONDecodeError as e:
         return None, f"line {e.lineno}, column {e.colno}: {e.msg}"
     if not isinstance(value, dict):
-        return None, f"the execution input must be a JSON object {{…}}, not {json_type(value)}"
+        return None, f"the execution input must be a JSON object {{…}}, not {_article(type_name(value))}"
     return value, None
 
 
