@@ -47,7 +47,7 @@ def test_callback_port_and_callback_command(tmp_path):
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         url = secret = None
-        deadline = time.time() + 20
+        deadline = time.time() + 60
         lines = []
         token = None
         while time.time() < deadline and not (url and token):
@@ -68,7 +68,7 @@ def test_callback_port_and_callback_command(tmp_path):
         assert ok.returncode == 0, ok.stderr
         again = subprocess.run(exe + ["callback", "succeed", token, "--output", "{}", "--url", url,
                                       "--secret", secret], capture_output=True, text=True)
-        out, _ = proc.communicate(timeout=20)
+        out, _ = proc.communicate(timeout=60)
         assert proc.returncode == 0
         assert json.loads(out)["output"] == {"approved": True}
         assert again.returncode != 0  # answered already, or the run has ended
