@@ -25,11 +25,11 @@ from typing import Any, Generator
 
 from . import events as E
 from .backends.base import FunctionRequest, FunctionResponse
-from .backends.fc import FUNCTION_ERROR, body_to_bytes, parse_function_arn, result_from_payload
+from .backends.fc import body_to_bytes, parse_function_arn, result_from_payload
 from .door import Door
 from .errors import ALL, DATA_LIMIT_EXCEEDED, RUNTIME_ERROR, TASK_TIMEOUT, FlowError
 from .expressions import Env, ExpressionError, SeededRandom, type_name
-from .model import (CatchRule, ChoiceState, FailState, Flow, MapState, ParallelState, PassState, Scope,
+from .model import (ChoiceState, FailState, Flow, MapState, ParallelState, PassState, Scope,
                     SucceedState, TaskState, WaitState)
 from .schema import DEFAULT_DATA_LIMIT, WAIT_SECONDS
 
@@ -121,7 +121,6 @@ class Frame:
     error: FlowError | None = None
     group: Any = None  # the _Group it belongs to (as a branch or iteration)
     owned: Any = None  # the _Group of children it waits on (a running Parallel/Map)
-    depth: int = 0
     index: int = 0  # branch or iteration index
 
 
@@ -340,7 +339,7 @@ class Execution:
     def _new_frame(self, fid: str, label: str, kind: str, parent: Frame | None, scope: Scope, input: Any,
                    index: int = 0) -> Frame:
         self._seq += 1
-        f = Frame(fid, label, kind, self._seq, parent, depth=(parent.depth + 1) if parent else 0, index=index)
+        f = Frame(fid, label, kind, self._seq, parent, index=index)
         f.gen = self._scope_gen(f, scope, input)
         self.frames.append(f)
         return f
@@ -482,18 +481,16 @@ class Execution:
             self._make_ready(g.parent)
 
     def _cancel_group(self, g: _Group) -> None:
-        doomed = set()
-        for c in g.children:
-            if c.status in ("ready", "blocked"):
-                doomed.add(id(c))
-        # descendants of doomed frames too
-        changed = True
-        while changed:
-            changed = False
-            for fr in self.frames:
-                if fr.parent is not None and id(fr.parent) in doomed and id(fr) not in doomed and fr.status in ("ready", "blocked"):
-                    doomed.add(id(fr))
-                    changed = True
+        """Stop the live children of ``g`` and everything running inside them."""
+        members = {id(c) for c in g.children}
+
+        def inside(fr: Frame) -> bool:
+            while fr is not None:
+                if id(fr) in members:
+                    return True
+                fr = fr.parent
+            return False
+        doomed = {id(fr) for fr in self.frames if fr.status in ("ready", "blocked") and inside(fr)}
         for fr in self.frames:
             if id(fr) in doomed:
                 fr.status = "cancelled"
@@ -796,26 +793,22 @@ class Execution:
         resp: FunctionResponse = self.door.function(req)
         attempt["function"] = ref.display
         attempt["response"] = resp.to_json()
+        # Only a mock's declared delay is virtual time; a real backend's wall-clock
+        # time must not leak into it (determinism, decision 10).
+        duration = resp.duration if resp.source == "mock" else 0.0
         if resp.error is not None:
             err = FlowError(resp.error, resp.detail)
-            if resp.source != "mock":
-                resp = FunctionResponse(error=resp.error, detail=resp.detail, source=resp.source)
             if state.task_mode != "RequestComplete" or itype == "Async":
                 if state.task_mode == "WaitForCustomCallback":
                     self.pending[rec.token].status = "stopped"
                 raise err
-            return err, resp.duration
+            return err, duration
         if state.task_mode == "WaitForCustomCallback":
             return None, 0.0
-        if resp.source != "mock":
-            # A real backend's wall-clock time must not leak into virtual time
-            # (determinism, decision 10); only a mock's declared delay does.
-            resp = FunctionResponse(payload=resp.payload, error=resp.error, detail=resp.detail, duration=0.0,
-                                    log=resp.log, source=resp.source, meta=resp.meta)
         if itype == "Async" and state.task_mode == "RequestComplete":
             rec.notes.append("Async invocation with RequestComplete: the task ends once FC accepts it; result is {'Body': ''}")
             return {"Body": ""}, 0.0
-        return result_from_payload(resp.payload), resp.duration
+        return result_from_payload(resp.payload), duration
 
     def _invoke_action(self, f: Frame, state: TaskState, rec: StepRecord, attempt: dict):
         if state.action == "FNF:StartExecution" and not self.door.has_state_mock(state.name):

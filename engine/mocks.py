@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
 
 from .backends.base import BackendError, FunctionRequest, FunctionResponse
 from .diagnostics import ERROR, Diagnostic
@@ -265,9 +264,5 @@ def callback_answer(mocks: MockFile, state: str, n: int) -> dict | None:
     return dict(pick(entries, n).data)
 
 
-def has_state_mock(mocks: MockFile, state: str) -> bool:
-    return bool(mocks.states.get(state))
-
-
 __all__ = ["MockFile", "MockFileError", "MockBackend", "parse_mocks", "load_mocks", "state_answer",
-           "callback_answer", "pick", "Any"]
+           "callback_answer", "pick", "mock_file_name", "yaml_key"]

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any
 
-from .backends.base import Backend, BackendError
-from .door import Door
-from .execution import FAILED, RUNNING, SUCCEEDED, Execution
-from .mocks import MockFile, load_mocks
+from .backends.base import Backend
+from .execution import RUNNING, SUCCEEDED, Execution
+from .mocks import MockFile
 
 EXIT_SUCCEEDED, EXIT_FAILED, EXIT_INVALID, EXIT_RUNNING = 0, 1, 2, 3
 
@@ -42,14 +40,14 @@ class BackendConfig:
 def make_backends(mocks: MockFile, cfg: BackendConfig) -> list[Backend]:
     """Explicit local and live backends, in that order (mocks answer the rest)."""
     backends: list[Backend] = []
-    local = {**mocks.local, **cfg.local}
-    if local:
-        from .backends.local import LocalBackend
-        base = os.path.dirname(os.path.abspath(mocks.path)) if mocks.path and not cfg.local else cfg.base_dir
-        lb = LocalBackend(local, base_dir=base, timeout=cfg.local_timeout)
-        if cfg.callback_secret is not None:
-            lb.callback_secret = cfg.callback_secret
-        backends.append(lb)
+    # --local paths are relative to the working directory, the mock file's
+    # `local:` paths to the mock file; --local wins for the same function.
+    mock_dir = os.path.dirname(os.path.abspath(mocks.path)) if mocks.path else cfg.base_dir
+    for handlers, base in ((cfg.local, cfg.base_dir), (mocks.local, mock_dir)):
+        if handlers:
+            from .backends.local import LocalBackend
+            backends.append(LocalBackend(handlers, base_dir=base, timeout=cfg.local_timeout,
+                                         callback_secret=cfg.callback_secret))
     live = list(mocks.live) + list(cfg.live)
     if live or cfg.live_all:
         from .backends.live import LiveBackend
@@ -99,5 +97,5 @@ def exit_code(ex: Execution) -> int:
     return EXIT_FAILED
 
 
-__all__ = ["Door", "BackendError", "default_mocks_path", "BackendConfig", "make_backends", "summarize",
-           "exit_code", "load_mocks", "FAILED", "Any"]
+__all__ = ["default_mocks_path", "BackendConfig", "make_backends", "summarize", "exit_code",
+           "EXIT_SUCCEEDED", "EXIT_FAILED", "EXIT_INVALID", "EXIT_RUNNING"]

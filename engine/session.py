@@ -24,11 +24,11 @@ import json
 import os
 import queue
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any, Callable
 
 from . import events as E
-from .backends.base import Backend
+from .backends.base import Backend, BackendError
 from .definition import Definition
 from .door import Door
 from .execution import MISSING, CallbackResult, Execution, Frame, Options, StepRecord
@@ -83,6 +83,7 @@ class Stop:
     message: str = ""
     breakpoint: int | None = None
     step: int = 0
+    record: int | None = None  # the step record to show, when not the frame's current one
 
 
 @dataclass
@@ -146,7 +147,6 @@ class Session:
         self.inbox: "queue.Queue" = queue.Queue()
         self.resume_warnings: list[str] = []
         self.journal_path = journal_path
-        self.broken: str | None = None
         self.execution = self._fresh()
         self.last_stop = Stop("step", step=0)
         self.selected_record: StepRecord | None = None
@@ -193,7 +193,6 @@ class Session:
 
     def _replay_to(self, step: int) -> None:
         self.execution = self._fresh()
-        self.broken = None
         ex = self.execution
         for bp in self.breakpoints:
             bp.hits = 0
@@ -204,7 +203,7 @@ class Session:
                 evs = self._unit()
                 if ex.steps == before:
                     break
-                self._check_breakpoints(evs, replaying=True)  # recount hits up to here
+                self._check_breakpoints(evs)  # recount hits up to here
         finally:
             self.door.replaying = False
 
@@ -257,8 +256,7 @@ class Session:
             before = ex.steps
             try:
                 evs = self._unit()
-            except Exception as e:  # a backend misconfiguration: keep the session, report it
-                self.broken = str(e)
+            except BackendError as e:  # a misconfigured backend: keep the session, report it
                 stop = Stop("error", message=str(e))
                 self._replay_to(before)
                 break
@@ -268,7 +266,6 @@ class Session:
                 stop = self._waiting_stop()
                 break
             n += 1
-            self._event_record = None
             bp = self._check_breakpoints(evs)
             if bp is not None:
                 stop = bp
@@ -283,12 +280,25 @@ class Session:
         if stop.frame is None and ex.current is not None:
             stop.frame, stop.state = ex.current.id, ex.current.state
         stop.step = ex.steps
-        if stop.reason == "breakpoint" and getattr(self, "_event_record", None) is not None:
-            self.selected_record = self._event_record  # show the state whose event broke, not the next one
+        if stop.record is not None:  # an event breakpoint: show the state whose event broke, not the next one
+            self.selected_record = ex.records[stop.record]
         self.last_stop = stop
         if self.stops[-1] != ex.steps:
             self.stops.append(ex.steps)
         self.flush()
+        return stop
+
+    def _stop_here(self) -> Stop:
+        """The Stop describing where a replay (step back, resume) left off."""
+        ex = self.execution
+        if ex.finished:
+            stop = Stop("finished", message=ex.status)
+        elif ex.waiting or ex.awaiting_user():  # a redo callback due here applies on the next verb
+            stop = self._waiting_stop()
+        else:
+            stop = Stop("step")
+        f = ex.current
+        stop.frame, stop.state, stop.step = (f.id if f else None), (f.state if f else None), ex.steps
         return stop
 
     def _waiting_stop(self) -> Stop:
@@ -354,15 +364,7 @@ class Session:
     def goto(self, step: int) -> Stop:
         """Replay to exactly ``step`` units (step back / history jump)."""
         self._replay_to(step)
-        ex = self.execution
-        f = ex.current
-        self.last_stop = Stop("step", frame=f.id if f else None, state=f.state if f else None, step=ex.steps)
-        if ex.finished:
-            self.last_stop.reason = "finished"
-        elif ex.waiting or ex.awaiting_user():  # a redo callback due here applies on the next verb
-            self.last_stop = self._waiting_stop()
-            self.last_stop.frame, self.last_stop.state, self.last_stop.step = (
-                f.id if f else None, f.state if f else None, ex.steps)
+        self.last_stop = self._stop_here()
         self.selected_record = None
         self.flush()
         return self.last_stop
@@ -504,7 +506,7 @@ class Session:
         self._bp_ids += 1
         bp = Breakpoint(self._bp_ids, state, scope, condition or None, hit_count, True, event)
         self.breakpoints.append(bp)
-        self._save_settings()
+        self.flush()
         return bp
 
     def check_scope(self, scope: str) -> None:
@@ -529,13 +531,13 @@ class Session:
         for bp in self.breakpoints:
             if bp.state == state and bp.event is None:
                 self.breakpoints.remove(bp)
-                self._save_settings()
+                self.flush()
                 return None
         return self.add_breakpoint(state)
 
     def remove_breakpoint(self, bp_id: int) -> None:
         self.breakpoints = [b for b in self.breakpoints if b.id != bp_id]
-        self._save_settings()
+        self.flush()
 
     def set_breakpoint(self, bp_id: int, **changes) -> None:
         if changes.get("scope"):
@@ -549,9 +551,9 @@ class Session:
                         raise SessionError(f"breakpoint condition: {e}") from None
                 for k, v in changes.items():
                     setattr(b, k, v)
-        self._save_settings()
+        self.flush()
 
-    def _check_breakpoints(self, evs: list[E.Event], replaying: bool = False) -> Stop | None:
+    def _check_breakpoints(self, evs: list[E.Event]) -> Stop | None:
         if not self.breakpoints:
             return None
         ex = self.execution
@@ -568,9 +570,8 @@ class Session:
                 kinds = EVENT_BREAKS[bp.event]
                 for ev in evs:
                     if ev.type in kinds and (bp.event != "callback-wait" or ev.detail.get("token")):
-                        if not replaying and ev.step < len(ex.records):
-                            self._event_record = ex.records[ev.step]
-                        return Stop("breakpoint", frame=ev.scope, state=ev.state, breakpoint=bp.id,
+                        return Stop(record=ev.step if 0 <= ev.step < len(ex.records) else None,
+                                    reason="breakpoint", frame=ev.scope, state=ev.state, breakpoint=bp.id,
                                     message=f"{ev.type} in {ev.state}")
                 continue
             if f is None or f.state != bp.state:
@@ -599,13 +600,13 @@ class Session:
             raise SessionError(f"watch: {e}") from None
         w = Watch(expression)
         self.watches.append(w)
-        self._save_settings()
+        self.flush()
         self.refresh_watches()
         return w
 
     def remove_watch(self, index: int) -> None:
         del self.watches[index]
-        self._save_settings()
+        self.flush()
 
     def evaluate(self, expression: str, record: StepRecord | None = None) -> tuple[Any, str | None]:
         """``(value, None)`` or ``(None, error message)`` at ``record``
@@ -636,9 +637,6 @@ class Session:
         if self.stops[-1] != self.execution.steps:
             out.append({"k": "stop", "step": self.execution.steps})
         return out
-
-    def _save_settings(self) -> None:
-        self.flush()
 
     def flush(self) -> None:
         """Write the journal (JSON Lines) and fsync-free flush it. The file
@@ -710,10 +708,7 @@ class Session:
         s.resume_warnings = warnings
         s.stops = stops or [0]
         s._replay_to(target)
-        ex = s.execution
-        f = ex.current
-        s.last_stop = Stop("finished" if ex.finished else "waiting" if (ex.waiting or ex.awaiting_user()) else "step",
-                           frame=f.id if f else None, state=f.state if f else None, step=ex.steps)
+        s.last_stop = s._stop_here()
         s.refresh_watches()
         s.flush()
         return s
@@ -744,4 +739,4 @@ class Session:
 
 
 __all__ = ["Session", "SessionError", "Breakpoint", "Stop", "Watch", "latest_session", "default_session_dir",
-           "state_dir", "field"]
+           "state_dir"]

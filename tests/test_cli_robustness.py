@@ -177,3 +177,13 @@ def test_callback_output_must_be_an_object(tmp_path):
     res = s.report(token, succeeded=True, output=[1, 2])
     assert not res.accepted and "must be a JSON object" in res.reason and "got array" in res.reason
     assert s.execution.pending_tasks()[0].status == "waiting"
+
+
+def test_mock_file_local_paths_stay_relative_to_the_mock_file_beside_a_local_option(tmp_path, capsys):
+    (tmp_path / "h").mkdir()
+    (tmp_path / "h" / "index.py").write_text("def handler(event, context):\n    return {'from': 'mock file'}\n")
+    (tmp_path / "other.py").write_text("def handler(event, context):\n    return 'other'\n")
+    (tmp_path / "m.yaml").write_text("local:\n  myFunction1: h/index.py:handler\n")
+    rc, out, _ = run(capsys, "run", os.path.join(SAMPLES, "seed-task-skeleton.yaml"), "--mocks",
+                     str(tmp_path / "m.yaml"), "--local", f"someOther={tmp_path / 'other.py'}:handler", "--json")
+    assert rc == 0 and json.loads(out)["output"] == {"Body": {"from": "mock file"}}

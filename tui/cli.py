@@ -11,11 +11,12 @@ import argparse
 import json
 import os
 import sys
+from typing import NoReturn
 
 EXIT_USAGE = 2
 
 
-def _die(message: str, code: int = EXIT_USAGE) -> "NoReturn":  # noqa: F821
+def _die(message: str, code: int = EXIT_USAGE) -> NoReturn:
     print(f"flowdbg: error: {message}", file=sys.stderr)
     raise SystemExit(code)
 

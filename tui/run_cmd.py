@@ -204,6 +204,6 @@ def _print_summary(s: dict, session, args) -> None:
         print("    then, with the URL and secret it prints:")
         print(f"    flowdbg callback succeed '{pending[0]['token']}' --output '{{}}' --url URL --secret SECRET")
     else:
-        print(f"    then run again; or run with --session PATH to be able to --resume this point,")
+        print("    then run again; or run with --session PATH to be able to --resume this point,")
         print(f"  - or answer by hand: flowdbg run {flow} --callback-port 0, then with the URL and secret it prints:")
-        print(f"    flowdbg callback succeed TOKEN --output '{{}}' --url URL --secret SECRET")
+        print("    flowdbg callback succeed TOKEN --output '{}' --url URL --secret SECRET")
