@@ -419,7 +419,8 @@ class Session:
         """Queue a callback from another thread (the callback endpoint)."""
         self.inbox.put((report, reply))
 
-    def callback_sink(self, report, wait: float = 2.0):
+    def callback_sink(self, report, wait: float = 2.0,
+                      notify: Callable[[Any, CallbackResult], None] | None = None):
         """The callback endpoint's sink, called on the server's thread.
 
         What can be refused without the driving thread is refused at once
@@ -428,17 +429,22 @@ class Session:
         driving the session; if that thread is busy for longer than ``wait``
         seconds (e.g. inside the very local handler that calls back), the
         reply is "accepted, queued" and the report applies when the step ends.
+        ``notify(report, result)`` hears every verdict (the TUI shows them).
         """
         from .backends.callback_server import CallbackReply
         why = self.execution.refusal(report.token)
         if why is None and any(r.token == report.token for r, _ in list(self.inbox.queue)):
             why = "a report on this token is already queued"
         if why is not None:
+            if notify is not None:
+                notify(report, CallbackResult(False, why))
             return CallbackReply(False, why)
         done, box = threading.Event(), {}
 
         def reply(res: CallbackResult) -> None:
             box["r"] = res
+            if notify is not None:
+                notify(report, res)
             done.set()
         self.post_callback(report, reply)
         if not done.wait(wait):

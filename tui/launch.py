@@ -45,29 +45,13 @@ class _Sink:
         self.app = None
 
     def __call__(self, report):
-        import threading
-
         from flowdbg.engine.backends.callback_server import CallbackReply
 
         app = self.app
         session = app.session if app is not None else None
         if session is None:
             return CallbackReply(False, "the debugger has no running session yet")
-        done = threading.Event()
-        box = {}
-
-        def reply(res):
-            box["res"] = res
-            app.callback_results.append((report, res))
-            done.set()
-
-        session.post_callback(report, reply)
-        if done.wait(2.0):
-            res = box["res"]
-            return CallbackReply(res.accepted, res.reason)
-        # The session is busy inside a long step (e.g. the very handler that
-        # calls back): the report stays queued and is applied right after.
-        return CallbackReply(True, "queued: flowdbg applies it when the current step ends")
+        return session.callback_sink(report, notify=lambda r, res: app.callback_results.append((r, res)))
 
 
 def launch(args) -> int:

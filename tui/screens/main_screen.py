@@ -240,6 +240,8 @@ class MainScreen(Screen):
         """Callbacks that arrived over HTTP are applied here when idle."""
         if not self.busy and not self.session.inbox.empty():
             self.run_verb("callback", self.session.drain_inbox)
+        elif not self.busy and self.app.callback_results:  # refused at once by the endpoint
+            self.app.report_callback_results()
 
     def _announce(self, stop) -> None:
         ex = self.session.execution
