@@ -51,7 +51,10 @@ class _Sink:
         session = app.session if app is not None else None
         if session is None:
             return CallbackReply(False, "the debugger has no running session yet")
-        return session.callback_sink(report, notify=lambda r, res: app.callback_results.append((r, res)))
+        reply = session.callback_sink(report, notify=lambda r, res: app.callback_results.append((r, res)))
+        if not reply.accepted:  # refused at once, on this server thread: show it now
+            app.call_from_thread(app.report_callback_results)
+        return reply
 
 
 def launch(args) -> int:
