@@ -7,7 +7,7 @@ import json
 import pytest
 
 from flowdbg.engine.execution import MISSING
-from session_helpers import CALLBACK_FLOW, CALLBACK_MOCKS, defn_file, flow_session, make_session, order_session, records
+from helpers.session import CALLBACK_FLOW, CALLBACK_MOCKS, defn_file, flow_session, make_session, order_session, records
 from flowdbg.engine.mocks import load_mocks
 
 ITEMS = [{"sku": "apple", "qty": 3}, {"sku": "pear", "qty": 1}, {"sku": "plum", "qty": 6}]

@@ -1,7 +1,7 @@
 """Stepping controls drive the session and the panes follow."""
 from __future__ import annotations
 
-from test_tui_support import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, PARALLEL_FLOW, SIZE, _at_root, make_app, press,  # noqa: F401
+from helpers.tui import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, PARALLEL_FLOW, SIZE, make_app, press,  # noqa: F401
                               settle, toasts)
 
 from flowdbg.tui.widgets.source_view import SourceView

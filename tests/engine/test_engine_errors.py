@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import events_of, execute, records_of, run_flow
+from helpers.engine import events_of, execute, records_of, run_flow
 
 H = "Type: StateMachine\nName: t\nSpecVersion: v1\n"
 

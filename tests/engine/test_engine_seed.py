@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from conftest import (ENGINE_FIXTURES, SAMPLE_FLOWS, SEED_FIXTURES, execute_recording, find, read, read_json)
+from helpers.engine import (ENGINE_FIXTURES, SAMPLE_FLOWS, SEED_FIXTURES, execute_recording, find, read, read_json)
 from flowdbg.engine.definition import load_definition, parse_definition
 from flowdbg.engine.mocks import load_mocks
 from flowdbg.engine.runner import summarize

@@ -6,7 +6,7 @@ import pytest
 
 from flowdbg.engine.mocks import MockFile, load_mocks
 from flowdbg.engine.session import Session
-from session_helpers import (CALLBACK_FLOW, CALLBACK_MOCKS, defn_file, journal_lines, make_session, nested_session,
+from helpers.session import (CALLBACK_FLOW, CALLBACK_MOCKS, defn_file, journal_lines, make_session, nested_session,
                              order_session, snapshot, step_all, where)
 
 
@@ -103,7 +103,7 @@ def test_step_back_does_not_ask_backends_again():
 
 def test_going_forward_again_after_editing_the_mock_file_uses_the_edit():
     from flowdbg.engine.mocks import parse_mocks
-    from session_helpers import ORDER_MOCKS
+    from helpers.session import ORDER_MOCKS
     s = order_session()
     step_all(s)
     assert s.execution.output["boxes"][0]["box"] == "B-1"
@@ -294,7 +294,7 @@ UUID_FLOW = """
 
 
 def test_random_values_are_the_same_after_step_back_and_restart():
-    from session_helpers import flow_session
+    from helpers.session import flow_session
     s = flow_session(UUID_FLOW)
     step_all(s)
     out = s.execution.output
@@ -318,7 +318,7 @@ def test_choose_is_restored_by_resume(tmp_path):
     assert s.choose("Orders[1]").frame == "Orders[1]"
     s.step_into()
     s.step_into()
-    from session_helpers import NESTED_FLOW
+    from helpers.session import NESTED_FLOW
     r = Session.resume(str(path), defn_file(NESTED_FLOW), mocks=s.mocks)
     assert snapshot(r) == snapshot(s)
     s.cont()

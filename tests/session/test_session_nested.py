@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from session_helpers import (NESTED_FLOW, NESTED_INPUT, defn_file, make_session, mocks_text, nested_session, read_json,
+from helpers.session import (NESTED_FLOW, NESTED_INPUT, defn_file, make_session, mocks_text, nested_session, read_json,
                              records, snapshot, step_all)
 
 ORDERS = [{"id": "a", "amount": 50}, {"id": "b", "amount": 150}, {"id": "c", "amount": 250}]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from test_tui_support import CHOICE_FLOW, MAP_FLOW, SIZE, _at_root, settle  # noqa: F401
+from helpers.tui import CHOICE_FLOW, MAP_FLOW, SIZE, settle  # noqa: F401
 
 from flowdbg.tui import launch as launch_mod
 from flowdbg.tui.app import FlowdbgApp

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import diagnostics, events_of, execute, execute_recording, records_of, run_flow, run_session, session
+from helpers.engine import diagnostics, events_of, execute, execute_recording, records_of, run_flow, run_session, session
 from flowdbg.engine.backends.base import BackendError
 from flowdbg.engine.backends.fc import parse_function_arn
 from flowdbg.engine.runner import exit_code, summarize
@@ -574,7 +574,7 @@ States:
 # -- more callback and mock-order cases -------------------------------------------------------------------------------
 
 def test_function_mock_entries_are_consumed_across_states_in_call_order():
-    from conftest import flow, fn_task, read, SAMPLE_FLOWS
+    from helpers.engine import flow, fn_task, read, SAMPLE_FLOWS
     text = flow(fn_task("A", "f", "B") + "\n" + fn_task("B", "f"), "A")
     ex = execute(text, {}, "functions:\n  f:\n    - body: first\n    - body: second\n")
     assert [r.result for r in ex.records] == [{"Body": "first"}, {"Body": "second"}]

@@ -2,7 +2,7 @@
 choose them, the footer keeps ? Help, and dialogs fit and scroll."""
 from __future__ import annotations
 
-from test_tui_support import (CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, _at_root, callback_mocks,  # noqa: F401
+from helpers.tui import (CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, callback_mocks,  # noqa: F401
                               make_app, on_screen, press, screen_lines, settle)
 
 from flowdbg.tui.screens.breakpoint_screen import BreakpointScreen

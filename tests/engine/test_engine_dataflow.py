@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import (ENGINE_FIXTURES, REALFLOWS, events_of, execute, execute_recording, read, read_json,
+from helpers.engine import (ENGINE_FIXTURES, REALFLOWS, events_of, execute, execute_recording, read, read_json,
                       records_of, run_flow)
 
 H = "Type: StateMachine\nName: t\nSpecVersion: v1\n"
@@ -1100,7 +1100,7 @@ States:
 
 
 def test_step_budget_stops_an_endless_loop():
-    from conftest import session
+    from helpers.engine import session
     s = session(read(os.path.join(ENGINE_FIXTURES, "endless-loop.yaml")), {"i": 0})
     stop = s.run_to_end(max_steps=50)
     assert stop.reason == "limit"

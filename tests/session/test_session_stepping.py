@@ -10,7 +10,7 @@ import pytest
 
 from flowdbg.engine.execution import MISSING
 from flowdbg.engine.session import Session, Stop
-from session_helpers import (CALLBACK_FLOW, CALLBACK_MOCKS, big_map_flow, defn_file, flow_session, make_session,
+from helpers.session import (CALLBACK_FLOW, CALLBACK_MOCKS, big_map_flow, defn_file, flow_session, make_session,
                              nested_session, order_session, records, snapshot, step_all, where)
 from flowdbg.engine.mocks import load_mocks
 
@@ -406,7 +406,7 @@ def test_choose_is_journaled_and_replayed_on_step_back(tmp_path):
     s.step_into()
     s.step_into()
     assert snapshot(s) == after
-    from session_helpers import journal_lines
+    from helpers.session import journal_lines
     chooses = [e for e in journal_lines(tmp_path / "j.jsonl") if e["k"] == "choose"]
     assert [c["frame"] for c in chooses] == ["Orders[1]"]
 

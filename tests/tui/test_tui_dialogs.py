@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from test_tui_support import (BROKEN_FLOW, CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, START, _at_root,  # noqa: F401
+from helpers.tui import (BROKEN_FLOW, CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, START,  # noqa: F401
                               callback_mocks, make_app, on_screen, plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.definition import load_definition

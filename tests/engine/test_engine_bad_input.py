@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import ENGINE_FIXTURES, SAMPLE_FLOWS
+from helpers.engine import ENGINE_FIXTURES, SAMPLE_FLOWS
 from flowdbg.engine.mocks import MockFileError, load_mocks, parse_mocks
 
 FLOW = os.path.join(SAMPLE_FLOWS, "seed-task-skeleton.yaml")

@@ -10,7 +10,7 @@ import re
 
 import pytest
 
-from conftest import REALFLOWS, SAMPLE_FLOWS, dedent
+from helpers.engine import REALFLOWS, SAMPLE_FLOWS, dedent
 from flowdbg.engine.definition import load_definition, parse_definition
 from flowdbg.engine.validate import _suggest
 

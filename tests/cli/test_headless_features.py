@@ -13,7 +13,7 @@ import time
 from flowdbg.tui.cli import main
 
 HERE = os.path.dirname(__file__)
-SAMPLES = os.path.join(HERE, "..", "sample_flows")
+SAMPLES = os.path.join(HERE, "..", "..", "sample_flows")
 
 
 def test_child_flow_runs_nested(capsys):

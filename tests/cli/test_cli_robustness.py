@@ -9,7 +9,7 @@ import pytest
 
 from flowdbg.tui.cli import main
 
-SAMPLES = os.path.join(os.path.dirname(__file__), "..", "sample_flows")
+SAMPLES = os.path.join(os.path.dirname(__file__), "..", "..", "sample_flows")
 CHILD = os.path.join(SAMPLES, "child-flow.yaml")
 CALLBACK = os.path.join(SAMPLES, "seed-custom-callback.yaml")
 
@@ -98,7 +98,7 @@ def test_json_output_on_an_invalid_definition(tmp_path, capsys):
 
 
 def test_validate_several_files(capsys):
-    bad = os.path.join(os.path.dirname(__file__), "fixtures", "seed", "seed2-sync-async.as-published.yaml")
+    bad = os.path.join(os.path.dirname(__file__), "..", "fixtures", "seed", "seed2-sync-async.as-published.yaml")
     rc, out, _ = run(capsys, "validate", CHILD, bad)
     assert rc == 2
     assert f"{CHILD}: valid" in out and f"{bad}:7:3: error:" in out

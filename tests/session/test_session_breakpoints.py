@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from flowdbg.engine.session import SessionError
-from session_helpers import records as records_of
-from session_helpers import (CALLBACK_FLOW, CALLBACK_MOCKS, defn_file, flow_session, make_session, nested_session,
+from helpers.session import records as records_of
+from helpers.session import (CALLBACK_FLOW, CALLBACK_MOCKS, defn_file, flow_session, make_session, nested_session,
                              order_session)
 from flowdbg.engine.mocks import load_mocks
 
@@ -384,7 +384,7 @@ def test_callback_session_watch_while_waiting():
 
 def test_task_failed_event_breakpoint_on_callback_timeout():
     from flowdbg.engine.mocks import parse_mocks
-    from session_helpers import ORDER_FLOW, ORDER_INPUT, ORDER_MOCKS, read_json
+    from helpers.session import ORDER_FLOW, ORDER_INPUT, ORDER_MOCKS, read_json
     text = open(ORDER_MOCKS, encoding="utf-8").read().partition("callbacks:")[0]
     s = make_session(defn_file(ORDER_FLOW), read_json(ORDER_INPUT), parse_mocks(text, "m.yaml"))
     s.add_breakpoint(event="task-failed")

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from conftest import events_of, execute, execute_recording, run_flow
+from helpers.engine import events_of, execute, execute_recording, run_flow
 
 A1 = """
 Type: StateMachine

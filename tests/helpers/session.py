@@ -1,23 +1,23 @@
-"""Helpers for the debug-session tests (tests/test_session_*.py).
+"""Helpers for the debug-session tests (tests/session/).
 
 Everything here builds sessions the way the issue describes them:
 ``Session(defn, input, mocks=..., seed=0, start_time=START, journal_path=...)``.
-Kept separate from conftest.py (owned by the engine tests).
 """
 from __future__ import annotations
 
 import json
 import os
-import textwrap
 from typing import Any
 
 from flowdbg.engine.definition import load_definition, parse_definition
 from flowdbg.engine.mocks import MockFile, load_mocks, parse_mocks
 from flowdbg.engine.session import Session
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SAMPLES = os.path.join(REPO, "sample_flows")
-FIXTURES = os.path.join(REPO, "tests", "fixtures", "session")
+from . import FIXTURES as _FIXTURES
+from . import SAMPLE_FLOWS as SAMPLES
+from . import dedent, read_json  # noqa: F401
+
+FIXTURES = os.path.join(_FIXTURES, "session")
 START = "2026-01-01T00:00:00Z"
 
 ORDER_FLOW = os.path.join(SAMPLES, "order-pipeline.yaml")
@@ -28,15 +28,6 @@ NESTED_MOCKS = os.path.join(FIXTURES, "nested-map-parallel.mocks.yaml")
 NESTED_INPUT = os.path.join(FIXTURES, "nested-map-parallel.input.json")
 CALLBACK_FLOW = os.path.join(FIXTURES, "callback.yaml")
 CALLBACK_MOCKS = os.path.join(FIXTURES, "callback.mocks.yaml")
-
-
-def read_json(path: str) -> Any:
-    with open(path, encoding="utf-8") as f:
-        return json.load(f)
-
-
-def dedent(text: str) -> str:
-    return textwrap.dedent(text).lstrip("\n")
 
 
 def defn_text(yaml_text: str, path: str = "<test>"):

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import REALFLOWS, diagnostics, find, read
+from helpers.engine import REALFLOWS, diagnostics, find, read
 from flowdbg.engine.definition import load_definition, parse_definition
 from flowdbg.engine.diagnostics import Diagnostic
 

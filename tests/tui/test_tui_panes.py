@@ -1,7 +1,7 @@
 """Scopes, history, graph selection, values, record, and resume."""
 from __future__ import annotations
 
-from test_tui_support import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, _at_root, make_app, make_session,  # noqa: F401
+from helpers.tui import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, make_app, make_session,  # noqa: F401
                               plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.session import Session

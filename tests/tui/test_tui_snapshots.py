@@ -1,11 +1,11 @@
 """SVG snapshots of the main screen (pytest-textual-snapshot).
 
-Update after an intended change with ``pytest tests/test_tui_snapshots.py --snapshot-update``
+Update after an intended change with ``pytest tests/tui/test_tui_snapshots.py --snapshot-update``
 and look at the report it writes before committing the new SVGs.
 """
 from __future__ import annotations
 
-from test_tui_support import (CALLBACK_FLOW, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, _at_root,  # noqa: F401
+from helpers.tui import (CALLBACK_FLOW, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE,  # noqa: F401
                               callback_mocks, make_app, press, settle)
 
 

@@ -14,7 +14,7 @@ from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import load_mocks
 from flowdbg.engine.session import Session, SessionError
 from flowdbg.tui.cli import main
-from session_helpers import (CALLBACK_FLOW, CALLBACK_MOCKS, NESTED_FLOW, ORDER_FLOW, ORDER_INPUT, ORDER_MOCKS, START,
+from helpers.session import (CALLBACK_FLOW, CALLBACK_MOCKS, NESTED_FLOW, ORDER_FLOW, ORDER_INPUT, ORDER_MOCKS, START,
                              defn_file, journal_lines, make_session, nested_session, order_session, read_json,
                              snapshot, where)
 

@@ -1,0 +1,84 @@
+"""The graph layout, which needs no running app."""
+from __future__ import annotations
+
+from flowdbg.engine.definition import load_definition, parse_definition
+from flowdbg.tui.widgets.graph_layout import layout_flow, node_key, render_text
+
+from helpers.tui import CHOICE_FLOW, MAP_FLOW, ROOT
+
+
+def test_layout_has_every_state_and_labels():
+    d = load_definition(str(CHOICE_FLOW))
+    pic = layout_flow(d.flow)
+    text = render_text(pic)
+    for name in d.flow.scope.states:
+        assert name in pic.boxes
+    assert "( start )" in text and "( end )" in text
+    assert "1 $Input.ObjectSize >=" in text  # Choice conditions, numbered
+    assert "D default" in text
+    assert "▼" in text
+
+
+def test_layout_nests_map_processor_inside_its_box():
+    d = load_definition(str(MAP_FLOW))
+    pic = layout_flow(d.flow)
+    outer = pic.boxes["ForEachOrder"]
+    for name in ("Price", "BigOrder?", "Review", "Ship"):
+        inner = pic.boxes["ForEachOrder/" + name]
+        assert outer.x < inner.x and inner.right < outer.right
+        assert outer.y < inner.y and inner.bottom < outer.bottom
+    assert "Processor (each item)" in render_text(pic)
+    assert pic.box_at(inner.x + 1, inner.y + 1).key == "ForEachOrder/Ship"
+
+
+def test_layout_catch_edge_and_loop_lane():
+    d = parse_definition("""
+Type: StateMachine
+Name: L
+SpecVersion: v1
+StartAt: Work
+States:
+  - Name: Work
+    Type: Pass
+    Next: Again?
+  - Name: Again?
+    Type: Choice
+    Branches:
+      - Condition: $Input.n < 3
+        Next: Work
+    Default: Call
+  - Name: Call
+    Type: Task
+    Action: MNS:SendMessage
+    Catch:
+      - Errors: [FnF.ALL]
+        Next: Oops
+    End: true
+  - Name: Oops
+    Type: Fail
+    Code: Bad
+""")
+    pic = layout_flow(d.flow)
+    text = render_text(pic)
+    assert "catch" in text
+    right = max(b.right for b in pic.boxes.values())
+    lane_cells = [row[right + 1:] for row in text.splitlines()]
+    assert any("│" in cells for cells in lane_cells), "the loop back to Work runs in a lane on the right"
+
+
+def test_node_key_strips_iteration_indices():
+    assert node_key("", "A") == "A"
+    assert node_key("Map1[3]", "Price") == "Map1/Price"
+    assert node_key("Map1[3]/P.Branch1", "X") == "Map1/P.Branch1/X"
+
+
+def test_layout_is_fast_enough_for_200_states():
+    import sys
+    import time
+    sys.path.insert(0, str(ROOT / "bench"))
+    from bench_tui import generate_flow
+    d = parse_definition(generate_flow(200))
+    t = time.perf_counter()
+    pic = layout_flow(d.flow)
+    assert time.perf_counter() - t < 3
+    assert len([b for b in pic.boxes.values() if b.kind in ("state", "container")]) == len(list(d.flow.all_states()))
