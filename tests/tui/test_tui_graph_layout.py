@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flowdbg.engine.definition import load_definition, parse_definition
-from flowdbg.tui.widgets.graph_layout import layout_flow, node_key, render_text
+from flowdbg.tui.widgets.graph_layout import layout_flow, render_text
 
 from helpers.tui import CHOICE_FLOW, MAP_FLOW, ROOT
 
@@ -64,12 +64,6 @@ States:
     right = max(b.right for b in pic.boxes.values())
     lane_cells = [row[right + 1:] for row in text.splitlines()]
     assert any("│" in cells for cells in lane_cells), "the loop back to Work runs in a lane on the right"
-
-
-def test_node_key_strips_iteration_indices():
-    assert node_key("", "A") == "A"
-    assert node_key("Map1[3]", "Price") == "Map1/Price"
-    assert node_key("Map1[3]/P.Branch1", "X") == "Map1/P.Branch1/X"
 
 
 def test_layout_is_fast_enough_for_200_states():

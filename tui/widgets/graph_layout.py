@@ -16,11 +16,11 @@ render time in the cells reserved here, so a step never re-lays out.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
+from ..run_overlay import node_key  # noqa: F401 (the graph keys; re-exported)
 from flowdbg.engine.model import (ChoiceState, FailState, MapState, ParallelState, Scope, SucceedState,
                                   TaskState, WaitState)
 
@@ -177,16 +177,6 @@ def fit(text: str, width: int) -> str:
         out += ch
         used += cw
     return out + "…"
-
-
-_INDEX = re.compile(r"\[\d+\]")
-
-
-def node_key(frame: str, state: str) -> str:
-    """The graph key of a state running in ``frame`` (``"Map1[3]"`` -> ``"Map1/Price"``)."""
-    if not frame:
-        return state
-    return _INDEX.sub("", frame) + "/" + state
 
 
 # -- box contents -----------------------------------------------------------------
