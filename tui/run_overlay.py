@@ -63,10 +63,16 @@ class NodeRun:
             self.outcome = outcome
 
 
+#: The keys of the top level's ``( start )`` and ``( end )`` pills in the
+#: graph picture; an edge from START or to END is taken like any other.
+START, END = "^start", "$end"
+
+
 @dataclass
 class RunOverlay:
     """``nodes`` by node key (absent = not run); ``edges`` taken, as
-    ``(from_key, to_key)``; ``current`` the node keys where the run is now."""
+    ``(from_key, to_key)`` (from :data:`START`, to :data:`END` for the top
+    level's pills); ``current`` the node keys where the run is now."""
 
     nodes: dict[str, NodeRun] = field(default_factory=dict)
     edges: set[tuple[str, str]] = field(default_factory=set)
@@ -98,6 +104,10 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
             ov.current.add(key)
         if rec.next:
             ov.edges.add((key, node_key(rec.frame, rec.next)))
+        elif not rec.frame and outcome == SUCCEEDED and rec.type not in ("Succeed", "Fail"):
+            ov.edges.add((key, END))  # End: true at the top level
+        if rec.index == 0:
+            ov.edges.add((START, key))
         if rec.type == "Map":
             params = rec.parameters if isinstance(rec.parameters, dict) else {}
             total = params.get("Items")
@@ -113,5 +123,5 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
     return ov
 
 
-__all__ = ["NOT_RUN", "RUNNING", "WAITING", "SUCCEEDED", "FAILED", "CAUGHT", "OUTCOMES", "THEME_VARIABLE",
+__all__ = ["START", "END", "NOT_RUN", "RUNNING", "WAITING", "SUCCEEDED", "FAILED", "CAUGHT", "OUTCOMES", "THEME_VARIABLE",
            "node_key", "MapProgress", "NodeRun", "RunOverlay", "overlay_from_records"]

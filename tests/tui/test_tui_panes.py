@@ -63,6 +63,7 @@ async def test_history_filter_and_select_an_event():
         table = hist.query_one("DataTable")
         n_all = table.row_count
         assert n_all == len(app.main.session.execution.events)
+        await press(pilot, "7")  # the History tab (issue 10: keys 4-7 are the lists)
         await pilot.click("#history-filter")
         await pilot.press(*"review")
         await settle(pilot)
@@ -88,6 +89,7 @@ async def test_history_shows_the_newest_event():
     app = make_app(MAP_FLOW)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await press(pilot, "7")  # the History tab
         for keys in (("n",), ("c",)):
             await press(pilot, *keys)
             hist = app.main.query_one(HistoryLog)
@@ -206,8 +208,8 @@ async def test_record_shows_the_step_that_just_ran():
         await settle(pilot)
         await press(pilot, "n", "n")
         text = plain(app.main.query_one(RecordView).query_one("#record-body"))
-        cur = text.index("#1 conditional statement")
-        ran = text.index("just ran: #0 Example 1 of function invocation.")
+        cur = text.index("#2 conditional statement")  # numbered from 1, as in the status line
+        ran = text.index("just ran: #1 Example 1 of function invocation.")
         assert cur < ran
         after = text[ran:]
         assert "attempt 1" in after and "answered by mock" in after and "request   = parameters" in after
@@ -246,6 +248,7 @@ async def test_resume_brings_back_step_breakpoints_and_watches(tmp_path):
         assert graph.scroll_x <= b.x and b.x + len("Ship") + 4 <= graph.scroll_x + view.width
         src = app2.main.query_one(SourceView)
         line = app2.main.states["ForEachOrder/Ship"].line
+        await press(pilot, "2")  # the Source tab
         assert src.scroll_y < line <= src.scroll_y + src.scrollable_content_region.height
 
 

@@ -205,7 +205,7 @@ async def test_failed_execution_marks_the_state():
         await press(pilot, "c")
         ex = app.main.session.execution
         assert ex.status == "Failed"
-        assert app.main.query_one(StateGraph).marks.status["Charge"] == "failed"
+        assert app.main.query_one(StateGraph).marks.overlay.outcome("Charge") == "failed"
         assert any("Payment.Declined" in t for t in toasts(app))
         assert "Payment.Declined" in str(app.main.query_one(StatusBar).render())
 

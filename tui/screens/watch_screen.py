@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from flowdbg.engine.expressions import ExpressionError, compile_expression
+from ..theme_style import th
 
 
 def expression_error(text: str) -> str | None:
@@ -23,21 +24,22 @@ class WatchScreen(ModalScreen[str | None]):
     """Returns the expression, or None on Escape. An expression that does
     not compile keeps the dialog open, with the error and the text."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel", tooltip="Close without adding a watch")]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-box", classes="dialog"):
             yield Label(Text("Add a watch", style="bold"))
             yield Label(Text("An FDL expression evaluated at the selected step, e.g. $Input.orders[0].id, "
-                             "length($Input.items), $Context.Current.RetryCount", style="#a6adc8"))
-            yield Input(placeholder="$Input.", id="watch-input")
+                             "length($Input.items), $Context.Current.RetryCount", style=th("$foreground-muted")))
+            yield Input("$Input.", id="watch-input")
             yield Label("", id="watch-status")
-            yield Label(Text("Enter adds · Escape cancels", style="#7f849c"))
+            yield Label(Text("Enter adds · Escape cancels", style=th("$foreground-muted")))
 
     def on_mount(self) -> None:
         inp = self.query_one(Input)
         inp.cursor_blink = not self.app.is_headless
         inp.focus()
+        inp.select_all()  # typing replaces it; End or → keeps it and types after
 
     def on_input_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
@@ -46,7 +48,7 @@ class WatchScreen(ModalScreen[str | None]):
             status.update("")
             return
         err = expression_error(text)
-        status.update(Text(f"✗ {err}", style="#f38ba8") if err else Text("✓ Enter adds it", style="#a6e3a1"))
+        status.update(Text(f"✗ {err}", style=th("$error")) if err else Text("✓ Enter adds it", style=th("$success")))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -55,7 +57,7 @@ class WatchScreen(ModalScreen[str | None]):
         err = expression_error(text)
         if err is not None:
             self.query_one("#watch-status", Label).update(
-                Text(f"✗ {err} — fix it, or Escape to cancel", style="#f38ba8"))
+                Text(f"✗ {err} — fix it, or Escape to cancel", style=th("$error")))
             self.notify(f"Watch not added: {err}", severity="error")
             return
         self.dismiss(text)

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
-from ..run_overlay import node_key  # noqa: F401 (the graph keys; re-exported)
+from ..run_overlay import END, START, node_key  # noqa: F401 (the graph keys; re-exported)
 from .graph_canvas import Box, Canvas, Edge, Picture, Tags, fit, picture, render_text, wrap  # noqa: F401
 from .graph_outline import outline_flow  # noqa: F401
 from ..state_text import condition_lines, subtitle  # noqa: F401
@@ -84,9 +84,9 @@ class _ScopeLayout:
 
     # -- nodes and edges ------------------------------------------------------
     def build(self) -> None:
-        end = self.key("$end")
+        end = END
         if self.top:
-            start = self.key("^start")
+            start = START
             self.nodes[start] = _Node(start, "start", "start", 9, 1)
             self.edges.append((start, self.key(self.scope.start_at), "", "start"))
         for name, st in self.scope.states.items():
@@ -110,8 +110,8 @@ class _ScopeLayout:
                     add(st.default, "D", "choice")
             elif not isinstance(st, (SucceedState, FailState)):
                 if (st.end or not st.next) and self.top:
-                    if end not in self.nodes:
-                        self.nodes[end] = _Node(end, "end", "end", 7, 1)
+                    if end not in self.nodes:  # a blank row on top takes the arrowhead
+                        self.nodes[end] = _Node(end, "end", "end", 7, 2)
                     self.edges.append((k, end, "", "end"))
                 elif st.next:
                     add(st.next, "", "next")
@@ -129,8 +129,7 @@ class _ScopeLayout:
         d = self.detail
         names = wrap(st.name, NAME_W[d])
         lines = []
-        if d >= 2:
-            lines.append(("sub", subtitle(st)))
+        if d >= 2:  # (the subtitle is in the top border)
             if isinstance(st, ChoiceState):
                 lines += [("cond", c) for c in condition_lines(st)]
         count = COUNT_W.get(st.type, 4)
@@ -256,7 +255,7 @@ class _ScopeLayout:
             label, kind = e.meta
             ba, bb = boxes[a], boxes[b]
             px, qx = out_port[i], in_port[i]
-            end_y = bb.y - 1 if bb.kind == "end" else bb.y  # the arrowhead's row
+            end_y = bb.y  # the arrowhead's row: the target's top border
             pts = [(px, ba.bottom + 1)]
             if not back:
                 path = [px] + mids + [qx]
@@ -272,8 +271,10 @@ class _ScopeLayout:
                 above = bb.y - 1
                 pts += [(px, gap[rank[a]]), (lx, gap[rank[a]]), (lx, above), (qx, above), (qx, end_y - 1)]
             tag = self.tags("edge", "catch" if kind == "catch" else "next")
-            cells = _walk([p for p in pts if p[1] < end_y and p[1] > ba.bottom], masks, edge_tag, tag)
-            if ba.bottom + 1 < end_y:
+            if not back:
+                pts = [p for p in pts if ba.bottom < p[1] < end_y]
+            cells = _walk(pts, masks, edge_tag, tag)
+            if back or ba.bottom + 1 < end_y:
                 last = (qx, end_y - 1)
                 for pt, d in ((pts[0], UP), (last, DOWN)):  # join the border above and the arrow below
                     masks[pt] = masks.get(pt, 0) | d
@@ -295,7 +296,7 @@ class _ScopeLayout:
             self._draw(canvas, self.nodes[k], b, first_in.get(k, b.right) - b.x - 3)
         for qx, y, kind, px, ba in arrows:
             canvas.put(qx, y, "▼", self.tags("arrow", "catch" if kind == "catch" else "next"))
-            if ba.kind in ("state", "container") and y > ba.bottom:
+            if ba.kind in ("state", "container"):
                 canvas.put(px, ba.bottom, "┬", self.tags("border" if ba.kind == "state" else "cborder", ba.key))
         for x, y, text, kind in labels:
             tag = self.tags("label", "catch" if kind == "catch" else "next")
@@ -351,7 +352,7 @@ class _ScopeLayout:
     def _draw(self, c: Canvas, n: _Node, b: Box, room: int = 0) -> None:
         t = self.tags
         if n.kind in ("start", "end"):
-            c.put(b.x, b.y, "( start )" if n.kind == "start" else "( end )", t("pill", n.kind))
+            c.put(b.x, b.bottom, "( start )" if n.kind == "start" else "( end )", t("pill", n.kind))
             c.boxes[b.key] = b
             return
         border = t("border" if n.kind == "state" else "cborder", n.key)
