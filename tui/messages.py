@@ -65,3 +65,8 @@ class BreakpointToggled(Message):
     """Enable or disable breakpoint ``bp_id``."""
 
     bp_id: int
+
+
+@dataclass
+class GraphZoomed(Message):
+    """The user zoomed the graph (+/-): the screen resizes its pane."""

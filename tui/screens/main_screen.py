@@ -112,7 +112,9 @@ class MainScreen(DebuggerActions, Screen):
     #: columns (-narrow) the two are stacked; below 30 rows (-short) the
     #: header goes (FlowdbgApp's breakpoints).
     COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
-    GRAPH_SHARE = 0.55  # the graph pane takes what its picture needs, up to this share
+    #: the columns the data keeps beside the graph (wide / small terminal);
+    #: the graph takes what its drawing needs of the rest
+    DATA_MIN, DATA_MIN_COMPACT = 48, 36
 
     def __init__(self, session, server: dict | None = None):
         super().__init__()
@@ -190,18 +192,30 @@ class MainScreen(DebuggerActions, Screen):
         footer = self.query_one(KeyFooter)
         footer.compact = compact  # tighter keys on a small terminal; Ctrl+P still opens the palette
         footer.show_command_palette = not compact
-        self._size_graph(w)
+        self._size_graph(size)
         self._slots()
 
-    def _size_graph(self, width: int) -> None:
-        """The graph pane is as wide as its drawing needs, up to a share of
-        the screen, so a small flow leaves the room to the data."""
+    def _size_graph(self, size=None) -> None:
+        """The graph pane is as wide as the drawing that fits needs, so a
+        small flow leaves the room to the data (and a 12-state flow with
+        sentence names is whole at 160x48)."""
         graph = self.query_one(StateGraph)
-        if self.has_class("-narrow"):
+        w, h = size or self.app.size
+        narrow = self.has_class("-narrow")
+        compact = self.has_class("-compact")
+        chrome = 2 + 2 + (0 if h < 30 else 1)  # status, footer, the pane's borders, the header
+        avail_h = max(4, (h - chrome) // (2 if narrow else 1))
+        avail_w = w - 3 if narrow else w - (self.DATA_MIN_COMPACT if compact else self.DATA_MIN) - 3
+        pic = graph.choose(max(20, avail_w), avail_h)
+        graph.show_picture(pic)
+        if narrow:
             graph.styles.width = "100%"
             return
-        need = graph.picture.width + 4  # borders and the scrollbar
-        graph.styles.width = max(24, min(need, int(width * self.GRAPH_SHARE)))
+        graph.styles.width = max(24, min(pic.width + 3, avail_w + 3))
+
+    def on_graph_zoomed(self, message) -> None:
+        self._size_graph()
+        self._graph_title()
 
     def _slots(self) -> None:
         """On a small terminal the right slot shows the data or the lists."""
@@ -237,7 +251,7 @@ class MainScreen(DebuggerActions, Screen):
     def action_outline(self) -> None:
         graph = self.query_one(StateGraph)
         graph.toggle_outline()
-        self._size_graph(self.app.size.width)
+        self._size_graph()
         self._graph_title()
 
     # -- the worker --------------------------------------------------------------------

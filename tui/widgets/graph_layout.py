@@ -74,8 +74,9 @@ def _round(v: float) -> int:
 
 
 class _ScopeLayout:
-    def __init__(self, scope: Scope, prefix: str, tags: Tags, detail: int, top: bool):
+    def __init__(self, scope: Scope, prefix: str, tags: Tags, detail: int, top: bool, name_w: int):
         self.scope, self.prefix, self.tags, self.detail, self.top = scope, prefix, tags, detail, top
+        self.name_w = name_w
         self.nodes: dict[str, _Node] = {}
         self.edges: list[tuple[str, str, str, str]] = []  # (src, dst, label, kind)
 
@@ -127,7 +128,7 @@ class _ScopeLayout:
 
     def _node(self, key: str, st) -> _Node:
         d = self.detail
-        names = wrap(st.name, NAME_W[d])
+        names = wrap(st.name, self.name_w, 2 if self.name_w >= 20 else 3)
         lines = []
         if d >= 2:  # (the subtitle is in the top border)
             if isinstance(st, ChoiceState):
@@ -137,15 +138,16 @@ class _ScopeLayout:
                       [cell_len(t) for _, t in lines])
         w = max(MARK_W + inner_w + 2, MIN_W)
         if d >= 2:
-            w = min(w, MARK_W + NAME_W[d] + count + 2)
+            w = min(w, MARK_W + self.name_w + count + 2)
         if isinstance(st, (ParallelState, MapState)):
             if isinstance(st, ParallelState):
-                subs = [(f"Branch{i}", layout_scope(b, f"{key}.Branch{i}/", self.tags, d))
+                subs = [(f"Branch{i}", layout_scope(b, f"{key}.Branch{i}/", self.tags, d, name_w=self.name_w))
                         for i, b in enumerate(st.branches)]
             else:
-                subs = [("each item", layout_scope(st.processor, f"{key}/", self.tags, d))]
+                subs = [("each item", layout_scope(st.processor, f"{key}/", self.tags, d, name_w=self.name_w))]
             inner = 1 + sum(c.w + 2 for _, c in subs) + (len(subs) - 1) + 1
             w = max(w, inner, 2 + max(cell_len(lb) + 4 for lb, _ in subs))
+            names = wrap(st.name, max(self.name_w, w - MARK_W - count - 2))  # as wide as the box
             h = 1 + len(names) + len(lines) + 1 + max(c.h for _, c in subs) + 1
             return _Node(key, st.name, "container", w, h, st, names, lines, subs)
         return _Node(key, st.name, "state", w, 2 + len(names) + len(lines), st, names, lines)
@@ -191,7 +193,7 @@ class _ScopeLayout:
         roots = [v for v in comp.sV if self.nodes[v.data].kind == "start"]
         if not roots:
             roots = sorted(comp.sV, key=lambda v: self.nodes[v.data].order)[:1]
-        sug.init_all(roots=roots)
+        self._init(sug, comp, roots)
         sug.draw(2)
         real = list(comp.sV)
         realset = set(real)
@@ -306,6 +308,30 @@ class _ScopeLayout:
             elif all(canvas.chars[y][x - n + j] == "─" for j in range(n) if x - n + j >= 0):
                 canvas.put(x - n, y, text, tag)
         return canvas
+
+    def _init(self, sug, comp, roots) -> None:
+        """grandalf's init_all, with one change: a Fail state only reached
+        by Catch edges sinks to the deepest layer, so the error path runs
+        down the side instead of widening the layer where the error can
+        happen (the console draws it the same way)."""
+        _ = sug.g.get_scs_with_feedback(roots)
+        sug.alt_e = [x for x in sug.g.sE if x.feedback]
+        sug.rank_all(roots)
+        states = [v for v in comp.sV if self.nodes[v.data].kind in ("state", "container")]
+        deepest = max((sug.grx[v].rank for v in states), default=0)
+        for v in states:
+            node, gv = self.nodes[v.data], sug.grx[v]
+            ins = v.e_in()
+            if (isinstance(node.state, FailState) and ins and not v.e_out() and gv.rank < deepest
+                    and all(getattr(e, "meta", ("", ""))[1] == "catch" for e in ins)):
+                sug.layers[gv.rank].remove(v)
+                gv.rank = deepest
+                sug.layers[deepest].append(v)
+        for e in sug.g.E():
+            sug.setdummies(e)
+        for layer in sug.layers:
+            layer.setup(sug)
+        sug.initdone = True
 
     def _ports(self, routes, xs):
         """Where each edge leaves its source (bottom border) and enters its
@@ -423,16 +449,18 @@ def _walk(pts, masks, edge_tag, tag) -> set:
     return cells
 
 
-def layout_scope(scope: Scope, prefix: str, tags: Tags, detail: int = 1, top: bool = False) -> Canvas:
-    s = _ScopeLayout(scope, prefix, tags, detail, top)
+def layout_scope(scope: Scope, prefix: str, tags: Tags, detail: int = 1, top: bool = False,
+                 name_w: int | None = None) -> Canvas:
+    s = _ScopeLayout(scope, prefix, tags, detail, top, name_w or NAME_W[detail])
     s.build()
     return s.place()
 
 
-def layout_flow(flow, detail: int = 1) -> Picture:
-    """Lay out every state of ``flow`` (a ``flowdbg.engine.model.Flow``)."""
+def layout_flow(flow, detail: int = 1, name_w: int | None = None) -> Picture:
+    """Lay out every state of ``flow`` (a ``flowdbg.engine.model.Flow``);
+    ``name_w``: the widest name line (narrower boxes, names on more lines)."""
     tags = Tags()
-    inner = layout_scope(flow.scope, "", tags, detail, top=True)
+    inner = layout_scope(flow.scope, "", tags, detail, top=True, name_w=name_w)
     c = Canvas(inner.w + 1, inner.h + 1)  # a margin left and below
     c.blit(inner, 1, 0)
     return picture(c, tags, detail)

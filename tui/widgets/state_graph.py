@@ -12,12 +12,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..messages import StateActivated, StateHighlighted
+from ..messages import GraphZoomed, StateActivated, StateHighlighted
 from ..run_overlay import OUTCOMES, THEME_VARIABLE, RunOverlay
 from .graph_layout import Box, Picture, layout_flow, outline_flow
 
-#: zoom levels, most detailed first; -1 is the outline (one line per state)
-DETAILS = (2, 1, 0, -1)
 OUTCOME_CSS = "\n".join(f"StateGraph > .state-graph--outcome-{o} {{ color: ${THEME_VARIABLE[o]}; }}" for o in OUTCOMES)
 
 
@@ -69,7 +67,7 @@ class StateGraph(ScrollView, can_focus=True):
         super().__init__(id=id, classes=classes)
         self.flow = flow
         self._pictures: dict[int, Picture] = {}
-        self.detail: int | None = None  # None: the largest that fits, chosen at the first resize
+        self.detail: int | None = None  # None: the drawing that fits (MainScreen asks choose()); else zoomed
         self.picture: Picture = self._picture(1)
         self.marks = GraphMarks()
         self._cache: dict[int, Strip] = {}
@@ -79,28 +77,32 @@ class StateGraph(ScrollView, can_focus=True):
         self.virtual_size = Size(self.picture.width, self.picture.height)
 
     # -- pictures and zoom ---------------------------------------------------------
-    def _picture(self, detail: int) -> Picture:
-        pic = self._pictures.get(detail)
+    #: drawings tried, most readable first, until one fits the pane: the
+    #: normal one, tight rows, then narrower names (on more lines)
+    VARIANTS = ((1, 26), (0, 26), (1, 20), (0, 20), (0, 16))
+    ZOOM = ((2, 34), (1, 26), (0, 20), (-1, 0))  # what +/- step through
+
+    def _picture(self, detail: int, name_w: int = 26) -> Picture:
+        key = (detail, name_w if detail >= 0 else 0)
+        pic = self._pictures.get(key)
         if pic is None:
-            pic = self._pictures[detail] = outline_flow(self.flow) if detail < 0 else layout_flow(self.flow, detail)
+            pic = self._pictures[key] = outline_flow(self.flow) if detail < 0 else layout_flow(self.flow, detail, name_w)
         return pic
 
-    def fits(self, detail: int) -> bool:
-        pic = self._picture(detail)
-        region = self.scrollable_content_region
-        return pic.height <= region.height and pic.width <= region.width
+    def choose(self, width: int, height: int) -> Picture:
+        """The most readable drawing that fits ``width`` x ``height`` cells
+        (a big flow: the narrowest that fits the height, else the normal
+        one, scrolled), unless the user zoomed."""
+        if self.detail is not None:
+            return self.picture
+        for d, w in self.VARIANTS:
+            pic = self._picture(d, w)
+            if pic.width <= width and pic.height <= height:
+                return pic
+        fits_h = [self._picture(d, w) for d, w in self.VARIANTS if self._picture(d, w).height <= height]
+        return min(fits_h, key=lambda p: p.width) if fits_h else self._picture(1, 26)
 
-    def best_detail(self) -> int:
-        """The most detailed drawing that fits the pane: the normal one,
-        else the tight one, else (a big flow) the normal one, scrolled."""
-        for d in (1, 0):
-            if self.fits(d):
-                return d
-        return 1
-
-    def set_detail(self, detail: int) -> None:
-        self.detail = detail
-        pic = self._picture(detail)
+    def show_picture(self, pic: Picture) -> None:
         if pic is self.picture:
             return
         self.picture = pic
@@ -108,21 +110,29 @@ class StateGraph(ScrollView, can_focus=True):
         self.virtual_size = Size(pic.width, pic.height)
         self.call_after_refresh(self.scroll_to_box, self.cursor)
 
+    def set_detail(self, detail: int, name_w: int = 26) -> None:
+        """Zoom to ``detail`` (the user's choice: kept until the outline toggles back)."""
+        self.detail = detail
+        self.show_picture(self._picture(detail, name_w))
+
     @property
     def outline(self) -> bool:
         return self.picture.detail < 0
 
     def toggle_outline(self) -> None:
-        self.set_detail(self.best_detail() if self.outline else -1)
+        if self.outline:
+            self.detail = None  # back to the drawing that fits (MainScreen sizes the pane)
+        else:
+            self.set_detail(-1)
 
     def action_zoom(self, step: int) -> None:
-        i = DETAILS.index(self.picture.detail)
-        self.set_detail(DETAILS[max(0, min(len(DETAILS) - 1, i - step))])
+        levels = [d for d, _ in self.ZOOM]
+        i = levels.index(self.picture.detail) if self.picture.detail in levels else 1
+        d, w = self.ZOOM[max(0, min(len(self.ZOOM) - 1, i - step))]
+        self.set_detail(d, w)
+        self.post_message(GraphZoomed())
 
     def on_resize(self) -> None:
-        if self.detail is None and self.scrollable_content_region.height > 0:
-            self.set_detail(self.best_detail())
-            self.detail = None  # keep choosing until the user zooms
         self.call_after_refresh(self.scroll_to_box, self.cursor)
 
     # -- public -----------------------------------------------------------------
