@@ -92,7 +92,7 @@ class MainScreen(DebuggerActions, Screen):
                 tooltip="Outline: the graph as one line per state, or back to the diagram (+/- zoom)"),
         Binding("1", "pane('graph')", "Panes", key_display="1-7", id="pane_graph", tooltip="Graph pane"),
         Binding("2", "pane('source')", "Source", show=False, id="pane_source",
-                tooltip="Source pane: the definition, F9 there breaks on the line's state"),
+                tooltip="Source pane: the definition (2 again: the whole width); F9 there breaks on the line's state"),
         Binding("3", "pane('data')", "Step", show=False, id="pane_data",
                 tooltip="Step pane: what the step got and produced, or will do (v: Record, Values)"),
         Binding("4", "pane('scopes')", "Scopes", show=False, id="pane_scopes",
@@ -227,7 +227,13 @@ class MainScreen(DebuggerActions, Screen):
             self.call_after_refresh(self.query_one("#graph").focus)
 
     def action_pane(self, pane: str) -> None:
-        """1-7: show a pane and focus it."""
+        """1-7: show a pane and focus it. 2 again: the source takes the
+        graph's room too (1 brings the graph back)."""
+        source = self.query_one(SourceView)
+        if pane == "source" and self.focused is source:
+            self.set_class(not self.has_class("-wide-source"), "-wide-source")
+        elif pane == "graph":
+            self.remove_class("-wide-source")
         if pane == "data":
             tabs = self.query_one("#data", TabbedContent)
             pane = {"tab-record": "record", "tab-values": "values"}.get(tabs.active, "step")

@@ -30,7 +30,9 @@ class WatchList(DataTable):
             return
         for i, w in enumerate(watches):
             if w.error:
-                value = Text(w.error, style=th("$error"))
+                # the error without the expression again (it is in the first column)
+                err = w.error[len(w.expression) + 2:] if w.error.startswith(w.expression + ": ") else w.error
+                value = Text(f"✗ {err}", style=th("$error"))
             else:
                 value = Text(json.dumps(w.value, ensure_ascii=False, default=str)[:500], style=th("$success"))
             self.add_row(Text(w.expression, style="bold"), value, key=str(i))
