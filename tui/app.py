@@ -19,11 +19,10 @@ from textual.binding import Binding
 from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
-from .screens.diagnostics_screen import DiagnosticsScreen
 from .screens.error_screen import ErrorScreen
-from .screens.help_screen import HelpScreen
-from .screens.input_screen import InputScreen
 from .screens.main_screen import MainScreen
+
+# The dialogs are imported when first opened: start-up time.
 
 
 def _signature(path: str | None):
@@ -138,6 +137,7 @@ class FlowdbgApp(App[int]):
             return
         self.definition = definition
         if definition.flow is None:
+            from .screens.diagnostics_screen import DiagnosticsScreen
             self.push_screen(DiagnosticsScreen(definition, poll=self.diagnostics_poll), self._start)
             return
         if self.session is None and self.resume is not None:
@@ -158,6 +158,7 @@ class FlowdbgApp(App[int]):
         if self.session is None:
             if self.input is None:
                 initial, source = self._initial_input()
+                from .screens.input_screen import InputScreen
                 self.push_screen(InputScreen(definition.path, initial, source), self._input_given)
                 return
             try:
@@ -312,6 +313,7 @@ class FlowdbgApp(App[int]):
         return own[:1] + [("Everywhere", general)] + own[1:]
 
     def action_help(self) -> None:
+        from .screens.help_screen import HelpScreen
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_groups()))
 

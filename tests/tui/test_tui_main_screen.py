@@ -31,7 +31,7 @@ def _states_in_view(app) -> list[str]:
 
 
 def _step_text(app) -> str:
-    return plain(app.main.query_one("#step-body"))
+    return plain(app.main.query_one("#step").renderable)
 
 
 # -- 1. the graph fits and tells the story of the run ------------------------------------
@@ -205,12 +205,13 @@ async def test_after_a_step_input_and_output_are_side_by_side():
         assert "Input" in lines[head + 1] and "Output" in lines[head + 1]
         # the input's and the output's orderId on one line: two columns
         assert any(ln.count('"orderId": "o-1001"') == 2 for ln in lines[head + 2:head + 8])
-        values = app.main.query_one("#values")
-        ctx = next(n for n in values.root.children if "$Context" in str(n.label))
-        assert not ctx.is_expanded  # $Context folded by default
         await press(pilot, "v")  # the Record view keeps its stages
         record = plain(app.main.query_one("#record-body"))
         assert "raw input" in record and "parameters" in record
+        await press(pilot, "v")
+        values = app.main.query_one("#values")
+        ctx = next(n for n in values.root.children if "$Context" in str(n.label))
+        assert not ctx.is_expanded  # $Context folded by default
 
 
 async def test_empty_lists_shrink_and_the_source_is_wide():

@@ -11,10 +11,8 @@ from .. import messages as M
 from ..widgets.source_view import SourceView
 from ..widgets.state_graph import StateGraph
 from ..widgets.status_bar import describe_future
-from .breakpoint_screen import BreakpointScreen
-from .callbacks_screen import CallbacksScreen
-from .confirm_screen import ConfirmScreen
-from .watch_screen import WatchScreen
+
+# The dialogs are imported when first opened (start-up time).
 
 
 class DebuggerActions:
@@ -97,6 +95,7 @@ class DebuggerActions:
             if ex.steps == 0:
                 self.notify("Nothing to restart: no step has run yet")
             return
+        from .confirm_screen import ConfirmScreen
         self.app.push_screen(ConfirmScreen(
             "Restart the execution?",
             f"The {len(ex.records)} states run so far and their history are dropped (u cannot return to them); "
@@ -208,6 +207,7 @@ class DebuggerActions:
             b = graph.box(graph.cursor)
             name = b.name if b is not None and b.kind in ("state", "container") else None
             bp = next((x for x in self.session.breakpoints if name and x.state == name and x.event is None), None)
+        from .breakpoint_screen import BreakpointScreen
         self.app.push_screen(BreakpointScreen(name, bp, check_scope=self.session.check_scope), self._breakpoint_edited)
 
     def _breakpoint_edited(self, result: dict | None) -> None:
@@ -250,6 +250,7 @@ class DebuggerActions:
 
     def action_add_watch(self) -> None:
         if self._idle("add a watch"):
+            from .watch_screen import WatchScreen
             self.app.push_screen(WatchScreen(), self._watch_given)
 
     def _watch_given(self, expression: str | None) -> None:
@@ -271,6 +272,7 @@ class DebuggerActions:
     # -- callbacks -------------------------------------------------------------------------------
     def action_callbacks(self) -> None:
         if self._idle("answer callbacks"):
+            from .callbacks_screen import CallbacksScreen
             self.app.push_screen(CallbacksScreen(self.session, self.server, on_change=self.refresh_views),
                                  self._callbacks_closed)
 

@@ -18,9 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 
-from flowdbg.engine.preview import preview
 
-from ..run_overlay import overlay_from_records
 from ..widgets.breakpoint_list import BreakpointList
 from ..widgets.graph_layout import node_key
 from ..widgets.history_log import HistoryLog
@@ -29,12 +27,13 @@ from ..widgets.key_footer import KeyFooter
 from ..widgets.record_view import RecordView
 from ..widgets.scope_list import ScopeList
 from ..widgets.source_view import SourceView
-from ..widgets.state_graph import GraphMarks, StateGraph
+from ..widgets.state_graph import StateGraph
 from ..widgets.state_header import StateHeader
 from ..widgets.status_bar import StatusBar
-from ..widgets.step_view import StepShown, StepView
+from ..widgets.step_view import StepView
 from ..widgets.watch_list import WatchList
 from .main_actions import DebuggerActions
+from .main_panes import LAZY, PaneRefresh
 
 #: pane name -> (container, tab, widget to focus)
 PANES = {
@@ -50,7 +49,7 @@ PANES = {
 }
 
 
-class MainScreen(DebuggerActions, Screen):
+class MainScreen(PaneRefresh, DebuggerActions, Screen):
     """Drives one :class:`~flowdbg.engine.session.Session`.
 
     ``BINDINGS`` is the one list of the debugger's keys: the footer shows
@@ -131,6 +130,8 @@ class MainScreen(DebuggerActions, Screen):
         self._auto_cursor: str | None = None  # where flowdbg (not the user) last put the graph cursor
         self._right = "data"  # what the right slot shows on a small terminal: data | side
         self._before = None  # (execution, records, open record indices) when the last verb started
+        self._dirty: set[str] = set(LAZY)  # panes to refresh when they are shown
+        self._follow = False
         self.ran: list = []  # the records the last verb finished
 
     # -- layout ----------------------------------------------------------------------
@@ -220,6 +221,10 @@ class MainScreen(DebuggerActions, Screen):
     def _slots(self) -> None:
         """On a small terminal the right slot shows the data or the lists."""
         self.set_class(self._right == "side", "-right-side")
+        if self.is_mounted:
+            for pane in self._visible():
+                if pane in self._dirty:
+                    self._refresh_pane(pane)
         node = self.focused
         while node is not None and node is not self and node.display:
             node = node.parent
@@ -273,8 +278,7 @@ class MainScreen(DebuggerActions, Screen):
         self._before = (ex, len(ex.records), {r.index for r in ex.records if r.exited_at is None})
         self.busy = label
         self._started = time.perf_counter()
-        self._tick()
-        self._progress.resume()
+        self._progress.resume()  # says "running…" if the verb takes more than a tick
         self._engine(label, fn, args)
         return True
 
@@ -328,108 +332,6 @@ class MainScreen(DebuggerActions, Screen):
             self.run_verb("callback", self.session.drain_inbox)
         elif not self.busy and self.app.callback_results:  # refused at once by the endpoint
             self.app.report_callback_results()
-
-    # -- refreshing the panes ------------------------------------------------------------
-    def _marks(self) -> GraphMarks:
-        s, ex = self.session, self.session.execution
-        overlay = overlay_from_records(ex.records, ex.events)
-        cur = None
-        f = s.frame
-        if f is not None and not ex.finished and f.state:
-            cur = node_key(f.id, f.state)
-        sel = s.selected_record
-        bps: dict[str, bool] = {}
-        for b in s.breakpoints:
-            if b.state:
-                bps[b.state] = bps.get(b.state, False) or b.enabled
-        return GraphMarks(overlay, cur, node_key(sel.frame, sel.state) if sel is not None else None, bps,
-                          set(overlay.edges))
-
-    def refresh_views(self, follow: bool = False, inspect: bool = False) -> None:
-        """Bring every pane up to date with the session (idle only).
-
-        ``follow``: after a stop, the graph cursor moves to the current state
-        only if it was there (or where flowdbg last put it); a cursor the user
-        moved elsewhere stays, so ``t`` keeps its target. ``inspect``: the
-        user picked a step to look at; the cursor goes to it."""
-        s, ex = self.session, self.session.execution
-        graph = self.query_one(StateGraph)
-        previous = graph.marks.current
-        marks = self._marks()
-        graph.set_marks(marks)
-        target = marks.inspected or marks.current
-        if target is None and ex.finished and ex.records:  # show where it ended
-            target = node_key(ex.records[-1].frame, ex.records[-1].state)
-        if follow and target and (inspect or graph.cursor in (None, previous, self._auto_cursor)):
-            graph.select(target, announce=False)
-            self._auto_cursor = target
-        rec = s.current_record()
-        cur_state = self.states.get(marks.current) if marks.current else None
-        shown = self.states.get(node_key(rec.frame, rec.state)) if rec is not None else None
-        sel_state = self.states.get(graph.cursor) if graph.cursor else None
-        self.query_one(SourceView).show(
-            current=(cur_state.line, cur_state.end_line) if cur_state else None,
-            selected=(sel_state.line, sel_state.end_line) if sel_state else None,
-            scroll_to="current" if cur_state and follow else "selected")
-        self._show_header()
-        self._show_step(rec)
-        values = self.query_one("#values", JsonTree)
-        if rec is None:
-            values.show(empty="No step yet: press s (F11)")  # short: a tree label does not wrap
-        else:
-            values.show(s.record_values(rec), title=f"#{rec.index + 1} {rec.state}  {rec.frame or 'top level'}")
-        prev = self.ran[-1] if self.ran and s.selected_record is None and self.ran[-1] is not rec else None
-        self.query_one(RecordView).show(rec, shown, prev,
-                                        self.states.get(node_key(prev.frame, prev.state)) if prev else None)
-        self.query_one(ScopeList).show(s.scopes(), s.frame.id if s.frame is not None else None, ex.frames)
-        self.query_one(WatchList).show(s.refresh_watches())
-        self.query_one(BreakpointList).show(s.breakpoints)
-        self.query_one(HistoryLog).sync(ex)
-        self.query_one(StatusBar).show(s, ran=self.ran)
-        self._titles()
-
-    def _show_header(self) -> None:
-        graph = self.query_one(StateGraph)
-        key = graph.cursor
-        state = self.states.get(key) if key else None
-        node = graph.marks.overlay.nodes.get(key) if key else None
-        self.query_one(StateHeader).show(state, self.scopes_of.get(key, ""),
-                                         node.outcome if node else "not-run", node.visits if node else 0)
-
-    def _show_step(self, rec) -> None:
-        s, ex = self.session, self.session.execution
-        inspecting = s.selected_record is not None
-        p = None
-        if not inspecting and not ex.finished:
-            f = s.frame if ex.events else ex.root
-            try:
-                p = preview(ex, f)
-            except Exception as e:  # a preview bug must not stop the debugger
-                self.app.log_error(traceback.format_exc())
-                p = None
-                self.log.error(f"preview failed: {e}")
-        token = rec.token if rec is not None and rec.status == "waiting" and rec.token else None
-        self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex))
-
-    def _titles(self) -> None:
-        s = self.session
-        side = self.query_one("#side", TabbedContent)
-        n_scopes = len(s.scopes())
-        side.get_tab("tab-scopes").label = f"4 Scopes ({n_scopes})"
-        side.get_tab("tab-watches").label = f"5 Watches ({len(s.watches)})"
-        side.get_tab("tab-breakpoints").label = f"6 Breakpoints ({len(s.breakpoints)})"
-        side.get_tab("tab-history").label = f"7 History ({len(s.execution.events)})"
-        # the lists take only the room they need (CSS: -empty is one row)
-        for sel, n in (("#scopes", n_scopes), ("#watches", len(s.watches)), ("#breakpoints", len(s.breakpoints)),
-                       ("#history", len(s.execution.events))):
-            self.query_one(sel).set_class(n == 0, "-empty")
-        self._graph_title()
-
-    def _graph_title(self) -> None:
-        graph = self.query_one(StateGraph)
-        hint = "z diagram" if graph.outline else "z outline · +/- zoom"
-        graph.border_title = f"1 Graph — {self.session.definition.flow.name or 'flow'}"
-        graph.border_subtitle = hint
 
     # -- selection ---------------------------------------------------------------------------------
     def on_state_highlighted(self, message) -> None:

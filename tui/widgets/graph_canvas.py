@@ -226,6 +226,41 @@ def wrap(text: str, width: int, lines: int = 2) -> list[str]:
     return out or [""]
 
 
+UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
+LINES = {UP: "│", DOWN: "│", UP | DOWN: "│", LEFT: "─", RIGHT: "─", LEFT | RIGHT: "─",
+         DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
+         UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", DOWN | LEFT | RIGHT: "┬", UP | LEFT | RIGHT: "┴",
+         UP | DOWN | LEFT | RIGHT: "┼"}
+
+def walk(pts, masks, edge_tag, tag) -> set:
+    """Draw the orthogonal path through ``pts`` as direction masks (joined
+    into box-drawing characters later); returns the cells it covers."""
+    cells = set()
+    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
+        x, y = x0, y0
+        cells.add((x, y))
+        while (x, y) != (x1, y1):
+            dx = (x1 > x) - (x1 < x)
+            dy = (y1 > y) - (y1 < y)
+            if dx and dy:  # never diagonal: go vertical first
+                dx = 0
+            nx, ny = x + dx, y + dy
+            fwd = RIGHT if dx > 0 else LEFT if dx < 0 else DOWN if dy > 0 else UP
+            back = {RIGHT: LEFT, LEFT: RIGHT, DOWN: UP, UP: DOWN}[fwd]
+            masks[(x, y)] = masks.get((x, y), 0) | fwd
+            masks[(nx, ny)] = masks.get((nx, ny), 0) | back
+            edge_tag[(x, y)] = tag
+            edge_tag[(nx, ny)] = tag
+            x, y = nx, ny
+            cells.add((x, y))
+    if len(pts) == 1:
+        x, y = pts[0]
+        masks[(x, y)] = masks.get((x, y), 0) | DOWN | UP
+        edge_tag[(x, y)] = tag
+        cells.add((x, y))
+    return cells
+
+
 def render_text(pic: Picture) -> str:
     """The picture as plain text (tests, debugging)."""
     return "\n".join("".join(row).rstrip() for row in pic.chars)

@@ -28,16 +28,12 @@ from dataclasses import dataclass, field
 from rich.cells import cell_len
 
 from ..run_overlay import END, START, node_key  # noqa: F401 (the graph keys; re-exported)
-from .graph_canvas import Box, Canvas, Edge, Picture, Tags, fit, picture, render_text, wrap  # noqa: F401
+from .graph_canvas import (DOWN, LINES, UP, Box, Canvas, Edge, Picture, Tags, fit, picture,  # noqa: F401
+                           render_text, walk, wrap)
 from .graph_outline import outline_flow  # noqa: F401
 from ..state_text import condition_lines, subtitle  # noqa: F401
 from flowdbg.engine.model import ChoiceState, FailState, MapState, ParallelState, Scope, SucceedState
 
-UP, DOWN, LEFT, RIGHT = 1, 2, 4, 8
-LINES = {UP: "│", DOWN: "│", UP | DOWN: "│", LEFT: "─", RIGHT: "─", LEFT | RIGHT: "─",
-         DOWN | RIGHT: "┌", DOWN | LEFT: "┐", UP | RIGHT: "└", UP | LEFT: "┘",
-         UP | DOWN | RIGHT: "├", UP | DOWN | LEFT: "┤", DOWN | LEFT | RIGHT: "┬", UP | LEFT | RIGHT: "┴",
-         UP | DOWN | LEFT | RIGHT: "┼"}
 XSPACE = 2
 NAME_W = {0: 26, 1: 26, 2: 34}  # widest name line inside a box
 MIN_W = 16  # narrowest box (room for the type and an arrow in the top border)
@@ -261,11 +257,11 @@ class _ScopeLayout:
             pts = [(px, ba.bottom + 1)]
             if not back:
                 path = [px] + mids + [qx]
-                cur, cy = px, ba.bottom + 1
+                cur = px
                 for j, r in enumerate(range(rank[a], rank[b])):
                     if need[r]:
                         pts += [(cur, gap[r]), (path[j + 1], gap[r])]
-                        cur, cy = path[j + 1], gap[r] + 1
+                        cur = path[j + 1]
                 pts.append((qx, end_y - 1))
             else:
                 lx = width + 2 * lane
@@ -275,7 +271,7 @@ class _ScopeLayout:
             tag = self.tags("edge", "catch" if kind == "catch" else "next")
             if not back:
                 pts = [p for p in pts if ba.bottom < p[1] < end_y]
-            cells = _walk(pts, masks, edge_tag, tag)
+            cells = walk(pts, masks, edge_tag, tag)
             if back or ba.bottom + 1 < end_y:
                 last = (qx, end_y - 1)
                 for pt, d in ((pts[0], UP), (last, DOWN)):  # join the border above and the arrow below
@@ -420,33 +416,6 @@ class _ScopeLayout:
 
     def _type_label(self, st) -> str:
         return subtitle(st) if self.detail >= 1 else st.type
-
-
-def _walk(pts, masks, edge_tag, tag) -> set:
-    cells = set()
-    for (x0, y0), (x1, y1) in zip(pts, pts[1:]):
-        x, y = x0, y0
-        cells.add((x, y))
-        while (x, y) != (x1, y1):
-            dx = (x1 > x) - (x1 < x)
-            dy = (y1 > y) - (y1 < y)
-            if dx and dy:  # never diagonal: go vertical first
-                dx = 0
-            nx, ny = x + dx, y + dy
-            fwd = RIGHT if dx > 0 else LEFT if dx < 0 else DOWN if dy > 0 else UP
-            back = {RIGHT: LEFT, LEFT: RIGHT, DOWN: UP, UP: DOWN}[fwd]
-            masks[(x, y)] = masks.get((x, y), 0) | fwd
-            masks[(nx, ny)] = masks.get((nx, ny), 0) | back
-            edge_tag[(x, y)] = tag
-            edge_tag[(nx, ny)] = tag
-            x, y = nx, ny
-            cells.add((x, y))
-    if len(pts) == 1:
-        x, y = pts[0]
-        masks[(x, y)] = masks.get((x, y), 0) | DOWN | UP
-        edge_tag[(x, y)] = tag
-        cells.add((x, y))
-    return cells
 
 
 def layout_scope(scope: Scope, prefix: str, tags: Tags, detail: int = 1, top: bool = False,

@@ -39,6 +39,7 @@ class ScopeList(OptionList):
         super().__init__(*a, **kw)
         self.expanded: set[str] = set()
         self._last = ([], None, ())
+        self._ids: list = []
 
     async def _on_click(self, event: events.Click) -> None:
         # OptionList selects on click; here selecting runs the flow, so a
@@ -61,7 +62,6 @@ class ScopeList(OptionList):
     def show(self, scopes: list[dict], current: str | None, frames=()) -> None:
         self._last = (scopes, current, frames)
         old = self.highlighted_option.id if self.highlighted_option is not None else None
-        self.clear_options()
         groups: dict[str, list[dict]] = {}
         for s in scopes:
             g = group_key(s["id"]) if s.get("kind") == "iteration" else None
@@ -98,6 +98,13 @@ class ScopeList(OptionList):
                                    disabled=True))
         if not opts:
             opts.append(Option(Content.styled("no live scope", "italic $text-muted"), id="none", disabled=True))
+        ids = [o.id for o in opts]
+        if ids == self._ids:  # the same scopes: new labels in place (no layout)
+            for i, o in enumerate(opts):
+                self.replace_option_prompt_at_index(i, o.prompt)
+            return
+        self._ids = ids
+        self.clear_options()
         self.add_options(opts)
         target = old if old is not None else ("f:" + current if current is not None else None)
         try:

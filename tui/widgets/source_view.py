@@ -109,12 +109,22 @@ class SourceView(ScrollView, can_focus=True):
             return
         self.scroll_to(y=max(0, first - 2), animate=False, force=True)
 
+    _base = None
+
+    @property
+    def _base_style(self):
+        """``rich_style`` is costly (it walks the styles up the tree): once
+        per style change, not once per line."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         sx, sy = self.scroll_offset
         row = y + sy
         width = self.scrollable_content_region.width
         if row >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         strip = self._cache.get(row)
         if strip is None:
             strip = self._cache[row] = self._render_row(row)
@@ -122,7 +132,7 @@ class SourceView(ScrollView, can_focus=True):
         g = self._gutter
         if sx:
             strip = Strip.join([strip.crop(0, g), strip.crop(g + sx, g + sx + width - g)])
-        return strip.crop_extend(0, width, self.rich_style)
+        return strip.crop_extend(0, width, self._base_style)
 
     def _in(self, rng: tuple[int, int] | None, line: int) -> bool:
         return rng is not None and rng[0] <= line <= rng[1]
@@ -156,4 +166,5 @@ class SourceView(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base = None
         self._cache.clear()

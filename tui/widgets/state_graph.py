@@ -137,15 +137,53 @@ class StateGraph(ScrollView, can_focus=True):
 
     # -- public -----------------------------------------------------------------
     def set_marks(self, marks: GraphMarks) -> None:
-        self.marks = marks
-        self._restyle()
+        """Show a stop's marks, repainting only the rows they change."""
+        old, self.marks = self.marks, marks
+        if old.taken != marks.taken:
+            taken = self._taken(marks)
+            for _, y in taken.symmetric_difference(self._taken_cells):
+                self._cache.pop(y, None)
+            self._taken_cells = taken
+        for key in self._changed_boxes(old, marks):
+            self._forget_box(key)
+        self.refresh()
+
+    def _taken(self, marks: GraphMarks) -> set:
+        cells = set()
+        for e in self.picture.edges:
+            if (e.src, e.dst) in marks.taken:
+                cells.update(e.cells)
+        return cells
+
+    @staticmethod
+    def _box_marks(m: GraphMarks, key: str, name: str):
+        n = m.overlay.nodes.get(key)
+        prog = (n.map.done, n.map.failed, n.map.total) if n is not None and n.map is not None else None
+        return (n.outcome if n else None, n.visits if n else 0, prog, key == m.current, key == m.inspected,
+                m.breakpoints.get(name))
+
+    def _changed_boxes(self, old: GraphMarks, new: GraphMarks) -> list[str]:
+        keys = set(old.overlay.nodes) | set(new.overlay.nodes) | {old.current, new.current, old.inspected,
+                                                                   new.inspected} - {None}
+        names = set(old.breakpoints) | set(new.breakpoints)
+        keys |= {k for k, b in self.picture.boxes.items() if b.name in names}
+        out = []
+        for k in keys:
+            b = self.picture.boxes.get(k)
+            if b is not None and self._box_marks(old, k, b.name) != self._box_marks(new, k, b.name):
+                out.append(k)
+        return out
+
+    def _forget_box(self, key: str | None) -> None:
+        b = self.box(key)
+        if b is not None:
+            for y in range(b.y, b.bottom + 1):
+                self._cache.pop(y, None)
 
     def _restyle(self) -> None:
         self._cache.clear()
-        self._taken_cells = set()
-        for e in self.picture.edges:
-            if (e.src, e.dst) in self.marks.taken:
-                self._taken_cells.update(e.cells)
+        self._styles.clear()
+        self._taken_cells = self._taken(self.marks)
         self.refresh()
 
     def box(self, key: str | None) -> Box | None:
@@ -188,7 +226,8 @@ class StateGraph(ScrollView, can_focus=True):
     _announce = True
 
     def watch_cursor(self, old: str | None, new: str | None) -> None:
-        self._cache.clear()
+        self._forget_box(old)
+        self._forget_box(new)
         self.refresh()
         b = self.box(new)
         if b is not None and self._announce:
@@ -250,22 +289,33 @@ class StateGraph(ScrollView, can_focus=True):
     # -- rendering -------------------------------------------------------------------
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base = None
         self._cache.clear()
         self._styles.clear()
 
     def _cls(self, name: str) -> Style:
         return self.get_component_rich_style(f"state-graph--{name}", partial=True)
 
+    _base = None
+
+    @property
+    def _base_style(self):
+        """``rich_style`` is costly (it walks the styles up the tree): once
+        per style change, not once per line."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         sx, sy = self.scroll_offset
         row = y + sy
         width = self.scrollable_content_region.width
         if row >= self.picture.height:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         strip = self._cache.get(row)
         if strip is None:
             strip = self._cache[row] = self._render_row(row)
-        return strip.crop_extend(sx, sx + width, self.rich_style)
+        return strip.crop_extend(sx, sx + width, self._base_style)
 
     def _outcome(self, key: str) -> str:
         return self.marks.overlay.outcome(key)
@@ -329,7 +379,7 @@ class StateGraph(ScrollView, can_focus=True):
         over = self._overlays(row)
         taken = self._taken_cells
         styles = self._styles
-        base = self.rich_style
+        base = self._base_style
         segs: list[Segment] = []
         buf: list[str] = []
         cur_style: Style | None = None

@@ -41,9 +41,14 @@ def what(state) -> str:
 class StateHeader(Static):
     """Shows :meth:`show`'s state; wraps rather than cuts."""
 
+    _last = None
+
     def show(self, state, scope: str = "", outcome: str | None = None, visits: int = 0) -> None:
+        if (state, scope, outcome, visits) == self._last:
+            return  # an update costs a layout (the header is as tall as its text)
+        self._last = (state, scope, outcome, visits)
         if state is None:
-            self.update(Content.styled("Move the graph cursor to a state to see it here", "italic $text-muted"))
+            self._set(Content.styled("Move the graph cursor to a state to see it here", "italic $text-muted"))
             return
         parts: list = [(state.name, "bold $text"), ("  ", ""), (state.type, "bold $primary")]
         w = what(state)
@@ -61,4 +66,12 @@ class StateHeader(Static):
         rules = _rules(state)
         if rules:
             parts += [("\n", ""), ("  ·  ".join(rules), "$text-muted")]
-        self.update(Content.assemble(*parts))
+        self._set(Content.assemble(*parts))
+
+    def _set(self, content) -> None:
+        """Update; a layout (costly: the whole screen) only when the height changes."""
+        width = self.content_region.width or self.app.size.width
+        lines = len(content.wrap(max(1, width)))
+        same = lines == getattr(self, "_lines", None)
+        self._lines = lines
+        self.update(content, layout=not same)

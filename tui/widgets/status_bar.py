@@ -68,7 +68,7 @@ class StatusBar(Static):
         if busy:
             t.append((f"   running {busy}…", "bold $accent"))
             t.append(("  p pauses", "$text-muted"))
-            self.update(Content.assemble(*t))
+            self.update(Content.assemble(*t), layout=False)  # one row: no layout needed
             return
         nt = ex.next_timer()
         if nt is not None:
@@ -116,4 +116,4 @@ class StatusBar(Static):
             t.append((f"   {summary(ran)}", "$text-muted"))
         if future:
             t.append((f"   {future} is replayed when you step on (f forgets it)", "$text-warning"))
-        self.update(Content.assemble(*t))
+        self.update(Content.assemble(*t), layout=False)

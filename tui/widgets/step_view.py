@@ -11,9 +11,10 @@ from typing import Any
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from flowdbg.engine.execution import MISSING
 
@@ -67,13 +68,21 @@ def summary(records) -> str:
     return f"ran {n} state{'s' if n != 1 else ''}: {names}"
 
 
-class StepView(VerticalScroll):
-    """Scrolls as one page; rebuilt at every stop."""
+class StepView(ScrollView, can_focus=True):
+    """Scrolls as one page; rebuilt at every stop. The page is rendered to
+    lines here, once, and drawn from them (a new page of the same height
+    repaints without a layout of the screen)."""
+
+    BINDINGS = [
+        Binding("up", "scroll_up", "Up", show=False, id="step.up"),
+        Binding("down", "scroll_down", "Down", show=False, id="step.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="step.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="step.page_down"),
+        Binding("home", "scroll_home", "Top", show=False, id="step.home"),
+        Binding("end", "scroll_end", "Bottom", show=False, id="step.end"),
+    ]
 
     EMPTY = "Nothing has run yet: F11 (s) steps into the first state, F5 (c) continues."
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="step-body")
 
     SIDE_BY_SIDE = 60  # columns from which Input and Output are side by side
 
@@ -91,7 +100,6 @@ class StepView(VerticalScroll):
 
     def show(self, shown: StepShown) -> None:
         self._shown = shown
-        body = self.query_one("#step-body", Static)
         parts: list = []
         if shown.inspecting and shown.current is not None:
             parts += self._record(shown.current, "Inspecting")
@@ -108,10 +116,42 @@ class StepView(VerticalScroll):
                 parts += self._next(cur, shown.preview, shown.waiting_token)
             elif shown.preview is not None:
                 parts += self._preview_only(shown.preview)
-        if not parts:
-            body.update(Text(self.EMPTY, style=self._s("italic $foreground-muted")))
-            return
-        body.update(Group(*parts))
+        self._set(Group(*parts) if parts else Text(self.EMPTY, style=self._s("italic $foreground-muted")))
+
+    _strips: list = []
+    renderable = None
+
+    def _set(self, renderable) -> None:
+        console = self.app.console
+        self.renderable = renderable
+        width = max(1, self.scrollable_content_region.width or self.size.width)
+        lines = console.render_lines(renderable, console.options.update_width(width), pad=True)
+        self._strips = [Strip(line, width) for line in lines]
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            self.virtual_size = size  # a layout, only when the page's size changes
+        self.refresh()
+
+    _base = None
+
+    @property
+    def _base_style(self):
+        """``rich_style`` is costly (it walks the styles up the tree): once
+        per style change, not once per line."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+
+    def render_line(self, y: int) -> Strip:
+        row = y + int(self.scroll_y)
+        width = self.scrollable_content_region.width
+        if row >= len(self._strips):
+            return Strip.blank(width, self._base_style)
+        return self._strips[row].crop_extend(0, width, self._base_style)
 
     # -- pieces -------------------------------------------------------------------
     def _heading(self, title: str, rec=None, extra: str = "", extra_style: str = "$foreground-muted") -> Text:
