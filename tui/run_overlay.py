@@ -99,6 +99,8 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
         key = node_key(rec.frame, rec.state)
         node = ov.node(key)
         outcome = _RECORD_OUTCOME.get(rec.status, RUNNING)
+        if outcome == WAITING and rec.type in ("Map", "Parallel"):
+            outcome = RUNNING  # waiting for its own iterations or branches: it is what runs
         node.see(outcome)
         if outcome in (RUNNING, WAITING):
             ov.current.add(key)

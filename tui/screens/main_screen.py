@@ -300,8 +300,11 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             return []
         _, n, open_ = self._before
         recs = ex.records
-        done = [recs[i] for i in sorted(open_) if i < len(recs) and recs[i].exited_at is not None]
-        return done + [r for r in recs[n:] if r.exited_at is not None]
+
+        def ended(r) -> bool:  # finished, or failed (a failed state has no exit time)
+            return r.exited_at is not None or r.status == "failed"
+        return [recs[i] for i in sorted(open_) if i < len(recs) and ended(recs[i])] + \
+            [r for r in recs[n:] if ended(r)]
 
     def _verb_done(self, label: str, stop, err) -> None:
         self.busy = None
