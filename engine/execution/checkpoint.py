@@ -3,10 +3,14 @@
 Because a run is plain data, a checkpoint copies only what can still
 change (live frames, their groups and activations, open records, waiting
 tasks, the scheduler) and shares the rest: closed records and emitted
-events never change, so the checkpoint keeps the lineage's lists and a
-length. The cost of taking or restoring one is proportional to the live
-state, not to the length of the run, which is what makes step back cost
-about the same at step 2,000 and at step 100,000.
+events never change, so the checkpoint keeps the run's event and record
+lists and their lengths. Restoring one cuts those lists back to its lengths
+and the restored execution appends to them again; the run is deterministic,
+so checkpoints further on are *covered* again once it gets back there (and
+dropped by the session if it goes another way). The cost of taking or
+restoring one is proportional to the live state, not to the length of the
+run, which is what makes step back cost about the same at step 2,000 and at
+step 100,000.
 """
 from __future__ import annotations
 
@@ -62,13 +66,19 @@ def restore(c: Checkpoint, flow, input: Any, door, options):
     frames, open_records, pending, sched, root, current, last_enter = _copy_state(
         c.frames, c.open_records, c.pending, c.sched, c.root, c.current, c.last_enter)
     ex.frames, ex.pending, ex.sched, ex.root, ex.current, ex.last_enter = frames, pending, sched, root, current, last_enter
-    ex.events = c.events[:c.n_events]
-    records = c.records[:c.n_records]
+    del c.events[c.n_events:]
+    del c.records[c.n_records:]
+    records = c.records
     for i, r in open_records.items():
         records[i] = r
-    ex.records, ex.open_records = records, open_records
+    ex.events, ex.records, ex.open_records = c.events, records, open_records
     ex.sizes = SizeCheck(options.data_limit)
     return ex
+
+
+def covered(c: Checkpoint) -> bool:
+    """The run's lists reach this checkpoint (they were cut back by restoring an earlier one)."""
+    return c.n_events <= len(c.events) and c.n_records <= len(c.records)
 
 
 def live_size(ex) -> int:
@@ -76,4 +86,4 @@ def live_size(ex) -> int:
     return len(ex.frames) + len(ex.open_records) + len(ex.pending)
 
 
-__all__ = ["Checkpoint", "take", "restore", "live_size"]
+__all__ = ["Checkpoint", "take", "restore", "covered", "live_size"]

@@ -11,6 +11,7 @@ choices in ``inputs.py``, resuming a saved journal in ``resume.py``.
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import os
 from typing import Any
@@ -166,6 +167,8 @@ class Session(Stepping, Inputs):
             self.execution = self._restore(point)
         ex = self.execution
         self.door.replaying = True
+        collecting = gc.isenabled()
+        gc.disable()  # a bounded replay makes no garbage cycles; rescanning a long run's heap would dominate
         try:
             while ex.steps < step and not ex.finished:
                 before = ex.steps
@@ -176,6 +179,8 @@ class Session(Stepping, Inputs):
                 self._checkpoint()
         finally:
             self.door.replaying = False
+            if collecting:
+                gc.enable()
 
     # -- position ------------------------------------------------------------
     @property

@@ -52,14 +52,20 @@ class Timeline:
         self._since = time.perf_counter()
 
     def nearest(self, step: int) -> cp.Checkpoint | None:
-        """The latest checkpoint at or before ``step``."""
-        i = bisect.bisect_right([p.step for p in self.points], step)
+        """The latest usable checkpoint at or before ``step``."""
+        i = bisect.bisect_right(self.points, step, key=_step)
+        while i and not cp.covered(self.points[i - 1]):
+            i -= 1
         return self.points[i - 1] if i else None
 
     def drop_after(self, step: int) -> None:
         """The run changed at ``step``: checkpoints past it no longer hold."""
         self.points = [p for p in self.points if p.step <= step]
         self._since = time.perf_counter()
+
+
+def _step(p: cp.Checkpoint) -> int:
+    return p.step
 
 
 __all__ = ["Timeline"]
