@@ -188,7 +188,11 @@ class TapeMismatch(Exception):
 
     def __init__(self, index: int, recorded: str | None, asked: str):
         self.index, self.recorded, self.asked = index, recorded, asked
-        super().__init__(f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}")
+        if recorded == asked:
+            why = f"recorded answer #{index + 1} is for {recorded!r} with another request (the event sent differs)"
+        else:
+            why = f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}"
+        super().__init__(why)
 
 
 def request_digest(request: FunctionRequest) -> str:

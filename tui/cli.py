@@ -96,6 +96,16 @@ def _positive(text: str) -> int:
     return n
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
 def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", metavar="JSON", help="execution input (a JSON object)")
     p.add_argument("--input-file", metavar="PATH", help="file holding the execution input")
@@ -117,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--session", metavar="PATH", help="save the session journal here")
     r.add_argument("--max-steps", type=_positive, default=1_000_000,
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
+    r.add_argument("--max-events", type=_count, default=None, metavar="N",
+                   help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true")
