@@ -126,6 +126,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_callback_parser(sub)
     except ImportError:
         pass
+    from .serve_cli import add_serve_parser
+    add_serve_parser(sub)
     return p
 
 
@@ -172,7 +174,7 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "-h", "--help"):
+        if argv and argv[0] in ("run", "validate", "callback", "serve", "-h", "--help"):
             args = build_parser().parse_args(argv)
             if args.command == "validate":
                 return cmd_validate(args)
@@ -182,6 +184,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
+            if args.command == "serve":
+                from .serve_cli import cmd_serve
+                return cmd_serve(args)
             build_parser().print_help()
             return 0
         if not argv:
