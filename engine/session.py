@@ -147,6 +147,9 @@ class Session:
         self.inbox: "queue.Queue" = queue.Queue()
         self.resume_warnings: list[str] = []
         self.journal_path = journal_path
+        #: more reasons to stop, asked after every unit like breakpoints:
+        #: ``check(session, events) -> Stop | None`` (replay divergence)
+        self.stop_checks: list[Callable[["Session", list], "Stop | None"]] = []
         self.execution = self._fresh()
         self.last_stop = Stop("step", step=0)
         self.selected_record: StepRecord | None = None
@@ -267,6 +270,9 @@ class Session:
                 break
             n += 1
             bp = self._check_breakpoints(evs)
+            for check in self.stop_checks:
+                found = check(self, evs)  # asked even after a breakpoint: checks follow every event
+                bp = bp or found
             if bp is not None:
                 stop = bp
                 break
