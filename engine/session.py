@@ -260,7 +260,8 @@ class Session:
             try:
                 evs = self._unit()
             except BackendError as e:  # a misconfigured backend: keep the session, report it
-                stop = Stop("error", message=str(e))
+                # (a backend may say it is not an error: "following", a cloud task still running)
+                stop = Stop(getattr(e, "stop_reason", "error"), message=str(e))
                 self._replay_to(before)
                 break
             if ex.steps == before:

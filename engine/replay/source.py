@@ -16,6 +16,13 @@ from .record import MISSING, Record
 FRONTIER = "is still running on CloudFlow"
 
 
+class StillRunning(BackendError):
+    """The cloud has not finished this task yet: the local run waits there
+    (``Stop("following")``), it is not an error."""
+
+    stop_reason = "following"
+
+
 class RecordSource:
     name = "record"
 
@@ -47,7 +54,7 @@ class RecordSource:
         if t.outcome is None:
             if self.live:
                 self.at_frontier = state
-                raise BackendError(f"task {state!r} {FRONTIER}; flowdbg goes on when its result is in the "
+                raise StillRunning(f"task {state!r} {FRONTIER}; flowdbg goes on when its result is in the "
                                    "execution's history")
             raise BackendError(f"task {state!r} never finished in the recorded execution (it ended "
                                f"{self.record.status}): there is no recorded result to go on with")
