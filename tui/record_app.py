@@ -19,9 +19,9 @@ class RecordApp(FlowdbgApp):
     """``replay``: an engine.replay.Replay; ``follower``: an
     engine.replay.follow.Follower when the execution runs on CloudFlow."""
 
-    def __init__(self, definition, replay, follower=None, poll: float = 1.5, **kw):
+    def __init__(self, definition, replay, follower=None, poll: float = 1.5, label: str = "", **kw):
         super().__init__(definition, session=replay.session, inputs_store=None, **kw)
-        self.replay, self.follower, self.poll = replay, follower, poll
+        self.replay, self.follower, self.poll, self.label = replay, follower, poll, label
         self._syncing = False
         self._cloud_error: str | None = None
         self._announced_end = False
@@ -38,6 +38,8 @@ class RecordApp(FlowdbgApp):
         if not self._main_idle():
             self.set_timer(0.1, self._first_run)
             return
+        if self.label:
+            self.sub_title = self.label
         self.main.action_continue()
 
     # -- following CloudFlow ------------------------------------------------------------------------

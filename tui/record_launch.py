@@ -69,12 +69,14 @@ def launch_recorded(args) -> int:
         backends = []
     notices: list = []
     follower = None
+    label = ""
     if args.replay:
         try:
             record = load_record(args.replay)
         except RecordError as e:
             return _fail(str(e))
         replay = replay_session(definition, record, mocks=mocks, backends=backends, journal_path=args.session)
+        label = f"replay of {args.replay}"
         notices.append((f"Replaying {args.replay}: the recorded execution {record.status.lower()}"
                         + (f" ({record.error})" if record.error else "")
                         + f", {len(record.events)} events. It stops where this run diverges; u goes back.",
@@ -98,10 +100,11 @@ def launch_recorded(args) -> int:
         replay = replay_session(definition, record, mocks=mocks, backends=backends, live=True,
                                 journal_path=args.session)
         follower = Follower(cloud, name, execution, replay)
+        label = f"CloudFlow execution {execution} ({cloud.endpoint})"
         notices.append((f"Flow {name} {how} on {cloud.endpoint}; execution {execution} started. flowdbg follows "
                         f"its history; k answers a waiting task on CloudFlow.", "information"))
     from .record_app import RecordApp
-    app = RecordApp(definition, replay, follower, breaks=args.breaks, startup_errors=errors, notices=notices,
-                    mocks_path=args.mocks)
+    app = RecordApp(definition, replay, follower, label=label, breaks=args.breaks, startup_errors=errors,
+                    notices=notices, mocks_path=args.mocks)
     code = app.run()
     return code if isinstance(code, int) else 0

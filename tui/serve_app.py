@@ -66,6 +66,11 @@ class ServeApp(FlowdbgApp):
         self.push_screen(self.executions)
         self.set_interval(0.3, self._housekeeping)
 
+    def check_action(self, action: str, parameters) -> bool | None:
+        if action == "executions":  # only where there is a list to go back to
+            return self.main is not None and self.screen is self.main
+        return True
+
     def _changed(self, served) -> None:  # on a service thread
         if self.executions is not None:
             self.executions.post_message(M.ExecutionsChanged())
@@ -119,8 +124,10 @@ class ServeApp(FlowdbgApp):
             return
         self.served, self.session, self.definition = served, served.session, served.flow.definition
         self.title = f"flowdbg serve — {served.flow.name}/{served.name}"
+        self.sub_title = f"l: back to the executions — {self.endpoint.url}"
         self.main = MainScreen(served.session, self.server)
         self.push_screen(self.main)
+        self.refresh_bindings()
 
     def action_executions(self) -> None:
         if self.main is None or self.screen is not self.main:
@@ -133,9 +140,11 @@ class ServeApp(FlowdbgApp):
         served.flow.breakpoints = [b.to_json() for b in served.session.breakpoints]
         self.pop_screen()
         self.main = self.served = self.session = None
-        self.title = self.TITLE
+        self.title, self.sub_title = self.TITLE, self.endpoint.url
         served.driver.detach()
-        self.notify(f"{served.flow.name}/{served.name} goes on by itself", title="Executions")
+        self.refresh_bindings()
+        if served.running:
+            self.notify(f"{served.flow.name}/{served.name} goes on by itself", title="Executions")
 
     def stop_execution(self, served) -> None:
         self._stop(served)

@@ -39,7 +39,7 @@ def where(served) -> Text:
 
 class ExecutionsScreen(Screen):
     BINDINGS = [
-        Binding("enter", "open", "Open in the debugger", id="executions.open"),
+        Binding("o", "open", "Open (or Enter)", id="executions.open"),
         Binding("x", "stop", "Stop execution", id="executions.stop"),
     ]
 
@@ -57,8 +57,8 @@ class ExecutionsScreen(Screen):
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        for label, key in (("Flow", "flow"), ("Execution", "name"), ("Status", "status"), ("Started", "started"),
-                           ("Steps", "steps"), ("Where", "where")):
+        for label, key in (("Flow", "flow"), ("Execution", "name"), ("Status", "status"), ("Where", "where"),
+                           ("Steps", "steps"), ("Started", "started")):
             t.add_column(label, key=key)
         flows = ", ".join(self.service.store.flows) or "none yet: CreateFlow adds them"
         self.query_one("#serve-endpoint", Static).update(Text.assemble(
@@ -86,8 +86,8 @@ class ExecutionsScreen(Screen):
                 t.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
         else:
             for e in rows:
-                for col, value in zip(("flow", "name", "status", "started", "steps", "where"), self._cells(e)):
-                    t.update_cell(f"{e.flow.name}/{e.name}", col, value)
+                for col, value in zip(("flow", "name", "status", "where", "steps", "started"), self._cells(e)):
+                    t.update_cell(f"{e.flow.name}/{e.name}", col, value, update_width=True)
         empty = self.query_one("#serve-empty", Static)
         empty.display = not rows
         empty.update(Text("No execution yet: start one with StartExecution from your application.",
@@ -97,7 +97,7 @@ class ExecutionsScreen(Screen):
     def _cells(e):
         ex = e.execution
         return (Text(e.flow.name, style="bold"), e.name, Text(ex.status, style=STATUS_STYLE.get(ex.status, "")),
-                e.started.strftime("%H:%M:%S"), str(ex.steps), where(e))
+                where(e), str(ex.steps), e.started.strftime("%H:%M:%S"))
 
     def selected(self):
         t = self.query_one(DataTable)
