@@ -15,25 +15,26 @@ one parks until the user opens it; while the debugger holds the session
 """
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from typing import Callable
+
+from ..session.inbox import Inbox
 
 #: units per turn of the loop: between turns the driver applies stop
 #: requests, lets the debugger take over and publishes progress
 CHUNK = 500
 
 
-class WakingQueue(queue.Queue):
+class WakingInbox(Inbox):
     """The session's callback inbox, waking the driver on every report."""
 
     def __init__(self, wake: threading.Event):
         super().__init__()
         self._wake = wake
 
-    def put(self, item, block=True, timeout=None):
-        super().put(item, block, timeout)
+    def put(self, item) -> None:
+        super().put(item)
         self._wake.set()
 
 
@@ -54,7 +55,7 @@ class Driver:
         self._wait_key = None
         self._deadline: float | None = None
         self._closing = False
-        served.session.inbox = WakingQueue(self.wake)
+        served.session.inbox = WakingInbox(self.wake)
         self.thread = threading.Thread(target=self._loop, name=f"flowdbg-exec-{served.name}", daemon=True)
 
     def start(self) -> "Driver":
