@@ -71,7 +71,7 @@ async def test_serve_debug_lists_opens_steps_and_takes_the_applications_callback
         await pilot.pause(0.3)
         table = app.screen.query_one("#executions")
         assert table.row_count == 1
-        assert "breakpoint at WaitForApproval" in str(table.get_row_at(0)[-1])
+        assert "breakpoint at WaitForApproval" in str(table.get_row_at(0)[3])
         await pilot.press("enter")
         await until(pilot, lambda: app.main is not None and app.main.ready)
         await settle(pilot)
