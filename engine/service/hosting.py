@@ -155,7 +155,7 @@ class Hosting:
         t = now_utc()
         started = t.replace(microsecond=(t.microsecond // 1000) * 1000)
         session = Session(rec.definition, inp, mocks=src.mocks, backends=src.backends, seed=seed,
-                          start_time=iso(started), name=name, callback_url=self.url)
+                          start_time=iso(started), name=name, callback_url=self.url, express=rec.express)
         for bp in rec.breakpoints:
             try:
                 session.add_breakpoint(bp.get("state"), scope=bp.get("scope"), condition=bp.get("condition"),
