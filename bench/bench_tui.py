@@ -159,6 +159,8 @@ def _startup(flow: str, runs: int) -> dict:
     times = []
     inp = flow[:-len(".yaml")] + ".input.json"
     args = ["--input-file", inp] if os.path.exists(inp) else ["--input", "{}"]
+    # a journal of its own: the runs must not become the user's latest sessions
+    args += ["--session", os.path.join(tempfile.mkdtemp(prefix="flowdbg-bench-"), "s.jsonl")]
     exe = os.path.join(os.path.dirname(sys.executable), "flowdbg")
     for _ in range(runs):
         t0 = time.perf_counter()

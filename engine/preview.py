@@ -11,7 +11,8 @@ event is emitted and the execution is not changed: expressions draw from a
 and the task token shown are the ones the run will use when this frame runs
 next (the default: stepping from the stop runs the stopped frame first).
 
-The order of random draws mirrors ``execution._state_gen`` / ``_task``:
+The order of random draws mirrors ``execution.pipeline.start`` and
+``execution.states.task.run``:
 InputConstructor, task token (WaitForCustomCallback), Parameters.
 tests/engine/test_preview.py runs preview-then-step and compares.
 """
@@ -28,6 +29,8 @@ from .execution import MISSING, Execution, Frame, StepRecord
 from .expressions import Env, ExpressionError, SeededRandom, type_name
 from .model import ChoiceState, FailState, MapState, ParallelState, PassState, SucceedState, TaskState, WaitState
 from .schema import WAIT_SECONDS
+
+KNOWN = (ChoiceState, FailState, MapState, ParallelState, PassState, SucceedState, TaskState, WaitState)
 
 #: Map item inputs kept in a preview (the count is always exact).
 MAX_ITEMS = 50
@@ -68,8 +71,8 @@ def _copy_random(ex: Execution) -> SeededRandom:
 
 
 def _token(ex: Execution, rec, event_id: int, rng: SeededRandom) -> str:
-    """``Execution._token`` on a copied generator (keep the two in step;
-    the preview test compares them on a real run)."""
+    """``Execution.task_token`` on a copied generator (keep the two in
+    step; the preview test compares them on a real run)."""
     h = hashlib.sha256(f"{ex.options.seed}:{rec.index}:{event_id}:{rng.uuid()}".encode()).hexdigest()[:16]
     return f"v1#{ex.flow.name}#{ex.options.execution_name}#{event_id}#{h}"
 
@@ -80,6 +83,9 @@ def _size(value: Any) -> int:
 
 def find_state(ex: Execution, frame: Frame):
     """The model object of the state ``frame`` is at."""
+    scope = getattr(frame, "scope", None)
+    if scope is not None and frame.state in getattr(scope, "states", {}):
+        return scope.states[frame.state]
     scope = ex.flow.scope
     for part in [p for p in frame.id.split("/") if p]:
         name, _, rest = part.partition(".Branch")
@@ -112,6 +118,9 @@ def preview(execution: Execution, frame: Frame | None) -> Preview | None:
         if state is None:
             return None
     p = Preview(rec.state, rec.type, rec.frame, rec.raw_input)
+    if not isinstance(state, KNOWN):
+        p.notes.append("no preview for this kind of state (it runs when you step)")
+        return p
     rng = _copy_random(ex)
     try:
         _run(ex, state, rec, p, rng, events_to_come)
@@ -146,7 +155,8 @@ def _run(ex: Execution, state, rec, p: Preview, rng: SeededRandom, events_to_com
         inp = rec.raw_input
     p.input = inp
     # the record as the later stages see it: input set (and, for a Task, its token)
-    seen = dataclasses.replace(rec, input=inp)
+    seen = rec.copy() if hasattr(rec, "copy") else dataclasses.replace(rec)
+    seen.input = inp
     t = type(state)
     if t is TaskState:
         _task(ex, state, seen, p, rng, inp, len(ex.events) + events_to_come + 1)
@@ -176,7 +186,7 @@ def _run(ex: Execution, state, rec, p: Preview, rng: SeededRandom, events_to_com
 
 def _task(ex: Execution, state: TaskState, seen, p: Preview, rng: SeededRandom, inp: Any, event_id: int) -> None:
     if state.task_mode == "WaitForCustomCallback":
-        # _task numbers the token with the next event id: nothing is emitted
+        # the Task numbers its token with the next event id: nothing is emitted
         # between the state's StepEntered and its token.
         seen.token = p.token = _token(ex, seen, event_id, rng)
     p.stage = "Parameters"

@@ -30,12 +30,35 @@ LAZY = ("step", "record", "values", "source", "scopes", "watches", "breakpoints"
 class PaneRefresh:
     """Mixed into MainScreen (``self`` is the screen)."""
 
+    def focus_frame(self):
+        """The frame the panes are about: the session's, or, when that one
+        ended while others wait (a stop on a callback in a sibling branch),
+        the frame of the first waiting task, else the first live one."""
+        s, ex = self.session, self.session.execution
+        f = s.frame
+        if ex.finished or (f is not None and f.status in ("ready", "blocked") and f.state):
+            return f
+        for p in ex.pending_tasks():
+            if getattr(p, "frame", None) is not None and p.frame.state:
+                return p.frame
+        return next((x for x in ex.frames if x.status in ("ready", "blocked") and x.state), f)
+
+    def focus_record(self):
+        """The record the panes show: the one inspected, else the focus frame's."""
+        s = self.session
+        if s.selected_record is not None:
+            return s.selected_record
+        f = self.focus_frame()
+        if f is not None and f.record is not None:
+            return f.record
+        return s.current_record()
+
     # -- refreshing the panes ------------------------------------------------------------
     def _marks(self) -> GraphMarks:
         s, ex = self.session, self.session.execution
         overlay = overlay_from_records(ex.records, ex.events)
         cur = None
-        f = s.frame
+        f = self.focus_frame()
         if f is not None and not ex.finished and f.state:
             cur = node_key(f.id, f.state)
         sel = s.selected_record
@@ -69,7 +92,7 @@ class PaneRefresh:
         for pane in self._visible():
             self._refresh_pane(pane)
         self._show_header()
-        self.query_one(StatusBar).show(s, ran=self.ran)
+        self.query_one(StatusBar).show(s, ran=self.ran, rec=self.focus_record())
         self._titles()
 
     def _visible(self) -> list[str]:
@@ -89,7 +112,7 @@ class PaneRefresh:
         step repaints what is on screen, not a tree or a table behind a tab)."""
         self._dirty.discard(pane)
         s, ex = self.session, self.session.execution
-        rec = s.current_record()
+        rec = self.focus_record()
         if pane == "step":
             self._show_step(rec)
         elif pane == "source":
@@ -112,7 +135,8 @@ class PaneRefresh:
             self.query_one(RecordView).show(rec, shown, prev,
                                             self.states.get(node_key(prev.frame, prev.state)) if prev else None)
         elif pane == "scopes":
-            self.query_one(ScopeList).show(s.scopes(), s.frame.id if s.frame is not None else None, ex.frames)
+            f = self.focus_frame()
+            self.query_one(ScopeList).show(s.scopes(), f.id if f is not None else None, ex.frames)
         elif pane == "watches":
             self.query_one(WatchList).show(s.refresh_watches())
         elif pane == "breakpoints":
@@ -140,7 +164,7 @@ class PaneRefresh:
         inspecting = s.selected_record is not None
         p = None
         if not inspecting and not ex.finished:
-            f = s.frame if ex.events else ex.root
+            f = self.focus_frame() if ex.events else ex.root
             try:
                 p = preview(ex, f)
             except Exception as e:  # a preview bug must not stop the debugger

@@ -365,6 +365,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
 
     def _inspect(self, rec) -> None:
         s = self.session
-        live = s.frame.record if s.frame is not None else None
+        f = self.focus_frame()
+        live = f.record if f is not None else None
         s.selected_record = None if rec is live else rec
         self.refresh_views(follow=True, inspect=True)

@@ -15,7 +15,8 @@ STATUS_STYLE = {"Running": "bold $text on $primary", "Succeeded": "bold $text on
                 "Not started": "bold $text on $panel"}
 REASON = {"step": "stopped at", "breakpoint": "breakpoint at", "breakpoint-error": "breakpoint error at",
           "finished": "finished", "waiting": "waiting:", "paused": "paused at",
-          "limit": "step limit at", "error": "error:"}
+          "limit": "step limit at", "error": "error:", "diverged": "diverged from the record at",
+          "following": "waiting for CloudFlow at"}
 
 
 def describe_future(session, name_state: bool = True, detail: bool = False) -> str | None:
@@ -57,11 +58,11 @@ class StatusBar(Static):
     """The debugger's status line (updated by the main screen). Steps are
     numbered as in the panes: ``#4`` is the fourth state the run entered."""
 
-    def show(self, session, busy: str | None = None, ran=()) -> None:
+    def show(self, session, busy: str | None = None, ran=(), rec=None) -> None:
         ex = session.execution
         badge = status_badge(ex)
         t: list = [(f" {badge} ", STATUS_STYLE.get(badge, "bold"))]
-        rec = session.current_record()
+        rec = rec or session.current_record()
         # the number the panes give the step shown (busy: how far the run got)
         t.append((f"  #{len(ex.records) if busy or rec is None else rec.index + 1}", "bold $text-muted"))
         t.append((f"  ⏱ {ex.clock:g} s", "$text-primary"))
