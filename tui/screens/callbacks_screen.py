@@ -61,8 +61,7 @@ class CallbacksScreen(ModalScreen):
                     yield Label(Text("Succeed: Output (JSON)", style=th("bold $success")))
                     yield TextArea("{}", language="json", id="cb-output")
                     yield Label("", id="cb-json-status")
-                    yield Button("ReportTaskSucceeded  ctrl+s  (F5: and continue)", variant="success",
-                                 id="cb-send-ok")
+                    yield Button("ReportTaskSucceeded  ctrl+s", variant="success", id="cb-send-ok")
                 with Vertical(id="cb-fail"):
                     yield Label(Text("Fail: Error code and Cause", style=th("bold $error")))
                     yield Input(placeholder="Error, e.g. Rejected", id="cb-error")
@@ -145,7 +144,8 @@ class CallbacksScreen(ModalScreen):
             status.update(Text(f"✗ line {e.lineno}, column {e.colno}: {e.msg}", style=th("$error")))
             self.query_one("#cb-send-ok", Button).disabled = True
             return None, False
-        status.update(Text("✓ valid JSON", style=th("$success")))
+        status.update(Text.assemble(("✓ valid JSON", th("$success")),
+                                    ("  ·  F5 sends it and continues", th("$foreground-muted"))))
         self.query_one("#cb-send-ok", Button).disabled = False
         return value, True
 
