@@ -40,6 +40,7 @@ class ScopeList(OptionList):
         self.expanded: set[str] = set()
         self._last = ([], None, ())
         self._ids: list = []
+        self._frame_of: dict[str, str] = {}  # "c:<group>" row -> the frame it shows now
 
     async def _on_click(self, event: events.Click) -> None:
         # OptionList selects on click; here selecting runs the flow, so a
@@ -49,7 +50,7 @@ class ScopeList(OptionList):
         if clicked is not None and not self.get_option_at_index(clicked).disabled:
             self.highlighted = clicked
 
-    def _row(self, s: dict, current: str | None, indent: str = "") -> Option:
+    def _row(self, s: dict, current: str | None, indent: str = "", row_id: str | None = None) -> Option:
         what = WAIT.get(s.get("wait"), s.get("wait") or "")
         if s["status"] == "blocked":
             what = BLOCKED.get(s.get("wait"), "blocked")
@@ -57,7 +58,8 @@ class ScopeList(OptionList):
         return Option(Content.assemble(
             (indent + mark, "bold $accent"),
             (s["label"] or "(top level)", "bold" if s["status"] == "ready" else "$text-muted"),
-            (f"  {what}", "$text-success" if s["status"] == "ready" else "$text-warning")), id="f:" + s["id"])
+            (f"  {what}", "$text-success" if s["status"] == "ready" else "$text-warning")),
+            id=row_id or "f:" + s["id"])
 
     def show(self, scopes: list[dict], current: str | None, frames=()) -> None:
         self._last = (scopes, current, frames)
@@ -91,8 +93,13 @@ class ScopeList(OptionList):
             opts.append(Option(Content.assemble(
                 ("▾ " if open_ else "▸ ", "bold $accent"), (f"{g}[…]", "bold"),
                 (f"  {sum(c.values())} iterations: " + ", ".join(counts), "$text-muted")), id="g:" + g))
-            shown = members[:LIST_LIMIT] if open_ else [m for m in members if m["id"] == current]
-            opts += [self._row(m, current, "    ") for m in shown]
+            if open_:
+                opts += [self._row(m, current, "    ") for m in members[:LIST_LIMIT]]
+            else:  # the group's current iteration, in a row of its own id: moving on relabels it
+                for m in members:
+                    if m["id"] == current:
+                        self._frame_of["c:" + g] = m["id"]
+                        opts.append(self._row(m, current, "    ", row_id="c:" + g))
             if open_ and len(members) > LIST_LIMIT:
                 opts.append(Option(Content.styled(f"    … {len(members) - LIST_LIMIT} more", "italic $text-muted"),
                                    disabled=True))
@@ -123,3 +130,5 @@ class ScopeList(OptionList):
             self.highlighted = self.get_option_index(oid)
         elif oid.startswith("f:"):
             self.post_message(ScopeChosen(oid[2:]))
+        elif oid in self._frame_of:
+            self.post_message(ScopeChosen(self._frame_of[oid]))

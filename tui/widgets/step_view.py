@@ -127,9 +127,11 @@ class StepView(ScrollView, can_focus=True):
         width = max(1, self.scrollable_content_region.width or self.size.width)
         lines = console.render_lines(renderable, console.options.update_width(width), pad=True)
         self._strips = [Strip(line, width) for line in lines]
-        size = Size(width, len(lines))
+        # as tall as the view while the page fits it: a new page is then a
+        # repaint, not a layout of the whole screen (~30 ms)
+        size = Size(width, max(len(lines), self.scrollable_content_region.height))
         if size != self.virtual_size:
-            self.virtual_size = size  # a layout, only when the page's size changes
+            self.virtual_size = size
         self.refresh()
 
     _base = None
