@@ -413,6 +413,11 @@ class Execution:
             elif kind == "timeout":
                 p = self.pending[data[0]]
                 p.status = "timed_out"
+                due = next((w for w, _, k, d in self._timers if k == "script" and d[0] == p.token), None)
+                if due is not None:  # the mock file's callback comes too late: say so, it is not silently used up
+                    self._emit(E.CALLBACK_REFUSED, p.state, p.scope, {
+                        "token": p.token, "scripted": True, "due": due,
+                        "reason": f"the scripted callback is due at {due:g} s, after the task's Timeout at {when:g} s"})
                 p.frame.send = ("error", FlowError(TASK_TIMEOUT, f"task {p.state!r} got no callback within its Timeout"))
                 self._make_ready(p.frame)
             elif kind == "script":
@@ -729,7 +734,7 @@ class Execution:
                            step=rec.index)
         since = self.clock
         try:
-            if state.action == "FC:InvokeFunction" and not self.door.has_state_mock(state.name):
+            if state.action == "FC:InvokeFunction" and not self.door.has_state_mock(state.name, f.id):
                 result, duration = self._invoke_fc(f, state, rec, params, attempt)
             else:
                 result, duration = self._invoke_action(f, state, rec, attempt)
@@ -763,11 +768,14 @@ class Execution:
                 raise err
             yield ("timer", since + duration)
             rec.status = "running"
+        log = (attempt.get("response") or {}).get("log")  # FC's log tail (x-fc-log-type: Tail)
         if isinstance(result, FlowError):
             attempt["error"] = result.to_json()
-            self._emit(E.TASK_FAILED, state.name, f.id, {"error": result.to_json()}, sched.id, rec.index)
+            self._emit(E.TASK_FAILED, state.name, f.id, {"error": result.to_json(), **({"log": log} if log else {})},
+                       sched.id, rec.index)
             raise result
-        self._emit(E.TASK_SUCCEEDED, state.name, f.id, {"output": result}, sched.id, rec.index)
+        self._emit(E.TASK_SUCCEEDED, state.name, f.id, {"output": result, **({"log": log} if log else {})},
+                   sched.id, rec.index)
         return result
 
     def _invoke_fc(self, f: Frame, state: TaskState, rec: StepRecord, params: Any, attempt: dict):
@@ -811,11 +819,12 @@ class Execution:
         return result_from_payload(resp.payload), duration
 
     def _invoke_action(self, f: Frame, state: TaskState, rec: StepRecord, attempt: dict):
-        if state.action == "FNF:StartExecution" and not self.door.has_state_mock(state.name):
+        if state.action == "FNF:StartExecution" and not self.door.has_state_mock(state.name, f.id):
             child = self._child_flow(state, rec.parameters)
             if child is not None:
                 return self._run_child(f, state, rec, attempt, *child)
-        answer = self.door.state(state.name, state.action)
+        answer = self.door.state(state.name, state.action, scope=f.id, parameters=rec.parameters,
+                                 attempt=len(rec.attempts) - 1)
         attempt["response"] = {k: v for k, v in answer.items() if k != "line"}
         duration = float(answer.get("delay", 0) or 0)
         if "error" in answer:
@@ -871,7 +880,8 @@ class Execution:
         p = self.pending[rec.token]
         if p.timeout_at is not None:
             self._add_timer(p.timeout_at, "timeout", (rec.token,))
-        script = self.door.scripted_callback(state.name)
+        script = self.door.scripted_callback(state.name, scope=f.id, parameters=rec.parameters,
+                                             attempt=len(rec.attempts) - 1)
         if script is not None:
             p.scripted = True
             self._add_timer(since + float(script.get("after", 0) or 0), "script", (rec.token, script))

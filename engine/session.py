@@ -122,7 +122,7 @@ class Session:
     def __init__(self, definition: Definition, input: Any, *, mocks: MockFile | None = None,
                  backends: list[Backend] | None = None, seed: int = 0, journal_path: str | None = None,
                  start_time: str | None = None, name: str | None = None, callback_url: str | None = None,
-                 _start: dict | None = None):
+                 express: bool = False, _start: dict | None = None):
         if definition.flow is None:
             raise SessionError("the definition has errors")
         self.definition = definition
@@ -135,7 +135,7 @@ class Session:
             nm = name or "exec-" + hashlib.sha256(f"{definition.flow.name}:{seed}".encode()).hexdigest()[:8]
             _start = {"k": "start", "v": JOURNAL_VERSION, "flow": os.path.abspath(definition.path),
                       "digests": dict(definition.flow.digests), "input": input, "seed": seed,
-                      "start_time": st, "name": nm}
+                      "start_time": st, "name": nm, **({"express": True} if express else {})}
         self.start = _start
         self.answers: list[dict] = []  # the door's tape, shared
         self.inputs: list[dict] = []  # callbacks and choices, with their step
@@ -161,7 +161,8 @@ class Session:
         self.door = Door(self.mocks, self.backends, tape=None, record=None, callback_url=self.callback_url)
         self.door.tape = self.answers  # one list: consumed prefix + future
         self.door.record = self._on_answer
-        opts = Options(seed=self.start["seed"], execution_name=self.start["name"])
+        opts = Options(seed=self.start["seed"], execution_name=self.start["name"],
+                       express=bool(self.start.get("express", False)))
         return Execution(self.definition.flow, self.start["input"], self.door, opts)
 
     def _on_answer(self, entry: dict) -> None:
