@@ -73,7 +73,11 @@ class _Only:
 
 
 def summarize(ex: Execution) -> dict:
-    """The ``flowdbg run --json`` object."""
+    """What the execution did, for the ``flowdbg run --json`` object: its
+    status, output or error, the states and events so far, the tasks still
+    waiting, the virtual time, and who answered each call (``calls``: the
+    state, scope, attempt, ``source`` mock/local/live, the mock ``entry`` as
+    file:line, and a local or live function's log tail)."""
     status = ex.status
     err = None
     if ex.error is not None and status != SUCCEEDED:
@@ -85,6 +89,7 @@ def summarize(ex: Execution) -> dict:
         "states": [r.state for r in ex.records],
         "events": [e.to_json() for e in ex.events],
         "pending": [p.to_json() for p in ex.pending_tasks()],
+        "calls": [dict(c) for c in getattr(ex.door, "answered", ())],
         "time": ex.clock,
     }
 
