@@ -413,10 +413,11 @@ class Execution:
             elif kind == "timeout":
                 p = self.pending[data[0]]
                 p.status = "timed_out"
-                due = next((w for w, _, k, d in self._timers if k == "script" and d[0] == p.token), None)
-                if due is not None:  # the mock file's callback comes too late: say so, it is not silently used up
+                late = next(((w, d[1]) for w, _, k, d in self._timers if k == "script" and d[0] == p.token), None)
+                if late is not None:  # the mock file's callback comes too late: say so, it is not silently used up
+                    due, script = late
                     self._emit(E.CALLBACK_REFUSED, p.state, p.scope, {
-                        "token": p.token, "scripted": True, "due": due,
+                        "token": p.token, "scripted": True, "due": due, "entry": script.get("entry"),
                         "reason": f"the scripted callback is due at {due:g} s, after the task's Timeout at {when:g} s"})
                 p.frame.send = ("error", FlowError(TASK_TIMEOUT, f"task {p.state!r} got no callback within its Timeout"))
                 self._make_ready(p.frame)

@@ -96,10 +96,10 @@ def parameter_slips(params: Map, action: str, where: str, reported: set[str]) ->
                              f"{where}Parameters: {name!r} is not a parameter of {action} (ignored), "
                              "so the function gets an empty event", f"did you mean '{guess}'?"))
         elif guess:
+            case = " parameter names are case-sensitive" if guess.lower() == base.lower() else ""
             out.append(_warn(k, "unknown-parameter",
                              f"{where}Parameters: {name!r} is not a parameter of {action} (ignored)",
-                             f"did you mean '{guess}{'.$' if name.endswith('.$') else ''}'? parameter names "
-                             "are case-sensitive"))
+                             f"did you mean '{guess}{'.$' if name.endswith('.$') else ''}'?{case}"))
         elif action == "FC:InvokeFunction" and base.lower() == "qualifier":
             out.append(_warn(k, "unknown-parameter",
                              f"{where}Parameters: FC:InvokeFunction has no {name!r} parameter (ignored): the version "

@@ -126,10 +126,11 @@ class _Checker:
         if not found and sep:
             found = [(p, s) for p, s in self.facts.states if s.name == name and scope_matches(_static(prefix), p)]
             if not found and any(s.name == name for _, s in self.facts.states):
-                where = sorted({p or "the top level" for p, s in self.facts.states if s.name == name})
+                where = sorted({f"scope {p!r}" if p else "the top level" for p, s in self.facts.states
+                                if s.name == name})
                 self.warn(self.key_at(section, key), "mock-unknown-state",
-                          f"{section}: {key!r} names no state: state {name!r} is in {', '.join(where)}, "
-                          f"not in scope {prefix or 'the top level'!r}", "scope segments are Map or Parallel "
+                          f"{section}: {key!r} names no state: state {name!r} is in {' and '.join(where)}, "
+                          f"not in scope {prefix!r}", "scope segments are Map or Parallel "
                           "state names (M, P.Branch0), outermost first; '/Name' is the top level")
                 return []
         if not found:
@@ -190,9 +191,10 @@ class _Checker:
                                                    f"/{c.state.name}"))]
             if key not in facts.calls and not facts.dynamic_arn:
                 guess = near_miss(key, list(facts.calls))
+                case = " keys are case-sensitive" if guess.lower() == key.lower() else ""
                 self.warn(self.key_at("functions", key), "mock-unknown-function",
                           f"functions: {key!r} is not a function the flow calls, so its answers are never used",
-                          f"did you mean {guess!r}? keys are case-sensitive" if guess else
+                          f"did you mean {guess!r}?{case}" if guess else
                           "a key is a function name, service/function, or the full resourceArn")
             tasks = [c.state for c in calls]
             for e in entries:
@@ -245,9 +247,9 @@ class _Checker:
             at = (err.line, err.col) if err is not None else at
         rules = [f"{'Retry' if rule in t.retry else 'Catch'} of state {t.name!r} (line {rule.line})"
                  for t in tasks for rule in (*t.retry, *t.catch) if guess in rule.errors]
-        never = f"so the {rules[0]} that lists {guess!r} never matches it" if rules else \
-            "error names are matched exactly, case included"
-        self.warn(at, "mock-error-name", f"{section}.{key}: error {name!r} is not {guess!r}: {never}",
+        never = f", so the {rules[0]} that lists {guess!r} never matches it" if rules else \
+            ": error names are matched exactly, case included"
+        self.warn(at, "mock-error-name", f"{section}.{key}: error {name!r} is not {guess!r}{never}",
                   f"did you mean '{guess}'?")
 
     def when_scopes(self, section: str, key: str, entries: list[Entry]) -> None:
