@@ -59,14 +59,18 @@ class Door:
             del self.tape[self.tape_pos:]  # the run diverged: the rest is stale
         return None
 
-    def _choose(self, section: str, key: str | None, view: dict) -> int | None:
-        """Which entry of ``section.key`` answers ``view`` (counted as used)."""
+    def _choose(self, section: str, key: str | None, view) -> int | None:
+        """Which entry of ``section.key`` answers the request (counted as used).
+        ``view``: the request as :func:`.mocks.matches` reads it, or a function
+        making it (only called when an entry has a ``when``)."""
         if key is None:
             return None
         entries = getattr(self.mocks, section).get(key) or []
         used = self.used.setdefault((section, key), [0] * len(entries))
         if len(used) != len(entries):  # the mock file was edited: count afresh
             used[:] = [0] * len(entries)
+        if callable(view):
+            view = view() if any(e.when for e in entries) else {}
         return choose(entries, view, used) if entries else None
 
     def _answered(self, kind: str, state: str, scope: str, attempt: int, source: str, entry: str | None,
@@ -85,7 +89,7 @@ class Door:
         key = f"fn:{request.state}:{request.function.display}"
         # Mock entries answer calls to a function in order, whichever state calls it
         # (an entry's `when` narrows which calls it answers).
-        entry = self._choose("functions", self.mock_backend.key_for(request), request_view(request))
+        entry = self._choose("functions", self.mock_backend.key_for(request), lambda: request_view(request))
         taped = self._from_tape(key)
         if taped is not None:
             if taped["response"].get("source") == "mock" and not self.replaying:

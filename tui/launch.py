@@ -37,7 +37,7 @@ def _load_mocks(args, errors: list) -> MockFile:
         return MockFile(path=path)
 
 
-def mock_warnings(flow, mocks: MockFile, limit: int = 6) -> str:
+def mock_warnings(flow, mocks: MockFile, limit: int = 3) -> str:
     """The mock file's warnings against ``flow`` (engine.mock_check) as notification text, or ""."""
     from flowdbg.engine.mock_check import check_mocks
     found = check_mocks(flow, mocks)
@@ -45,7 +45,7 @@ def mock_warnings(flow, mocks: MockFile, limit: int = 6) -> str:
         return ""
     lines = [d.format(mocks.path) for d in found[:limit]]
     if len(found) > limit:
-        lines.append(f"… and {len(found) - limit} more (flowdbg validate {mocks.path} lists them all)")
+        lines.append(f"… and {len(found) - limit} more: flowdbg validate {flow.path or 'FLOW'} lists them all")
     return "\n".join(lines)
 
 
