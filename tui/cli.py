@@ -140,6 +140,16 @@ def _positive(text: str) -> int:
     return n
 
 
+def _events(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return n
+
+
 def _seconds(text: str) -> float:
     try:
         n = float(text)
@@ -186,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--session", metavar="PATH", help="save the session journal here")
     r.add_argument("--max-steps", type=_positive, default=1_000_000,
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
+    r.add_argument("--max-events", metavar="N", type=_events,
+                   help="fail the execution with FnF.EventLimitExceeded past N events (default: CloudFlow's 5,000; "
+                        "0 = no limit; an Express run has none)")
     r.add_argument("--strict", action="store_true", help="treat warnings (flow and mock file) as errors")
     r.add_argument("--express", action="store_true",
                    help="run as an Express workflow (its limits; TaskMode RequestComplete only)")

@@ -226,13 +226,14 @@ class RunCommand:
         try:
             if args.resume:
                 session = Session.resume(args.resume, defn, mocks=mocks, backends=make_backends(mocks, cfg),
-                                         journal_path=args.session or args.resume, callback_url=cfg.callback_url)
+                                         journal_path=args.session or args.resume, callback_url=cfg.callback_url,
+                                         express=args.express, max_events=args.max_events)
                 for w in session.resume_warnings:
                     print(f"flowdbg: warning: {w}", file=sys.stderr)
             else:
                 session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
                                   journal_path=args.session, callback_url=cfg.callback_url,
-                                  start_time=args.start_time, express=args.express)
+                                  start_time=args.start_time, express=args.express, max_events=args.max_events)
             self.session = holder["s"] = self.signals.session = session
             if self.signals.name is None:
                 # With a callback endpoint someone can still answer, so the clock must

@@ -243,3 +243,18 @@ def test_the_sample_runs_from_a_copy_without_its_input(tmp_path, cli):
     shutil.copy(CHILD, tmp_path / "c.yaml")
     code, data, _ = run_json(cli, str(tmp_path / "c.yaml"))
     assert data["input"] == "default"
+
+
+def test_the_event_limit_and_max_events(cli, tmp_path):
+    flow = tmp_path / "m.yaml"
+    flow.write_text("Type: StateMachine\nSpecVersion: v1\nStartAt: M\nStates:\n  - Name: M\n    Type: Map\n"
+                    "    ItemsPath: $Input.items\n    Processor:\n      StartAt: P\n      States:\n"
+                    "        - Name: P\n          Type: Pass\n          End: true\n    End: true\n")
+    items = json.dumps({"items": list(range(1500))})
+    code, data, _ = run_json(cli, str(flow), "--input", items)
+    assert (code, data["status"], data["error"]["code"], len(data["events"])) == (1, "Failed",
+                                                                                  "FnF.EventLimitExceeded", 5000)
+    code, data, _ = run_json(cli, str(flow), "--input", items, "--max-events", "0")
+    assert (code, len(data["events"])) == (0, 6004)
+    code, data, _ = run_json(cli, str(flow), "--input", items, "--express")
+    assert (code, data["express"]) == (0, True)
