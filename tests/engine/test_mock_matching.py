@@ -4,43 +4,18 @@ call; a scripted callback after the task's Timeout is refused with an
 event."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from helpers.engine import dedent, run_flow, session
+from helpers.engine import ENGINE_FIXTURES, dedent, read, read_json, run_flow, session
 from flowdbg.engine.mocks import Entry, MockFileError, choose, parse_mocks, scope_matches, subset
 
-MAP_RETRY = """
-Type: StateMachine
-Name: t
-SpecVersion: v1
-StartAt: M
-States:
-  - Name: M
-    Type: Map
-    ItemsPath: $Input.items
-    MaxConcurrency: 3
-    Processor:
-      StartAt: T
-      States:
-        - Name: T
-          Type: Task
-          Action: FC:InvokeFunction
-          Parameters:
-            resourceArn: acs:fc:cn-hangzhou:123:functions/transcode/LATEST
-            invocationType: Sync
-            body.$: $Input
-          Retry:
-            - Errors: [FC.ResourceThrottled]
-              IntervalSeconds: 1
-              MaxAttempts: 2
-          OutputConstructor:
-            out.$: $Output.Body.out
-          End: true
-    End: true
-"""
-ITEMS = {"items": [{"file": "a.mp4"}, {"file": "b.mp4"}, {"file": "c.mp4"}]}
+MAP_RETRY = read(os.path.join(ENGINE_FIXTURES, "map-retry.yaml"))
+ITEMS = read_json(os.path.join(ENGINE_FIXTURES, "map-retry.input.json"))
+WHEN_MOCKS = read(os.path.join(ENGINE_FIXTURES, "map-retry.mocks.yaml"))
 
 
 def outputs(summary):
@@ -61,20 +36,10 @@ def test_without_when_answers_go_in_scheduling_order():
 
 
 def test_the_reported_map_retry_swap_is_fixed_by_matching_the_request():
-    s = run_flow(MAP_RETRY, ITEMS, """
-        functions:
-          transcode:
-            - when: {body: {file: b.mp4}, attempt: 0}
-              error: FC.ResourceThrottled
-            - when: {body: {file: b.mp4}}
-              body: {out: b}
-            - when: {scope: "M[2]"}
-              body: {out: c}
-            - body: {out: a}
-        """)
+    s = run_flow(MAP_RETRY, ITEMS, WHEN_MOCKS)
     assert outputs(s) == ["a", "b", "c"]
     assert [(c["scope"], c["attempt"], c["entry"]) for c in s["calls"]] == [
-        ("M[0]", 0, "<mocks>:9"), ("M[1]", 0, "<mocks>:3"), ("M[2]", 0, "<mocks>:7"), ("M[1]", 1, "<mocks>:5")]
+        ("M[0]", 0, "<mocks>:10"), ("M[1]", 0, "<mocks>:4"), ("M[2]", 0, "<mocks>:8"), ("M[1]", 1, "<mocks>:6")]
 
 
 def test_the_first_unused_matching_entry_answers_and_the_last_matching_one_repeats():

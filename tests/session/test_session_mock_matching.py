@@ -2,55 +2,16 @@
 are part of a checkpoint, so going forward again answers as the first time."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
-from helpers.engine import session
+from helpers.engine import ENGINE_FIXTURES, read, read_json, session
 from flowdbg.engine.runner import summarize
 
-FLOW = """
-Type: StateMachine
-Name: t
-SpecVersion: v1
-StartAt: M
-States:
-  - Name: M
-    Type: Map
-    ItemsPath: $Input.items
-    MaxConcurrency: 3
-    Processor:
-      StartAt: T
-      States:
-        - Name: T
-          Type: Task
-          Action: FC:InvokeFunction
-          Parameters:
-            resourceArn: acs:fc:cn-hangzhou:123:functions/transcode/LATEST
-            invocationType: Sync
-            body.$: $Input
-          Retry:
-            - Errors: [FC.ResourceThrottled]
-              IntervalSeconds: 1
-              MaxAttempts: 2
-          OutputConstructor:
-            out.$: $Output.Body.out
-          Next: Log
-        - Name: Log
-          Type: Pass
-          End: true
-    End: true
-"""
-MOCKS = """
-functions:
-  transcode:
-    - when: {body: {file: b.mp4}, attempt: 0}
-      error: FC.ResourceThrottled
-    - when: {body: {file: b.mp4}}
-      body: {out: b}
-    - when: {scope: "M[2]"}
-      body: {out: c}
-    - body: {out: a}
-"""
-ITEMS = {"items": [{"file": "a.mp4"}, {"file": "b.mp4"}, {"file": "c.mp4"}]}
+FLOW = read(os.path.join(ENGINE_FIXTURES, "map-retry.yaml"))
+MOCKS = read(os.path.join(ENGINE_FIXTURES, "map-retry.mocks.yaml"))
+ITEMS = read_json(os.path.join(ENGINE_FIXTURES, "map-retry.input.json"))
 
 
 @pytest.mark.parametrize("back", [1, 2, 3, 5])
