@@ -25,7 +25,8 @@ from .cli import CliError, _die, read_input, sibling_input
 
 
 class _Invalid(Exception):
-    """Bad input or usage: exit 2 with this message (and, with --json, a JSON object)."""
+    """The command ends early, exit 2: ``Invalid`` (bad input or usage; nothing ran) or, with
+    ``status="Error"``, a run that could not go on. With --json, the one JSON object says so."""
 
     def __init__(self, message: str, diagnostics: list[dict] | None = None, reason: str = "usage",
                  status: str = "Invalid"):
