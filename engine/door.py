@@ -48,8 +48,12 @@ class Door:
         self.tape = list(tape or [])
         self.tape_pos = 0
         self.record = record
+        self.counts: dict[str, int] = {}  # calls so far per state (and callback): the n a source answers
         self.used: dict[tuple[str, str], list[int]] = {}  # (section, key) -> calls each entry answered
         self.answered: list[dict] = []
+        #: backends that also answer whole states and callbacks (a recorded
+        #: execution's answers: engine/replay/source.py), asked before the mocks
+        self.sources = [b for b in self.backends if hasattr(b, "state_answer")]
         self.callback_url = callback_url
         #: True while re-running history (step back, resume): taped answers
         #: are used as recorded. False going forward: mock answers are re-asked.
@@ -59,12 +63,14 @@ class Door:
 
     # -- state, for checkpoints -------------------------------------------------
     def get_state(self) -> tuple:
-        return ({k: list(v) for k, v in self.used.items()}, self.tape_pos, len(self.answered))
+        return (dict(self.counts), self.tape_pos, {k: list(v) for k, v in self.used.items()}, len(self.answered))
 
     def set_state(self, state: tuple) -> None:
-        used, self.tape_pos, *answered = state
-        self.used = {k: list(v) for k, v in used.items()}
-        del self.answered[answered[0] if answered else 0:]
+        """``(counts, tape_pos[, used, answered])``: ``({}, 0)`` is a fresh start."""
+        counts, self.tape_pos, *rest = state
+        self.counts = dict(counts)
+        self.used = {k: list(v) for k, v in (rest[0] if rest else {}).items()}
+        del self.answered[rest[1] if len(rest) > 1 else 0:]
 
     # -- tape ---------------------------------------------------------------
     def _from_tape(self, key: str, req: str | None = None) -> dict | None:
@@ -103,6 +109,11 @@ class Door:
         if callable(view):
             view = view() if any(e.when for e in entries) else {}
         return choose(entries, view, used) if entries else None
+
+    def _count(self, key: str) -> int:
+        n = self.counts.get(key, 0)
+        self.counts[key] = n + 1
+        return n
 
     def _answered(self, kind: str, state: str, scope: str, attempt: int, source: str, entry: str | None,
                   key: str | None, log: str = "") -> None:
@@ -147,7 +158,10 @@ class Door:
                 return b.invoke(request)
         return self.mock_backend.answer(request, entry)
 
-    def _state_answer(self, state: str, action: str, view: dict) -> dict:
+    def _state_answer(self, state: str, action: str, view: dict, n: int) -> dict:
+        for src in self.sources:  # a recorded execution's n-th answer for this state
+            if src.has_state(state, n):
+                return src.state_answer(state, n)
         key = state_key(self.mocks.states, state, view["scope"])
         i = self._choose("states", key, view)
         if key is None or not self.mocks.states.get(key):
@@ -166,13 +180,14 @@ class Door:
         from (``entry``: file:line). ``scope`` (the frame id), ``parameters``
         and ``attempt`` are what a ``when:`` or a scoped key matches."""
         key = f"state:{state}"
+        n = self._count(key)
         view = {"state": state, "scope": scope, "attempt": attempt, "parameters": parameters}
         taped = self._from_tape(key)
         if taped is not None:
             answer = taped["answer"]
             if not self.replaying:  # mock-derived: re-ask going forward (see function())
                 try:
-                    fresh = self._state_answer(state, action, view)
+                    fresh = self._state_answer(state, action, view, n)
                 except BackendError:  # the edited file lost it: keep what was recorded
                     fresh = answer
                 if fresh != answer:
@@ -180,7 +195,7 @@ class Door:
             else:
                 self._choose("states", state_key(self.mocks.states, state, scope), view)  # count it all the same
         else:
-            answer = self._state_answer(state, action, view)
+            answer = self._state_answer(state, action, view, n)
             self._keep({"k": "answer", "key": key, "answer": answer})
         self._answered("state", state, scope, attempt, "mock", answer.get("entry"), answer.get("key"))
         return answer
@@ -202,10 +217,16 @@ class Door:
         return cache[path]
 
     def has_state_mock(self, state: str, scope: str = "") -> bool:
+        n = self.counts.get(f"state:{state}", 0)  # the index the next state() call will have
+        if any(src.has_state(state, n) for src in self.sources):
+            return True
         key = state_key(self.mocks.states, state, scope)
         return key is not None and bool(self.mocks.states.get(key))
 
-    def _callback(self, state: str, view: dict) -> dict | None:
+    def _callback(self, state: str, view: dict, n: int) -> dict | None:
+        for src in self.sources:
+            if src.has_callback(state, n):
+                return src.callback_answer(state, n)
         key = state_key(self.mocks.callbacks, state, view["scope"])
         i = self._choose("callbacks", key, view)
         return None if i is None else callback_answer(self.mocks, key, self.mocks.callbacks[key][i])
@@ -214,8 +235,9 @@ class Door:
                           attempt: int = 0) -> dict | None:
         """The mock file's scripted callback for this submission, or None."""
         key = f"cb:{state}"
+        n = self._count(key)
         view = {"state": state, "scope": scope, "attempt": attempt, "parameters": parameters}
-        answer = self._callback(state, view)
+        answer = self._callback(state, view, n)
         taped = self._from_tape(key)
         if taped is not None:
             if taped["answer"] is None or not self.replaying:
@@ -237,7 +259,11 @@ class TapeMismatch(Exception):
 
     def __init__(self, index: int, recorded: str | None, asked: str):
         self.index, self.recorded, self.asked = index, recorded, asked
-        super().__init__(f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}")
+        if recorded == asked:
+            why = f"recorded answer #{index + 1} is for {recorded!r} with another request (the event sent differs)"
+        else:
+            why = f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}"
+        super().__init__(why)
 
 
 def request_digest(request: FunctionRequest) -> str:

@@ -50,6 +50,14 @@ def sibling_input(flow: str) -> str | None:
     return path if os.path.isfile(path) else None
 
 
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: the package metadata costs ~0.1 s to read."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"flowdbg {version()}")
+        parser.exit()
+
+
 def version() -> str:
     from importlib.metadata import PackageNotFoundError, version as v
     try:
@@ -140,13 +148,13 @@ def _positive(text: str) -> int:
     return n
 
 
-def _events(text: str) -> int:
+def _count(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if n < 0:
-        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return n
 
 
@@ -184,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="flowdbg", description="Debug and simulate CloudFlow (FDL v1) flows locally.",
         epilog="Interactive debugger: flowdbg FLOW [--input JSON | --input-file PATH] [--mocks PATH] [--break STATE] "
                "[--resume [SESSION]] (see 'flowdbg FLOW --help').")
-    p.add_argument("--version", action="version", version=f"flowdbg {version()}")
+    p.add_argument("--version", action=_Version, nargs=0, help="print flowdbg's version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     r = sub.add_parser("run", help="run a flow to its end, headless")
     r.add_argument("flow", metavar="FLOW")
@@ -196,9 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--session", metavar="PATH", help="save the session journal here")
     r.add_argument("--max-steps", type=_positive, default=1_000_000,
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
-    r.add_argument("--max-events", metavar="N", type=_events,
-                   help="fail the execution with FnF.EventLimitExceeded past N events (default: CloudFlow's 5,000; "
-                        "0 = no limit; an Express run has none)")
+    r.add_argument("--max-events", type=_count, default=None, metavar="N",
+                   help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
     r.add_argument("--strict", action="store_true", help="treat warnings (flow and mock file) as errors")
     r.add_argument("--express", action="store_true",
                    help="run as an Express workflow (its limits; TaskMode RequestComplete only)")
@@ -219,12 +226,14 @@ def build_parser() -> argparse.ArgumentParser:
         add_callback_parser(sub)
     except ImportError:
         pass
+    from .serve_cli import add_serve_parser
+    add_serve_parser(sub)
     p.subcommands = dict(sub.choices)
     return p
 
 
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback} ...",
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,serve} ...",
                                 description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
@@ -232,6 +241,8 @@ def build_tui_parser() -> argparse.ArgumentParser:
     p.add_argument("--break", dest="breaks", metavar="STATE", action="append", default=[], help="breakpoint on STATE")
     p.add_argument("--resume", metavar="SESSION", nargs="?", const="latest", help="restore a saved session")
     p.add_argument("--session", metavar="PATH", help="save the session journal here")
+    from .record_launch import add_record_args
+    add_record_args(p)
     return p
 
 
@@ -243,7 +254,7 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "-h", "--help", "--version"):
+        if argv and argv[0] in ("run", "validate", "callback", "serve", "-h", "--help", "--version"):
             args = _parse_headless(argv)
             if args.command == "validate":
                 return cmd_validate(args)
@@ -253,6 +264,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
+            if args.command == "serve":
+                from .serve_cli import cmd_serve
+                return cmd_serve(args)
             build_parser().print_help()
             return 0
         if not argv:
@@ -260,6 +274,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         args = build_tui_parser().parse_args(argv)
         _check_tui_start(args.flow)
+        if args.replay or args.cloud:
+            from .record_launch import launch_recorded
+            return launch_recorded(args)
         from .launch import launch
         return launch(args)
     except KeyboardInterrupt:
@@ -299,7 +316,7 @@ def _check_tui_start(flow: str) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
     import difflib
     if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback"], n=1)
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "serve"], n=1)
         hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
         _die(f"{flow}: no such file{hint}")
     if os.path.isdir(flow):

@@ -58,6 +58,7 @@ def run_object(*, status: str, reason: str | None = None, message: str | None = 
         "error": s.get("error"),
         "states": s.get("states", []),
         "events": s.get("events", []),
+        "event_count": s.get("event_count", len(s.get("events", []))),
         "pending": s.get("pending", []),
         "calls": s.get("calls", []),
         "time": s.get("time", 0),
@@ -86,5 +87,20 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=2)
 
 
+def write_run_object(obj: dict, events, stream) -> None:
+    """Write the ``run --json`` object with its ``events`` streamed one per
+    line (they are most of its size): the same data as ``dumps`` of the
+    object with every event in it, without holding them all as text at once.
+    ``obj["events"]`` must be empty; ``events`` are Event objects."""
+    text = dumps({**obj, "events": []})
+    marker = '\n  "events": [],'  # once, at the top level: inside strings quotes are escaped
+    head, tail = text.split(marker, 1)
+    stream.write(head + '\n  "events": [')
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for i, e in enumerate(events):
+        stream.write(("\n    " if i == 0 else ",\n    ") + enc(e.to_json()))
+    stream.write(("\n  ]," if events else "],") + tail + "\n")
+
+
 __all__ = ["EXIT", "EXIT_SIGNAL", "REASONS", "diagnostic", "message_diagnostic", "run_object", "validate_object",
-           "usage_object", "dumps"]
+           "usage_object", "dumps", "write_run_object"]

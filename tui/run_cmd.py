@@ -228,13 +228,14 @@ class RunCommand:
             if args.resume:
                 session = Session.resume(args.resume, defn, mocks=mocks, backends=make_backends(mocks, cfg),
                                          journal_path=args.session or args.resume, callback_url=cfg.callback_url,
-                                         express=args.express, max_events=args.max_events)
+                                         express=args.express, max_events=args.max_events, checkpoints=False)
                 for w in session.resume_warnings:
                     print(f"flowdbg: warning: {w}", file=sys.stderr)
             else:
                 session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
                                   journal_path=args.session, callback_url=cfg.callback_url,
-                                  start_time=args.start_time, express=args.express, max_events=args.max_events)
+                                  start_time=args.start_time, express=args.express, max_events=args.max_events,
+                                  checkpoints=False)  # headless: nobody steps back
             self.session = holder["s"] = self.signals.session = session
             if self.signals.name is None:
                 # With a callback endpoint someone can still answer, so the clock must
@@ -315,10 +316,11 @@ class RunCommand:
     def finish(self, status: str, reason: str | None, message: str | None, extra: list[dict] = ()) -> int:
         args = self.args
         session = self.session
-        summary = summarize(session.execution) if session is not None else None  # what ran, even if cut short
+        # what ran, even if cut short; the events are streamed, not built as one list
+        summary = summarize(session.execution, events=False) if session is not None else None
         code = J.EXIT_SIGNAL.get(self.signals.name, J.EXIT[status]) if reason == "interrupted" else J.EXIT[status]
         diagnostics = self.diagnostics + [d for d in extra if d not in self.diagnostics]
-        if args.history and summary is not None and summary["events"]:
+        if args.history and summary is not None and summary["event_count"]:
             code, status, reason, message = self._write_history(session, code, status, reason, message)
         start = session.start["start_time"] if session is not None else args.start_time
         if args.json:
@@ -326,7 +328,7 @@ class RunCommand:
                                diagnostics=diagnostics, flow=args.flow, mocks=self.mocks_path,
                                input_source=self.input_source, start_time=start, express=args.express,
                                history=self.history_written, exit_code=code)
-            print(J.dumps(obj))
+            J.write_run_object(obj, session.execution.events if session is not None else (), sys.stdout)
         elif summary is not None:
             _print_summary(summary, session, args, status, message,
                            self.input_source if self.input_is_sibling else None)
@@ -355,7 +357,7 @@ class RunCommand:
 
 def _print_summary(s: dict, session, args, status: str, message: str | None, sibling: str | None) -> None:
     shown = status if status in ("Invalid", "Error") else s["status"]
-    print(f"status: {shown}  (virtual time {s['time']:g} s, {len(s['events'])} events)")
+    print(f"status: {shown}  (virtual time {s['time']:g} s, {s['event_count']} events)")
     if sibling:
         print(f"input: {sibling} (beside the flow; --input or --input-file to use another)")
     print("states: " + " -> ".join(s["states"]))

@@ -19,7 +19,7 @@ from helpers import FIXTURES, SAMPLE_FLOWS
 CHILD = os.path.join(SAMPLE_FLOWS, "child-flow.yaml")
 ORDER = os.path.join(SAMPLE_FLOWS, "order-pipeline.yaml")
 RUN_KEYS = ["status", "exit_code", "reason", "message", "flow", "mocks", "input", "express", "start_time", "output",
-            "error", "states", "events", "pending", "calls", "time", "history", "diagnostics"]
+            "error", "states", "events", "event_count", "pending", "calls", "time", "history", "diagnostics"]
 DIAG_KEYS = ["file", "line", "col", "severity", "code", "message", "hint"]
 EXE = [sys.executable, "-m", "flowdbg.tui.cli"]
 
@@ -258,3 +258,19 @@ def test_the_event_limit_and_max_events(cli, tmp_path):
     assert (code, len(data["events"])) == (0, 6004)
     code, data, _ = run_json(cli, str(flow), "--input", items, "--express")
     assert (code, data["express"]) == (0, True)
+
+
+def test_the_streamed_object_parses_to_the_whole_object():
+    import io
+    from flowdbg.engine.runner import summarize
+    from flowdbg.tui import json_contract as J
+    from helpers.session import order_session
+    s = order_session()
+    s.run_to_end()
+    full = J.run_object(status="Succeeded", summary=summarize(s.execution), message='has "events": [], in it')
+    buf = io.StringIO()
+    J.write_run_object({**full, "events": []}, s.execution.events, buf)
+    assert json.loads(buf.getvalue()) == full and len(full["events"]) == full["event_count"] == 54
+    buf = io.StringIO()
+    J.write_run_object(J.run_object(status="Invalid"), (), buf)
+    assert json.loads(buf.getvalue())["events"] == []
