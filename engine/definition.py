@@ -1,12 +1,13 @@
-"""A definition file taken through load -> validate -> model in one call."""
+"""A definition file taken through load -> validate -> model in one call
+(or, for a file built before, out of the definition cache)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from . import defcache
 from .diagnostics import Diagnostic, has_errors
-from .load import load_file, load_text
-from .model import Flow, build_flow
-from .validate import validate
+from .model import Flow
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,9 @@ class Definition:
 
 
 def _finish(path: str, res, express: bool) -> Definition:
+    # Imported here: a definition from the cache needs no YAML parser, validator or builder.
+    from .build import build_flow
+    from .validate import validate
     diags = list(res.diagnostics)
     if res.root is not None:
         diags += validate(res.root, express=express)
@@ -40,8 +44,25 @@ def _finish(path: str, res, express: bool) -> Definition:
 
 def load_definition(path: str, express: bool = False) -> Definition:
     """Load, validate and build ``path``. Never raises on bad input."""
-    return _finish(path, load_file(path), express)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        from .load import load_file
+        return _finish(path, load_file(path), express)  # it says what is wrong with the file
+    k = defcache.key(raw, express)
+    hit = defcache.get(k)
+    if hit is not None:
+        diagnostics, flow = hit
+        return Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path))
+    from .load import load_text
+    d = _finish(path, load_text(text), express)
+    if d.flow is not None:
+        defcache.put(k, d.diagnostics, d.flow)
+    return d
 
 
 def parse_definition(text: str, path: str = "<text>", express: bool = False) -> Definition:
+    from .load import load_text
     return _finish(path, load_text(text), express)

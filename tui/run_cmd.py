@@ -184,7 +184,10 @@ def _run(args) -> int:
 
 def _print_summary(s: dict, session, args) -> None:
     print(f"status: {s['status']}  (virtual time {s['time']:g} s, {s['event_count']} events)")
-    print("states: " + " -> ".join(s["states"]))
+    states = s["states"]
+    if len(states) > 12:  # a long run: its start and end (--json lists them all)
+        states = states[:6] + [f"... {len(states) - 11:,} more ..."] + states[-5:]
+    print("states: " + " -> ".join(states))
     if s["status"] == "Succeeded":
         print("output: " + json.dumps(s["output"], ensure_ascii=False))
     if s["error"]:
