@@ -131,6 +131,14 @@ def _ended(result) -> str:
     return result.status
 
 
+def _outcome(result) -> str:
+    """What the execution did, to follow "but the execution"."""
+    if result.status == "Running":
+        return "is still running" + (", waiting for " + ", ".join(repr(p["state"]) for p in result.pending)
+                                     if result.pending else "")
+    return _ended(result).lower() if result.status != "Failed" else "failed" + _ended(result)[len("Failed"):]
+
+
 def _matches(name: str, rec, key: str) -> bool:
     return name == rec.state or name == key
 
@@ -150,14 +158,14 @@ def check(expect: Expectation, result) -> list[Mismatch]:
     if expect.output is not _UNSET:
         if not has_output:
             out.append(Mismatch("output", f"output: expected {json.dumps(expect.output, ensure_ascii=False)}, "
-                                          f"but the execution {_ended(result)}"))
+                                          f"but the execution {_outcome(result)}"))
         elif not json_equal(expect.output, result.output):
             out.append(Mismatch("output", "output differs (- expected, + got):",
                                 json_diff(expect.output, result.output)))
     if expect.output_contains is not _UNSET:
         if not has_output:
             out.append(Mismatch("output_contains", "output_contains: expected an output, but the execution "
-                                                   f"{_ended(result)}"))
+                                                   f"{_outcome(result)}"))
         elif not contains(expect.output_contains, result.output):
             where = "; ".join(_differences(expect.output_contains, result.output))
             out.append(Mismatch("output_contains", f"output_contains: {where} (- expected, + got):",
@@ -186,7 +194,7 @@ def check(expect: Expectation, result) -> list[Mismatch]:
 def _check_error(exp: ErrorExpectation, result) -> list[Mismatch]:
     err = result.error
     if result.status != "Failed" or not err:
-        return [Mismatch("error", f"error: expected {exp.code or 'an error'}, but the execution {_ended(result)}")]
+        return [Mismatch("error", f"error: expected {exp.code or 'an error'}, but the execution {_outcome(result)}")]
     out = []
     if exp.code is not None and err["code"] != exp.code:
         out.append(Mismatch("error", f"error.code: expected {exp.code}, got {err['code']}"))

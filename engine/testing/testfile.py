@@ -147,7 +147,8 @@ class _Loader:
                 case = self.case(node, i, seen)
                 if case is not None:
                     self.tf.cases.append(case)
-        self.tf.diagnostics.sort(key=sort_key)
+        # The test file's own problems first, in order; then those in the files it names.
+        self.tf.diagnostics.sort(key=lambda d: (getattr(d, "path", ""), *sort_key(d)))
         if not self.tf.valid:
             self.tf.cases = []
         return self.tf
@@ -269,7 +270,7 @@ class _Loader:
                            code="duplicate-case")
             elif name is not None:
                 seen[name] = name_node.line
-            where = f"case {name!r}" if name else where
+                where = f"case {name!r}"  # a name only says which case while it is unique
         inp = self.case_input(node, where)
         mocks = self.mock_layers(node.get("mocks"), f"{where}: mocks") if node.get("mocks") is not None else ()
         expect = self.expectation(node.get("expect"), where)
@@ -280,7 +281,7 @@ class _Loader:
     def case_input(self, node: Map, where: str) -> dict | None:
         given, from_file = node.get("input"), node.get("input_file")
         if given is not None and from_file is not None:
-            self.error(from_file, f"{where}: give 'input' or 'input_file', not both")
+            self.error(node.key_node("input_file"), f"{where}: give 'input' or 'input_file', not both")
             return None
         if given is not None:
             if not isinstance(given, Map):
