@@ -127,7 +127,7 @@ def check_can_add(test_path: str, flow_path: str, name: str) -> None:
     if not os.path.exists(test_path):
         return
     tf = load_test_file(test_path)
-    if not tf.valid:
+    if not tf.valid and not _only_lacks_cases(tf):
         raise RecordError(f"{test_path} has errors; fix them first:\n" + "\n".join(tf.errors))
     if tf.flow_path and os.path.realpath(tf.flow_path) != os.path.realpath(flow_path):
         raise RecordError(f"{test_path} tests {tf.flow_path}, not {flow_path}")
@@ -136,10 +136,26 @@ def check_can_add(test_path: str, flow_path: str, name: str) -> None:
             raise RecordError(f"{test_path}:{c.line}: a case named {name!r} exists already; choose another name")
 
 
+def _only_lacks_cases(tf: TestFile) -> bool:
+    """A file that is fine but for having no case yet (``cases: []``) can take one."""
+    errors = [d for d in tf.diagnostics if d.severity == "error"]
+    flow_ok = tf.definition is not None and tf.definition.flow is not None
+    return flow_ok and bool(errors) and all(d.code == "no-cases" for d in errors)
+
+
 def _dump_case(case: dict, indent: int) -> str:
     text = yaml.safe_dump([case], sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
     pad = " " * indent
     return "".join(pad + ln if ln.strip() else ln for ln in text.splitlines(keepends=True))
+
+
+def _content_end(node: yaml.Node) -> int:
+    """Where the text of ``node`` really ends: a block collection's own end
+    mark is the next token, past any comments that follow it."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(node, yaml.MappingNode) else last
+    return node.end_mark.index
 
 
 def _cases_span(text: str) -> tuple[int, int, bool, int] | None:
@@ -150,7 +166,8 @@ def _cases_span(text: str) -> tuple[int, int, bool, int] | None:
         return None
     for k, v in root.value:
         if isinstance(k, yaml.ScalarNode) and k.value == "cases" and isinstance(v, yaml.SequenceNode):
-            return v.start_mark.index, v.end_mark.index, bool(v.flow_style), v.start_mark.column
+            end = v.end_mark.index if v.flow_style else _content_end(v)
+            return v.start_mark.index, end, bool(v.flow_style), v.start_mark.column
     return None
 
 
@@ -166,14 +183,16 @@ def new_text(test_path: str, flow_path: str, case: dict) -> str:
         text = f.read()
     span = _cases_span(text)
     if span is None:
-        raise RecordError(f"{test_path}: has no top-level 'cases:' list to add to")
+        return text + ("" if text.endswith("\n") or not text else "\n") + "cases:\n" + _dump_case(case, 2)
     start, end, flow_style, col = span
     if flow_style:
         if text[start:end].strip("[] \n") != "":
             raise RecordError(f"{test_path}: 'cases' is written [in, brackets]; write it as a block list to add to it")
         return text[:start].rstrip(" ") + "\n" + _dump_case(case, 2) + text[end:].lstrip(" ")
-    head, tail = text[:end].rstrip(), text[end:]
-    return head + "\n" + _dump_case(case, col) + (tail.lstrip("\n") if tail.strip() else "")
+    eol = text.find("\n", end)  # after the last case's last line (and its comment)
+    eol = len(text) if eol < 0 else eol + 1
+    head, tail = text[:eol], text[eol:]
+    return head + ("" if head.endswith("\n") else "\n") + _dump_case(case, col) + tail
 
 
 def save_case(test_path: str, flow_path: str, case: dict) -> TestFile:

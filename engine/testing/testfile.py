@@ -136,11 +136,12 @@ class _Loader:
         self.tf.mocks = self.default_mocks()
         cases = self.root.get("cases")
         if cases is None:
-            self.error(self.root, "the test file has no 'cases:' list", "cases: [{name: ..., expect: {...}}]")
+            self.error(self.root, "the test file has no 'cases:' list", "cases: [{name: ..., expect: {...}}]",
+                       "no-cases")
         elif not isinstance(cases, Seq):
             self.error(cases, f"'cases' must be a list of cases, not {_type_name(cases)}", code="wrong-type")
         elif not cases.items:
-            self.error(cases, "'cases' is empty; a test file needs at least one case")
+            self.error(cases, "'cases' is empty; a test file needs at least one case", code="no-cases")
         else:
             seen: dict[str, int] = {}
             for i, node in enumerate(cases.items):

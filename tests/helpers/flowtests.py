@@ -37,6 +37,8 @@ CLAIM = dedent("""
         Catch:
           - Errors: [Rejected]
             Next: Refuse
+            OutputConstructor:
+              error.$: $Context.Current.Error
         OutputConstructor:
           claimId.$: $Input.claimId
           amount.$: $Input.amount
