@@ -22,7 +22,20 @@ from typing import Any
 from ..expressions import json_equal
 
 STATUSES = ("Succeeded", "Failed", "Running")
-_UNSET: Any = object()
+
+
+class _Unset:
+    """No value given (``output: null`` expects null). One instance, kept
+    across pickling (cases go to worker processes)."""
+
+    def __reduce__(self):
+        return "_UNSET"
+
+    def __repr__(self) -> str:
+        return "<not given>"
+
+
+_UNSET: Any = _Unset()
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Execute: find test files, run their cases, gather results and coverage.
 
 Cases run one after another in this process while that is quick. Once a
-run has taken longer than :data:`SERIAL_BUDGET` seconds and cases remain,
-the rest go to a pool of worker processes (one per core); results are
+run has taken longer than :data:`SERIAL_BUDGET` seconds, cases remain and a
+core is idle (the load average says so), the rest go to a pool of worker
+processes (one per core); results are
 reported in the order of the files and cases whatever finishes first, so
 the output is the same from run to run.
 """
@@ -15,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
+from ..definition import load_definition
 from .coverage import FlowCoverage, hits
 from .expect import Mismatch, check
 from .run import RunError, merge_mocks, run_definition
@@ -119,10 +121,14 @@ def discover(paths: list[str]) -> list[str]:
 
 def run_case(tf: TestFile, case: Case, max_steps: int = 1_000_000) -> CaseResult:
     """Run one case in this process."""
-    res = CaseResult(tf.path, case.name, case.line, tf.flow_path)
+    return _run(tf.definition, tf.path, tf.flow_path, tf.mocks, case, max_steps)
+
+
+def _run(definition, test_path: str, flow_path: str, defaults: tuple, case: Case, max_steps: int) -> CaseResult:
+    res = CaseResult(test_path, case.name, case.line, flow_path)
     t0 = time.perf_counter()
     try:
-        result = run_definition(tf.definition, case.input, merge_mocks(*tf.mocks, *case.mocks), max_steps=max_steps)
+        result = run_definition(definition, case.input, merge_mocks(*defaults, *case.mocks), max_steps=max_steps)
     except RunError as e:
         res.error = str(e)
     except Exception as e:  # a flowdbg bug: this case fails, the others still run
@@ -135,25 +141,38 @@ def run_case(tf: TestFile, case: Case, max_steps: int = 1_000_000) -> CaseResult
     return res
 
 
-_loaded: dict[str, tuple[float, TestFile]] = {}
+_flows: dict[str, tuple[int, object]] = {}
 
 
-def _job(job: tuple[str, int, int]) -> CaseResult:
-    """A worker process's unit: (test file, case index, max steps). Workers
-    load the test file themselves (a loaded flow does not pickle)."""
-    path, index, max_steps = job
-    mtime = os.stat(path).st_mtime_ns
-    cached = _loaded.get(path)
+def _job(job: tuple) -> CaseResult:
+    """A worker process's unit: the case itself (plain data, pickled) and the
+    flow's path; a worker loads each flow once (a loaded flow does not pickle)."""
+    test_path, flow_path, defaults, case, max_steps = job
+    mtime = os.stat(flow_path).st_mtime_ns
+    cached = _flows.get(flow_path)
     if cached is None or cached[0] != mtime:
-        cached = _loaded[path] = (mtime, load_test_file(path))
-    tf = cached[1]
-    return run_case(tf, tf.cases[index], max_steps)
+        cached = _flows[flow_path] = (mtime, load_definition(flow_path))
+    return _run(cached[1], test_path, flow_path, defaults, case, max_steps)
 
 
 def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
+    # Not fork: the parent may have threads (the --watch watcher). A fork
+    # server that has imported the engine once starts each worker quickly.
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods else "spawn")
+    if ctx.get_start_method() == "forkserver":
+        ctx.set_forkserver_preload([__name__])
     return concurrent.futures.ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+
+def _idle_cores(cores: int) -> float:
+    """Cores nobody else is using (this process counts as one): more
+    processes only help when there are some."""
+    try:
+        load = os.getloadavg()[0]
+    except (OSError, AttributeError):
+        return cores - 1
+    return cores - max(load, 1.0)
 
 
 def _results(files: list[TestFile], jobs: int | None, max_steps: int) -> Iterator[CaseResult]:
@@ -163,7 +182,8 @@ def _results(files: list[TestFile], jobs: int | None, max_steps: int) -> Iterato
     pos, t0 = 0, time.perf_counter()
     if jobs is None or jobs == 1:
         while pos < len(work):
-            if jobs is None and cores > 1 and len(work) - pos >= 2 and time.perf_counter() - t0 > SERIAL_BUDGET:
+            if (jobs is None and len(work) - pos >= 2 and time.perf_counter() - t0 > SERIAL_BUDGET
+                    and _idle_cores(cores) >= 1):
                 break
             tf, i = work[pos]
             yield run_case(tf, tf.cases[i], max_steps)
@@ -172,7 +192,7 @@ def _results(files: list[TestFile], jobs: int | None, max_steps: int) -> Iterato
         return
     rest = work[pos:]
     with _pool(min(jobs or cores, len(rest))) as pool:
-        yield from pool.map(_job, [(tf.path, i, max_steps) for tf, i in rest])
+        yield from pool.map(_job, [(tf.path, tf.flow_path, tf.mocks, tf.cases[i], max_steps) for tf, i in rest])
 
 
 def run_suite(paths: list[str], *, jobs: int | None = None, max_steps: int = 1_000_000,
