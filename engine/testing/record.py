@@ -143,8 +143,20 @@ def _only_lacks_cases(tf: TestFile) -> bool:
     return flow_ok and bool(errors) and all(d.code == "no-cases" for d in errors)
 
 
+class _Dumper(yaml.SafeDumper):
+    """Plain YAML: a value the run shares (a callback's output that became the
+    state's output) is written out twice, not as an &anchor and *alias."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+def _dump(value, **kw) -> str:
+    return yaml.dump(value, Dumper=_Dumper, sort_keys=False, allow_unicode=True, **kw)
+
+
 def _dump_case(case: dict, indent: int) -> str:
-    text = yaml.safe_dump([case], sort_keys=False, allow_unicode=True, default_flow_style=None, width=100)
+    text = _dump([case], default_flow_style=None, width=100)
     pad = " " * indent
     return "".join(pad + ln if ln.strip() else ln for ln in text.splitlines(keepends=True))
 
@@ -177,7 +189,7 @@ def new_text(test_path: str, flow_path: str, case: dict) -> str:
         head = "# Cases for flowdbg test (see docs/testing.md); recorded with flowdbg run --save-test\n"
         sib = sibling_flow(test_path)
         if not (sib and os.path.realpath(sib) == os.path.realpath(flow_path)):
-            head += yaml.safe_dump({"flow": _rel(flow_path, test_path)}, allow_unicode=True)
+            head += _dump({"flow": _rel(flow_path, test_path)})
         return head + "cases:\n" + _dump_case(case, 2)
     with open(test_path, encoding="utf-8-sig") as f:
         text = f.read()
@@ -236,5 +248,42 @@ def record_case(execution, name: str, test_path: str, flow_path: str, used_mocks
     return case, warnings
 
 
-__all__ = ["RecordError", "record_case", "save_case", "check_can_add", "expect_from", "hand_callbacks",
+def _replay_expectation(definition, test_path: str, case: dict) -> dict:
+    """What ``flowdbg test`` will get for ``case``: the run to its end with the
+    case's mocks over the test file's defaults, as it runs every case."""
+    from ..mocks import load_mocks
+    from .mocksource import mapping_layer
+    from .run import RunError, merge_mocks, run_definition
+    default = default_mocks_of(test_path, definition.path)
+    layers: list = [load_mocks(default)] if default and os.path.exists(default) else []
+    given = case.get("mocks")
+    base = os.path.dirname(os.path.abspath(test_path))
+    for layer in (given if isinstance(given, list) else [given] if given is not None else []):
+        layers.append(load_mocks(os.path.join(base, layer)) if isinstance(layer, str)
+                      else mapping_layer(layer, os.path.abspath(test_path)))
+    try:
+        result = run_definition(definition, case["input"], merge_mocks(*layers))
+    except RunError as e:
+        raise RecordError(f"the case cannot run to its end: {e}") from None
+    return expect_from(result.execution)
+
+
+def record_session(session, name: str, test_path: str, mocks_path: str | None) -> tuple[TestFile, dict, list[str]]:
+    """Save the debugger's session as a case of ``test_path``. A session that
+    has not ended is recorded as ``flowdbg test`` will run it: to its end,
+    with the callbacks answered so far. Returns the test file as it now
+    loads, the case and warnings."""
+    flow = session.definition.path
+    check_can_add(test_path, flow, name)
+    used = mocks_path if mocks_path and os.path.exists(mocks_path) else None
+    case, warnings = record_case(session.execution, name, test_path, flow, used, session.start["input"])
+    if session.backends:
+        warnings.append("functions answered by local code or live FC in this session are answered by the test's "
+                        "mocks")
+    if not session.execution.finished:
+        case["expect"] = _replay_expectation(session.definition, test_path, case)
+    return save_case(test_path, flow, case), case, warnings
+
+
+__all__ = ["RecordError", "record_session", "record_case", "save_case", "check_can_add", "expect_from", "hand_callbacks",
            "case_mocks", "new_text"]

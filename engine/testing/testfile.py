@@ -88,6 +88,11 @@ def is_test_file(path: str) -> bool:
     return path.endswith(TEST_SUFFIXES)
 
 
+def tests_beside(flow_path: str) -> str:
+    """The test file a flow's cases go in by default: ``claim.yaml`` -> ``claim.tests.yaml``."""
+    return os.path.splitext(flow_path)[0] + TEST_SUFFIXES[0]
+
+
 def sibling_flow(test_path: str) -> str | None:
     """``claim.tests.yaml`` -> ``claim.yaml`` (or ``.yml``/``.json``) if it exists."""
     for suffix in TEST_SUFFIXES:
@@ -410,4 +415,4 @@ def load_test_file(path: str) -> TestFile:
     return _Loader(path, res.text, res.root).load()
 
 
-__all__ = ["Case", "TestFile", "load_test_file", "is_test_file", "sibling_flow", "TEST_SUFFIXES"]
+__all__ = ["Case", "TestFile", "load_test_file", "is_test_file", "sibling_flow", "tests_beside", "TEST_SUFFIXES"]
