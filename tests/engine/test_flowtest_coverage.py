@@ -50,14 +50,9 @@ def test_one_execution_reaches(tmp_path):
     assert set(overlay_from_records(r.records).nodes) == set(hits(r.records)["states"])
 
 
-def test_coverage_json_over_a_test_file(tmp_path):
-    folder = _copy(tmp_path)
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = run_suite(["shipping.tests.yaml"])
-    finally:
-        os.chdir(cwd)
+def test_coverage_json_over_a_test_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(_copy(tmp_path))
+    result = run_suite(["shipping.tests.yaml"])
     assert (result.passed, result.failed, result.exit_code) == (2, 0, 0)
     assert coverage_json(result.coverage) == {"flows": [{
         "flow": "shipping.yaml",
@@ -76,7 +71,7 @@ def test_coverage_json_over_a_test_file(tmp_path):
     ]
 
 
-def test_coverage_adds_up_over_test_files_of_one_flow(tmp_path):
+def test_coverage_adds_up_over_test_files_of_one_flow(tmp_path, monkeypatch):
     folder = _copy(tmp_path)
     write(folder, {"more/shipping-errors.tests.yaml": """
         flow: ../shipping.yaml
@@ -101,12 +96,8 @@ def test_coverage_adds_up_over_test_files_of_one_flow(tmp_path):
             expect:
               visits: [Fan.Branch0/EachOrder/Manual]
         """})
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
-        result = run_suite(["."])
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(folder)
+    result = run_suite(["."])
     assert [f.path for f in result.files] == ["shipping.tests.yaml",  # a folder's files, then its folders
                                               os.path.join("more", "shipping-errors.tests.yaml")]
     assert (result.passed, result.failed) == (5, 0)
