@@ -12,6 +12,7 @@ from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_pa
                                    summarize)
 
 from .cli import read_input
+from .save_test_cmd import check_save_test, save_test
 
 
 class _Invalid(Exception):
@@ -111,7 +112,7 @@ def _run(args) -> int:
               file=sys.stderr)
     inp = read_input(args) if not args.resume else {}
     if args.save_test or args.case:
-        _check_save_test(args)
+        check_save_test(args)
     for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
         if path:
             _check_output_path(option, path, args, journal)
@@ -175,44 +176,13 @@ def _run(args) -> int:
             write_history(args.history, ex, session.start_time)
         except OSError as e:
             raise _Invalid(f"--history {args.history}: cannot write: {e.strerror or e}") from None
+    if args.save_test:  # before the summary: with --json, a failure to save is the one JSON object printed
+        save_test(args, session)
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
     else:
         _print_summary(summary, session, args)
-    if args.save_test:
-        _save_test(args, session)
     return exit_code(ex)
-
-
-def _check_save_test(args) -> None:
-    from flowdbg.engine.testing.record import RecordError, check_can_add
-    if not (args.save_test and args.case):
-        raise _Invalid("--save-test and --case go together: --save-test NAME.tests.yaml --case 'what it shows'")
-    try:
-        check_can_add(args.save_test, args.flow, args.case)
-    except RecordError as e:
-        raise _Invalid(str(e)) from None
-
-
-def _save_test(args, session) -> None:
-    """Append the run to the test file (``--save-test``); exit 2 if it cannot be written."""
-    from flowdbg.engine.testing.record import RecordError, record_case, save_case
-    if args.backend == "live":
-        print("flowdbg: warning: --backend live is not recorded; the case's functions are answered by its mocks",
-              file=sys.stderr)
-    case, warnings = record_case(session.execution, args.case, args.save_test, args.flow,
-                                 args.mocks or default_mocks_path(args.flow), session.start["input"],
-                                 local=parse_local(args.local), live=list(args.live))
-    for w in warnings:
-        print(f"flowdbg: warning: {w}", file=sys.stderr)
-    try:
-        tf = save_case(args.save_test, args.flow, case)
-    except RecordError as e:
-        raise _Invalid(str(e)) from None
-    except OSError as e:
-        raise _Invalid(f"--save-test {args.save_test}: cannot write: {e.strerror or e}") from None
-    print(f"flowdbg: saved case {args.case!r} to {args.save_test} ({len(tf.cases)} case"
-          f"{'s' if len(tf.cases) != 1 else ''}; run them with: flowdbg test {args.save_test})", file=sys.stderr)
 
 
 def _print_summary(s: dict, session, args) -> None:

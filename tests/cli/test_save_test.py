@@ -184,3 +184,10 @@ def test_a_callback_sent_with_flowdbg_callback_is_recorded(folder):
     done = subprocess.run(exe + ["test", "claim.tests.yaml"], capture_output=True, text=True)
     assert done.returncode == 0 and done.stdout.splitlines()[-1] == "1 passed, 0 failed", done.stdout
     assert json.loads(json.dumps(case.input)) == {"claimId": "C-6", "amount": 5000}
+
+
+def test_with_json_the_output_stays_one_object(cli, folder):
+    code, out, err = cli("run", "claim.yaml", "--input", '{"claimId": "C-7", "amount": 1}', "--json",
+                         "--save-test", "claim.tests.yaml", "--case", "json run")
+    assert code == 0 and json.loads(out)["status"] == "Succeeded"
+    assert err.startswith("flowdbg: saved case 'json run' to claim.tests.yaml")
