@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from flowdbg.engine.testing.expect import ErrorExpectation
 from flowdbg.engine.testing.run import merge_mocks
+from flowdbg.engine.testing.suite import run_case
 from flowdbg.engine.testing.testfile import load_test_file
 
 from helpers.flowtests import claim, write
@@ -233,10 +234,8 @@ _values = st.recursive(_scalars, lambda inner: st.one_of(
     st.lists(inner, max_size=4), st.dictionaries(st.sampled_from(_KEYS), inner, max_size=5)), max_leaves=25)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(doc=st.dictionaries(st.sampled_from(["flow", "mocks", "cases", "x"]), _values, max_size=4),
-       flow_style=st.booleans())
-def test_fuzz_structured_test_files_never_raise(tmp_path, doc, flow_style):
+def _load_and_run(tmp_path, doc: dict, flow_style: bool) -> None:
+    """Write ``doc`` as claim.tests.yaml: it loads (or says why not) and what loads runs, never raising."""
     paths = claim(tmp_path, "")
     text = yaml.safe_dump(doc, default_flow_style=flow_style, allow_unicode=True)
     with open(paths["claim.tests.yaml"], "w", encoding="utf-8") as f:
@@ -246,6 +245,42 @@ def test_fuzz_structured_test_files_never_raise(tmp_path, doc, flow_style):
         assert e.startswith(str(tmp_path)) or e.startswith("claim"), e
         assert ": error: " in e
     assert tf.valid == (not tf.errors)
+    for case in tf.cases:  # what loads also runs, and says what it found, never raises
+        res = run_case(tf, case, max_steps=200)
+        assert res.error is None or not res.error.startswith("internal error"), res.error
+        assert all(isinstance(line, str) for m in res.mismatches for line in m.lines())
+
+
+_inputs = st.dictionaries(st.sampled_from(["claimId", "amount", "x"]), st.one_of(
+    st.integers(-10, 5000), st.text(max_size=5), st.none(), st.booleans()), max_size=3)
+_expects = st.fixed_dictionaries({}, optional={
+    "status": st.sampled_from(["Succeeded", "Failed", "Running"]), "output": _values, "output_contains": _values,
+    "error": st.fixed_dictionaries({}, optional={"code": st.sampled_from(["ClaimRefused", "X"]),
+                                                 "detail_contains": st.text(max_size=4)}),
+    "visits": st.lists(st.sampled_from(["Pay", "Check the form", "Refuse", "Wait for an adjuster"]), max_size=3),
+    "skips": st.lists(st.sampled_from(["Pay", "Refuse"]), max_size=2)})
+_mocks = st.fixed_dictionaries({}, optional={
+    "callbacks": st.fixed_dictionaries({"Wait for an adjuster": st.one_of(
+        st.just([]), st.lists(st.one_of(
+            st.fixed_dictionaries({"succeed": st.dictionaries(st.text(max_size=3), _scalars, max_size=2)},
+                                  optional={"after": st.integers(0, 5000), "times": st.integers(1, 3)}),
+            st.fixed_dictionaries({"fail": st.fixed_dictionaries({"error": st.sampled_from(["Rejected", "X"])})})),
+            min_size=1, max_size=3))})})
+_case = st.fixed_dictionaries({"name": st.text(min_size=1, max_size=6)},
+                              optional={"input": _inputs, "expect": _expects, "mocks": _mocks})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cases=st.lists(_case, min_size=1, max_size=3, unique_by=lambda c: c["name"]), flow_style=st.booleans())
+def test_fuzz_cases_that_load_run(tmp_path, cases, flow_style):
+    _load_and_run(tmp_path, {"cases": cases}, flow_style)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(doc=st.dictionaries(st.sampled_from(["flow", "mocks", "cases", "x"]), _values, max_size=4),
+       flow_style=st.booleans())
+def test_fuzz_structured_test_files_never_raise(tmp_path, doc, flow_style):
+    _load_and_run(tmp_path, doc, flow_style)
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
