@@ -11,6 +11,7 @@ import json
 import os
 import sys
 
+from flowdbg.engine.testing.run import Limits
 from flowdbg.engine.testing.suite import CaseResult, FileResult, NoTestFiles, SuiteResult, run_suite
 
 EXIT_INVALID = 2
@@ -99,7 +100,8 @@ def _write(option: str, path: str, write) -> None:
 def run_paths(paths: list[str], args, printer: Printer) -> SuiteResult | None:
     """Run and print the cases under ``paths``; None when a path names nothing."""
     try:
-        return run_suite(paths, jobs=args.jobs, max_steps=args.max_steps, on_file=printer.file, on_case=printer.case)
+        return run_suite(paths, jobs=args.jobs, limits=Limits(args.max_steps, args.max_events),
+                         on_file=printer.file, on_case=printer.case)
     except NoTestFiles as e:
         _usage(str(e))
         return None
@@ -153,3 +155,5 @@ def add_test_parser(sub, positive) -> None:
                    help="worker processes (default: one per core once the cases take long enough)")
     t.add_argument("--max-steps", type=positive, default=1_000_000,
                    help="stop a case after this many steps (default 1,000,000)")
+    t.add_argument("--max-events", type=positive, metavar="N",
+                   help="CloudFlow's events-per-execution limit, if your account's is not 5,000")

@@ -128,15 +128,26 @@ def load_flow(flow: str | os.PathLike | Definition) -> Definition:
     return d
 
 
+@dataclass(frozen=True)
+class Limits:
+    """How far a run may go: ``max_steps`` guards against endless loops (the run
+    then ends Running); ``max_events`` is CloudFlow's events-per-execution limit
+    (None: the flow type's own, 5,000 for Standard flows)."""
+
+    max_steps: int = 1_000_000
+    max_events: int | None = None
+
+
 def run_definition(definition: Definition, input: dict, mocks: MockFile, *, seed: int = 0,
-                   max_steps: int = 1_000_000, backends: BackendConfig | None = None) -> FlowResult:
+                   limits: Limits = Limits(), backends: BackendConfig | None = None) -> FlowResult:
     """Run ``definition`` to its end (or until it waits on a callback nobody
     can send). Raises :class:`RunError` when a call has no answer."""
     from ..session import Session, SessionError  # the session package is large; only a run needs it
     cfg = backends or BackendConfig(base_dir=os.getcwd())
     try:
-        session = Session(definition, input, mocks=mocks, backends=make_backends(mocks, cfg), seed=seed)
-        stop = session.run_to_end(max_steps=max_steps, jump_clock=True)
+        session = Session(definition, input, mocks=mocks, backends=make_backends(mocks, cfg), seed=seed,
+                          max_events=limits.max_events)
+        stop = session.run_to_end(max_steps=limits.max_steps, jump_clock=True)
     except (SessionError, BackendError) as e:
         raise RunError(str(e)) from None
     if stop.reason == "error":
@@ -150,15 +161,17 @@ def run_definition(definition: Definition, input: dict, mocks: MockFile, *, seed
 
 def run_flow(flow: str | os.PathLike | Definition, input: dict | None = None, *,
              mocks: MockSource | None = None, mock_overrides: MockSource | Iterable[MockSource] | None = None,
-             seed: int = 0, max_steps: int = 1_000_000, local: dict[str, str] | None = None,
-             base_dir: str | None = None) -> FlowResult:
+             seed: int = 0, max_steps: int = 1_000_000, max_events: int | None = None,
+             local: dict[str, str] | None = None, base_dir: str | None = None) -> FlowResult:
     """Run ``flow`` (a path or a loaded Definition) with ``input`` (a JSON
     object, default ``{}``).
 
     ``mocks``: a mock file path, a mapping in the mock file's shape, or a
     MockFile (default: the flow's sibling ``FLOW.mocks.yaml``, if any).
     ``mock_overrides``: one more such source, or a list of them, merged
-    over ``mocks`` key by key (as a test case's ``mocks:``). ``local``: as
+    over ``mocks`` key by key (as a test case's ``mocks:``). ``max_steps``
+    stops a loop (the result is then Running); ``max_events`` raises CloudFlow's
+    events-per-execution limit (default: 5,000 for Standard flows). ``local``: as
     ``--local``, ``{"function": "path/handler.py:handler"}``. Relative paths
     are taken from ``base_dir`` (default: the working directory).
 
@@ -183,8 +196,8 @@ def run_flow(flow: str | os.PathLike | Definition, input: dict | None = None, *,
         extra = (list(mock_overrides) if isinstance(mock_overrides, (list, tuple)) else [mock_overrides])
     merged = merge_mocks(base, *(as_mocks(m, base_dir) for m in extra))
     cfg = BackendConfig(local=dict(local or {}), base_dir=base_dir or os.getcwd())
-    return run_definition(definition, input, merged, seed=seed, max_steps=max_steps, backends=cfg)
+    return run_definition(definition, input, merged, seed=seed, limits=Limits(max_steps, max_events), backends=cfg)
 
 
-__all__ = ["run_flow", "run_definition", "FlowResult", "FlowInvalid", "RunError", "merge_mocks", "as_mocks",
+__all__ = ["run_flow", "run_definition", "Limits", "FlowResult", "FlowInvalid", "RunError", "merge_mocks", "as_mocks",
            "load_flow"]

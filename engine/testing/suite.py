@@ -19,7 +19,7 @@ from typing import Callable, Iterator
 from ..definition import load_definition
 from .coverage import FlowCoverage, hits
 from .expect import Mismatch, check
-from .run import RunError, merge_mocks, run_definition
+from .run import Limits, RunError, merge_mocks, run_definition
 from .testfile import TEST_SUFFIXES, Case, TestFile, is_test_file, load_test_file
 
 SERIAL_BUDGET = 0.5  # seconds of cases run in-process before a pool is worth starting
@@ -119,16 +119,16 @@ def discover(paths: list[str]) -> list[str]:
     return out
 
 
-def run_case(tf: TestFile, case: Case, max_steps: int = 1_000_000) -> CaseResult:
+def run_case(tf: TestFile, case: Case, limits: Limits = Limits()) -> CaseResult:
     """Run one case in this process."""
-    return _run(tf.definition, tf.path, tf.flow_path, tf.mocks, case, max_steps)
+    return _run(tf.definition, tf.path, tf.flow_path, tf.mocks, case, limits)
 
 
-def _run(definition, test_path: str, flow_path: str, defaults: tuple, case: Case, max_steps: int) -> CaseResult:
+def _run(definition, test_path: str, flow_path: str, defaults: tuple, case: Case, limits: Limits) -> CaseResult:
     res = CaseResult(test_path, case.name, case.line, flow_path)
     t0 = time.perf_counter()
     try:
-        result = run_definition(definition, case.input, merge_mocks(*defaults, *case.mocks), max_steps=max_steps)
+        result = run_definition(definition, case.input, merge_mocks(*defaults, *case.mocks), limits=limits)
     except RunError as e:
         res.error = str(e)
     except Exception as e:  # a flowdbg bug: this case fails, the others still run
@@ -147,12 +147,12 @@ _flows: dict[str, tuple[int, object]] = {}
 def _job(job: tuple) -> CaseResult:
     """A worker process's unit: the case itself (plain data, pickled) and the
     flow's path; a worker loads each flow once (a loaded flow does not pickle)."""
-    test_path, flow_path, defaults, case, max_steps = job
+    test_path, flow_path, defaults, case, limits = job
     mtime = os.stat(flow_path).st_mtime_ns
     cached = _flows.get(flow_path)
     if cached is None or cached[0] != mtime:
         cached = _flows[flow_path] = (mtime, load_definition(flow_path))
-    return _run(cached[1], test_path, flow_path, defaults, case, max_steps)
+    return _run(cached[1], test_path, flow_path, defaults, case, limits)
 
 
 def _pool(workers: int) -> concurrent.futures.ProcessPoolExecutor:
@@ -175,7 +175,7 @@ def _idle_cores(cores: int) -> float:
     return cores - max(load, 1.0)
 
 
-def _results(files: list[TestFile], jobs: int | None, max_steps: int) -> Iterator[CaseResult]:
+def _results(files: list[TestFile], jobs: int | None, limits: Limits) -> Iterator[CaseResult]:
     """Every case's result, in file and case order."""
     work = [(tf, i) for tf in files for i in range(len(tf.cases))]
     cores = os.cpu_count() or 1
@@ -186,16 +186,16 @@ def _results(files: list[TestFile], jobs: int | None, max_steps: int) -> Iterato
                     and _idle_cores(cores) >= 1):
                 break
             tf, i = work[pos]
-            yield run_case(tf, tf.cases[i], max_steps)
+            yield run_case(tf, tf.cases[i], limits)
             pos += 1
     if pos >= len(work):
         return
     rest = work[pos:]
     with _pool(min(jobs or cores, len(rest))) as pool:
-        yield from pool.map(_job, [(tf.path, tf.flow_path, tf.mocks, tf.cases[i], max_steps) for tf, i in rest])
+        yield from pool.map(_job, [(tf.path, tf.flow_path, tf.mocks, tf.cases[i], limits) for tf, i in rest])
 
 
-def run_suite(paths: list[str], *, jobs: int | None = None, max_steps: int = 1_000_000,
+def run_suite(paths: list[str], *, jobs: int | None = None, limits: Limits = Limits(),
               on_file: Callable[[FileResult], None] | None = None,
               on_case: Callable[[FileResult, CaseResult], None] | None = None) -> SuiteResult:
     """Load every test file under ``paths`` and run its cases. ``on_file``
@@ -216,7 +216,7 @@ def run_suite(paths: list[str], *, jobs: int | None = None, max_steps: int = 1_0
                 return
 
     current = None
-    for res in _results([tf for tf in files if tf.valid], jobs, max_steps):
+    for res in _results([tf for tf in files if tf.valid], jobs, limits):
         fr = by_path[res.file]
         if res.file != current:
             reach(res.file)

@@ -205,3 +205,41 @@ def test_the_sample_flows_tests_pass(cli):
     lines = out.splitlines()
     assert lines[-1] == "17 passed, 0 failed"
     assert not [ln for ln in lines if "never reached" in ln], out
+
+
+LOOP = """
+    Type: StateMachine
+    Name: loop
+    SpecVersion: v1
+    StartAt: Count
+    States:
+      - Name: Count
+        Type: Pass
+        InputConstructor:
+          n.$: intAdd($Input.n, 1)
+        Next: Again
+      - Name: Again
+        Type: Choice
+        Branches:
+          - Condition: $Input.n < 1500
+            Next: Count
+        Default: Done
+      - Name: Done
+        Type: Succeed
+    """
+
+
+def test_event_and_step_limits(cli, tmp_path, monkeypatch):
+    """1,500 rounds make about 6,000 events: over CloudFlow's 5,000 unless --max-events says otherwise."""
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path, {"loop.yaml": LOOP, "loop.tests.yaml": "cases:\n  - name: counts to 1500\n    input: {n: 0}\n"
+                                                           "    expect: {output: {n: 1500}}\n"})
+    code, out, _ = cli("test")
+    assert code == 1
+    assert out.splitlines()[2] == (
+        "      status: expected Succeeded, got Failed with FnF.EventLimitExceeded: the execution reached "
+        "CloudFlow's limit of 5,000 events per execution (at StepEntered of state 'Again'); raise it with "
+        "--max-events if your account's limit is higher")
+    assert cli("test", "--max-events", "10000")[0] == 0
+    code, out, _ = cli("test", "--max-events", "10000", "--max-steps", "100")
+    assert code == 1 and out.splitlines()[2] == "      status: expected Succeeded, got Running"

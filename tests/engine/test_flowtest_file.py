@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from flowdbg.engine.testing.expect import ErrorExpectation
-from flowdbg.engine.testing.run import merge_mocks
+from flowdbg.engine.testing.run import Limits, merge_mocks
 from flowdbg.engine.testing.suite import run_case
 from flowdbg.engine.testing.testfile import load_test_file
 
@@ -246,7 +246,7 @@ def _load_and_run(tmp_path, doc: dict, flow_style: bool) -> None:
         assert ": error: " in e
     assert tf.valid == (not tf.errors)
     for case in tf.cases:  # what loads also runs, and says what it found, never raises
-        res = run_case(tf, case, max_steps=200)
+        res = run_case(tf, case, Limits(max_steps=200))
         assert res.error is None or not res.error.startswith("internal error"), res.error
         assert all(isinstance(line, str) for m in res.mismatches for line in m.lines())
 
