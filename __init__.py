@@ -7,10 +7,11 @@ The Python API, for tests written in Python (pytest users also get the
     result = run_flow("claim.yaml", {"claimId": "C-1"}, mock_overrides={"functions": {...}})
     result.status, result.output, result.error, result.states, result.events
 
-The subpackages ``flowdbg.engine`` (the interpreter) and ``flowdbg.tui``
-(the ``flowdbg`` command and the debugger) live in the repository's
-``engine/`` and ``tui/`` folders. Names here are imported on first use, so
-``import flowdbg`` (which every ``flowdbg`` command does) costs nothing.
+The repository is the package: this file, ``pytest_plugin.py``, and the
+subpackages ``engine/`` (``flowdbg.engine``, the interpreter) and ``tui/``
+(``flowdbg.tui``, the ``flowdbg`` command and the debugger). Names here are
+imported on first use, so ``import flowdbg`` (which every ``flowdbg``
+command does) costs nothing.
 """
 from __future__ import annotations
 
