@@ -1,7 +1,7 @@
 """The ``flowdbg`` command.
 
 ``flowdbg FLOW`` opens the debugger (Textual, imported only then);
-``flowdbg run``, ``flowdbg validate`` and ``flowdbg callback`` are headless
+``flowdbg run``, ``flowdbg validate``, ``flowdbg test`` and ``flowdbg callback`` are headless
 and never import Textual (start-up time). Exit codes: 0 succeeded / valid,
 1 failed, 2 invalid definition, input or usage, 3 still running.
 """
@@ -129,10 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
     r.add_argument("--max-events", type=_count, default=None, metavar="N",
                    help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
+    r.add_argument("--save-test", metavar="NAME.tests.yaml",
+                   help="append this run as a case (input, mocks, status and output) to a test file")
+    r.add_argument("--case", metavar="NAME", help="the name of the case --save-test writes")
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true")
     v.add_argument("--express", action="store_true", help="check Express workflow limits")
+    from .test_cmd import add_test_parser
+    add_test_parser(sub, _positive)
     try:
         from .callback_cli import add_callback_parser
         add_callback_parser(sub)
@@ -144,8 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,serve} ...",
-                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback.")
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,test,callback,serve} ...",
+                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|test|callback|serve.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
     _add_backend_args(p)
@@ -188,13 +193,16 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "serve", "-h", "--help"):
+        if argv and argv[0] in ("run", "validate", "callback", "test", "serve", "-h", "--help"):
             args = build_parser().parse_args(argv)
             if args.command == "validate":
                 return cmd_validate(args)
             if args.command == "run":
                 from .run_cmd import cmd_run
                 return cmd_run(args)
+            if args.command == "test":
+                from .test_cmd import cmd_test
+                return cmd_test(args)
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
@@ -231,7 +239,7 @@ def _check_tui_start(flow: str) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
     import difflib
     if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "serve"], n=1)
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "test", "serve"], n=1)
         hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
         _die(f"{flow}: no such file{hint}")
     if os.path.isdir(flow):
