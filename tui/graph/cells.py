@@ -1,0 +1,120 @@
+"""Read the TUI graph's character picture back as lines, arrows and boxes.
+
+``graph_layout.layout_flow`` draws edges with box-drawing characters in
+cells tagged ``("edge", ...)``. To draw the same picture as vectors, and to
+light up the edges a run took, this decodes each cell into the sides its
+line touches, and follows the lines from a state's box to the arrows that
+end at other boxes. It reads only the Picture's public data (``chars``,
+``tags``, ``tag_items``, ``boxes``), so it follows whatever the layout draws.
+
+A *half* ``(x, y, side)`` is the half of cell ``(x, y)`` from its centre to
+that side; a path through the grid is a set of halves.
+"""
+from __future__ import annotations
+
+from collections import deque
+
+UP, DOWN, LEFT, RIGHT = "U", "D", "L", "R"
+STEP = {UP: (0, -1), DOWN: (0, 1), LEFT: (-1, 0), RIGHT: (1, 0)}
+OPPOSITE = {UP: DOWN, DOWN: UP, LEFT: RIGHT, RIGHT: LEFT}
+
+_SIDES = {
+    "│": "UD", "┃": "UD", "╎": "UD", "┆": "UD", "─": "LR", "━": "LR", "╌": "LR", "┄": "LR",
+    "┌": "DR", "╭": "DR", "┐": "DL", "╮": "DL", "└": "UR", "╰": "UR", "┘": "UL", "╯": "UL",
+    "├": "UDR", "┤": "UDL", "┬": "DLR", "┴": "ULR", "┼": "UDLR",
+}
+SIDES = {ch: frozenset(s) for ch, s in _SIDES.items()}
+#: arrow heads, by the side they point to
+ARROWS = {"▼": DOWN, "▽": DOWN, "▲": UP, "△": UP, "◀": LEFT, "◁": LEFT, "▶": RIGHT, "▷": RIGHT, "►": RIGHT,
+          "◄": LEFT}
+
+
+class Grid:
+    """The picture's cells with their line sides, edge kinds and box outlines."""
+
+    def __init__(self, pic):
+        self.pic = pic
+        self.w, self.h = pic.width, pic.height
+        self.outline: dict[tuple[int, int], str] = {}  # perimeter cell -> box key (innermost wins)
+        for b in sorted(pic.boxes.values(), key=lambda b: -(b.w * b.h)):
+            for x in range(b.x, b.x + b.w):
+                self.outline[(x, b.y)] = self.outline[(x, b.y + b.h - 1)] = b.key
+            for y in range(b.y, b.y + b.h):
+                self.outline[(b.x, y)] = self.outline[(b.x + b.w - 1, y)] = b.key
+
+    def tag(self, x: int, y: int) -> tuple[str, str]:
+        if 0 <= y < self.h and 0 <= x < len(self.pic.tags[y]):
+            return self.pic.tag_items[self.pic.tags[y][x]]
+        return ("", "")
+
+    def char(self, x: int, y: int) -> str:
+        if 0 <= y < self.h and 0 <= x < len(self.pic.chars[y]):
+            return self.pic.chars[y][x]
+        return " "
+
+    def is_edge(self, x: int, y: int) -> bool:
+        return self.tag(x, y)[0] == "edge"
+
+    def sides(self, x: int, y: int) -> frozenset:
+        """The sides an edge line in (x, y) touches (empty if none)."""
+        if not self.is_edge(x, y):
+            return frozenset()
+        return SIDES.get(self.char(x, y), frozenset())
+
+    def arrow(self, x: int, y: int) -> str | None:
+        return ARROWS.get(self.char(x, y)) if self.is_edge(x, y) else None
+
+    def edge_cells(self):
+        for y in range(self.h):
+            for x in range(len(self.pic.chars[y])):
+                if self.is_edge(x, y):
+                    yield x, y
+
+    def paths_from(self, key: str) -> dict[str, set]:
+        """For each box an edge from box ``key`` ends at: the halves on the way."""
+        b = self.pic.boxes[key]
+        starts = []
+        for (x, y), k in self.outline.items():
+            if k != key:
+                continue
+            for side, (dx, dy) in STEP.items():
+                nx, ny = x + dx, y + dy
+                inside = b.x <= nx < b.x + b.w and b.y <= ny < b.y + b.h
+                if not inside and OPPOSITE[side] in self.sides(nx, ny):
+                    starts.append((nx, ny, OPPOSITE[side]))
+        parent: dict[tuple, tuple | None] = {s: None for s in starts}
+        queue = deque(starts)
+        found: dict[str, tuple] = {}
+        while queue:
+            x, y, came = state = queue.popleft()
+            sides = self.sides(x, y)
+            outs = [OPPOSITE[came]] if len(sides) == 4 else [s for s in sides if s != came]  # ┼ crosses
+            for side in outs:
+                dx, dy = STEP[side]
+                nx, ny = x + dx, y + dy
+                head = self.arrow(nx, ny)
+                if head is not None and head == side:
+                    tx, ty = nx + dx, ny + dy
+                    target = self.outline.get((tx, ty))
+                    if target is not None and target != key and target not in found:
+                        found[target] = (state, side, (nx, ny, OPPOSITE[side]))
+                    continue
+                if OPPOSITE[side] in self.sides(nx, ny):
+                    nxt = (nx, ny, OPPOSITE[side])
+                    if nxt not in parent:
+                        parent[nxt] = (state, side)
+                        queue.append(nxt)
+        out: dict[str, set] = {}
+        for target, (state, side, arrow_half) in found.items():
+            halves = {arrow_half, (state[0], state[1], side)}
+            cur = state
+            while cur is not None:
+                halves.add(cur)  # (x, y, side it was entered from)
+                link = parent[cur]
+                if link is None:
+                    break
+                prev, out_side = link
+                halves.add((prev[0], prev[1], out_side))
+                cur = prev
+            out[target] = halves
+        return out

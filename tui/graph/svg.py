@@ -1,0 +1,324 @@
+"""SVG of the TUI graph: the same layout, drawn as vectors in the theme's colours.
+
+The layout is ``graph_layout.layout_flow``'s, cell for cell: state boxes and
+Parallel/Map containers from ``Picture.boxes``, edge lines decoded from the
+box-drawing characters (:mod:`.cells`), text from the cells that hold it.
+Each cell is ``CW`` x ``CH`` pixels and each run of text is stretched to its
+cells (``textLength``), so the picture lines up in any monospace font.
+"""
+from __future__ import annotations
+
+from xml.sax.saxutils import escape, quoteattr
+
+from ..run_overlay import NOT_RUN, OUTCOMES, RUNNING, WAITING
+from . import style
+from .cells import ARROWS, DOWN, LEFT, OPPOSITE, RIGHT, SIDES, STEP, UP, Grid
+
+CW, CH = 9.0, 18.0  # one cell, in px
+FONT = 14
+HEADER = 3  # rows above the graph for the title and the legend
+FONTS = "'DejaVu Sans Mono', 'Menlo', 'Consolas', 'Liberation Mono', monospace"
+
+_TEXT_ROLE = {"title": "title", "sub": "subtitle", "cond": "condition", "pill": "pill", "frame": "frame"}
+
+
+def render(flow, overlay=None, *, caption: str = "") -> str:
+    """The SVG document for ``flow``; ``overlay`` (a RunOverlay) draws a run on it."""
+    from ..widgets.graph_layout import layout_flow
+    from .model import describe
+    return Drawing(layout_flow(flow), describe(flow), overlay, caption).svg()
+
+
+class Drawing:
+    def __init__(self, pic, graph, overlay=None, caption: str = ""):
+        self.pic, self.graph, self.ov, self.caption = pic, graph, overlay, caption
+        self.grid = Grid(pic)
+        self.c = style.resolve
+        self.taken = self._taken_halves() if overlay is not None else set()
+
+    # -- what the run did ------------------------------------------------------------
+    def outcome(self, key: str) -> str:
+        return self.ov.outcome(key) if self.ov is not None else NOT_RUN
+
+    def _taken_halves(self) -> set:
+        ov, boxes = self.ov, self.pic.boxes
+        out: set = set()
+        for key, b in boxes.items():
+            if b.kind == "end":
+                continue
+            if b.kind == "start":
+                ran = any(self.outcome(t) != NOT_RUN for t in self._targets(key))
+                if not ran:
+                    continue
+            elif self.outcome(key) == NOT_RUN:
+                continue
+            for target, halves in self.grid.paths_from(key).items():
+                tb = boxes[target]
+                if (b.kind == "start" and self.outcome(target) != NOT_RUN) or (key, target) in ov.edges or (
+                        tb.kind == "end" and self.outcome(key) == "succeeded"):
+                    out |= halves
+        return out
+
+    def _targets(self, key: str):
+        return self.grid.paths_from(key).keys()
+
+    # -- the document ------------------------------------------------------------------
+    def svg(self) -> str:
+        pic = self.pic
+        header = self._header()
+        width = max(pic.width * CW, self._header_width())
+        height = (pic.height + HEADER) * CH
+        name = self.graph.name or "flow"
+        parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
+                 f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONTS}" font-size="{FONT}">',
+                 f"<title>{escape(name)}</title>",
+                 f'<rect width="100%" height="100%" fill="{self.c("background")}"/>',
+                 header,
+                 f'<g transform="translate(0 {HEADER * CH:.0f})">',
+                 # containers under the lines inside them; states over the lines that meet them
+                 self._boxes(containers=True), self._lines(), self._boxes(containers=False), self._arrows(),
+                 self._texts(), self._badges(),
+                 "</g>", "</svg>"]
+        return "\n".join(p for p in parts if p) + "\n"
+
+    def _legend_items(self) -> list[str]:
+        if self.ov is None:
+            return []
+        seen = {self.outcome(b.key) for b in self.pic.boxes.values() if b.kind in ("state", "container")}
+        return [o for o in OUTCOMES if o in seen]
+
+    def _header_width(self) -> float:
+        text = max(len(self.graph.name or "flow") + 2, len(self.caption) + 2)
+        legend = sum(len(style.LEGEND[o]) + 5 for o in self._legend_items())
+        return (max(text, legend) + 2) * CW
+
+    def _header(self) -> str:
+        c = self.c
+        out = [f'<g class="header"><text x="{CW:.1f}" y="{CH * 0.9:.1f}" fill="{c("title")}" font-weight="bold">'
+               f"{escape(self.graph.name or 'flow')}</text>"]
+        if self.caption:
+            out.append(f'<text x="{CW:.1f}" y="{CH * 1.9:.1f}" fill="{c("subtitle")}" '
+                       f'font-size="{FONT - 2}">{escape(self.caption)}</text>')
+        x = CW
+        y = CH * 2.35
+        for o in self._legend_items():
+            dash = ' stroke-dasharray="3 2" opacity="0.55"' if o == NOT_RUN else ""
+            out.append(f'<rect class="legend {o}" x="{x:.1f}" y="{y:.1f}" width="{CW * 1.6:.1f}" height="{CH * 0.5:.1f}" '
+                       f'rx="2" fill="{c(style.fill(o))}" stroke="{c(style.stroke(o))}" stroke-width="1.5"{dash}/>')
+            label = style.LEGEND[o]
+            out.append(f'<text x="{x + CW * 2.2:.1f}" y="{y + CH * 0.5:.1f}" fill="{c("subtitle")}" '
+                       f'font-size="{FONT - 2}">{escape(label)}</text>')
+            x += (len(label) + 5) * CW
+        out.append("</g>")
+        return "".join(out)
+
+    # -- edges and frames --------------------------------------------------------------
+    def _lines(self) -> str:
+        grid, c = self.grid, self.c
+        groups: dict[str, set] = {}
+        for x, y in grid.edge_cells():
+            kind = grid.tag(x, y)[1]
+            halves = [(x, y, s) for s in grid.sides(x, y)]
+            head = grid.arrow(x, y)
+            if head is not None:
+                halves.append((x, y, OPPOSITE[head]))
+            for h in halves:
+                taken = h in self.taken
+                dimmed = self.ov is not None and not taken
+                role = ("catch" if kind == "catch" else "edge") + (":taken" if taken else ":dim" if dimmed else "")
+                groups.setdefault(role, set()).add(h)
+                # reach into the box outline the line starts from
+                dx, dy = STEP[h[2]]
+                n = (x + dx, y + dy)
+                if n in grid.outline and not grid.is_edge(*n) and head is None:
+                    groups[role].add((n[0], n[1], OPPOSITE[h[2]]))
+        frames = set()
+        for y in range(self.pic.height):
+            for x, ch in enumerate(self.pic.chars[y]):
+                if grid.tag(x, y)[0] == "frame" and ch in SIDES:
+                    frames |= {(x, y, s) for s in SIDES[ch]}
+        out = []
+        if frames:
+            out.append(self._path(frames, c("frame"), 1.0, extra=' class="frame" opacity="0.7"'))
+        order = ["edge:dim", "catch:dim", "edge", "catch", "edge:taken", "catch:taken"]
+        for role in order:
+            if role not in groups:
+                continue
+            base, _, state = role.partition(":")
+            colour = c("taken") if state == "taken" and base == "edge" else c(base)
+            width = 2.4 if state == "taken" else 1.3
+            extra = f' class="edge {base}{" taken" if state == "taken" else ""}"'
+            if base == "catch" and state != "taken":
+                extra += ' stroke-dasharray="5 3"'
+            if state == "dim":
+                extra += ' opacity="0.45"'
+            out.append(self._path(groups[role], colour, width, extra=extra))
+        return "\n".join(out)
+
+    @staticmethod
+    def _path(halves: set, colour: str, width: float, extra: str = "") -> str:
+        """Halves merged into straight runs (half-cell units: centre of cell x is 2x+1)."""
+        rows: dict[int, list] = {}
+        cols: dict[int, list] = {}
+        for x, y, s in halves:
+            if s == LEFT:
+                rows.setdefault(y, []).append((2 * x, 2 * x + 1))
+            elif s == RIGHT:
+                rows.setdefault(y, []).append((2 * x + 1, 2 * x + 2))
+            elif s == UP:
+                cols.setdefault(x, []).append((2 * y, 2 * y + 1))
+            elif s == DOWN:
+                cols.setdefault(x, []).append((2 * y + 1, 2 * y + 2))
+        d = []
+        for y, spans in sorted(rows.items()):
+            for a, b in _merge(spans):
+                d.append(f"M{a * CW / 2:.1f} {(y + 0.5) * CH:.1f}H{b * CW / 2:.1f}")
+        for x, spans in sorted(cols.items()):
+            for a, b in _merge(spans):
+                d.append(f"M{(x + 0.5) * CW:.1f} {a * CH / 2:.1f}V{b * CH / 2:.1f}")
+        return (f'<path{extra} d="{"".join(d)}" fill="none" stroke="{colour}" stroke-width="{width}" '
+                f'stroke-linecap="square"/>')
+
+    def _arrows(self) -> str:
+        grid, c = self.grid, self.c
+        out = []
+        for x, y in grid.edge_cells():
+            head = grid.arrow(x, y)
+            if head is None:
+                continue
+            taken = (x, y, OPPOSITE[head]) in self.taken
+            kind = grid.tag(x, y)[1]
+            colour = c("taken") if taken and kind != "catch" else c("catch" if kind == "catch" else "edge")
+            dim = ' opacity="0.45"' if self.ov is not None and not taken else ""
+            cx, cy = (x + 0.5) * CW, (y + 0.5) * CH
+            dx, dy = STEP[head]
+            tip = (cx + dx * CW, cy + dy * CH)  # the centre of the next cell: the box's outline
+            back = (cx - dx * CW * 0.1, cy - dy * CH * 0.1)
+            half = (CW * 0.55, CH * 0.3)
+            if dx == 0:
+                pts = [(back[0] - half[0], back[1]), (back[0] + half[0], back[1]), tip]
+            else:
+                pts = [(back[0], back[1] - half[1]), (back[0], back[1] + half[1]), tip]
+            out.append(f'<polygon class="arrow{" taken" if taken else ""}" points="'
+                       + " ".join(f"{px:.1f},{py:.1f}" for px, py in pts) + f'" fill="{colour}"{dim}/>')
+        return "\n".join(out)
+
+    # -- boxes ----------------------------------------------------------------------------
+    def _boxes(self, containers: bool) -> str:
+        c, out = self.c, []
+        for b in sorted(self.pic.boxes.values(), key=lambda b: -(b.w * b.h)):  # outer first
+            if (b.kind == "container") != containers:
+                continue
+            if b.kind in ("start", "end"):
+                out.append(f'<g class="pill {b.kind}"><rect x="{b.x * CW + 1:.1f}" y="{b.y * CH + 2:.1f}" '
+                           f'width="{b.w * CW - 2:.1f}" height="{CH - 4:.1f}" rx="{CH / 2 - 2:.1f}" fill="{c("box")}" '
+                           f'stroke="{c("pill")}"/><text x="{(b.x + b.w / 2) * CW:.1f}" y="{(b.y + 0.72) * CH:.1f}" '
+                           f'text-anchor="middle" font-style="italic" font-size="{FONT - 1}" fill="{c("pill")}">'
+                           f"{escape(b.name)}</text></g>")
+                continue
+            node = self.graph.nodes.get(b.key)
+            o = self.outcome(b.key)
+            unreached = self.ov is not None and o == NOT_RUN
+            now = self.ov is not None and b.key in self.ov.current
+            width = 3.0 if now else 2.0 if self.ov is not None and o != NOT_RUN else 1.4
+            attrs = ' stroke-dasharray="4 3" opacity="0.55"' if unreached else ""
+            kind = "container" if b.kind == "container" else "state"
+            tip = self._tooltip(b.key, node)
+            out.append(f'<g class="{kind} {o}{" current" if now else ""}" data-key={quoteattr(b.key)}>'
+                       f"<title>{escape(tip)}</title>"
+                       f'<rect x="{(b.x + 0.5) * CW:.1f}" y="{(b.y + 0.5) * CH:.1f}" width="{(b.w - 1) * CW:.1f}" '
+                       f'height="{(b.h - 1) * CH:.1f}" rx="{CW * 0.9:.1f}" fill="{c(style.fill(o))}" '
+                       f'stroke="{c(style.stroke(o))}" stroke-width="{width}"{attrs}/></g>')
+        return "\n".join(out)
+
+    def _tooltip(self, key: str, node) -> str:
+        lines = [node.name, node.subtitle] if node is not None else [key]
+        if self.ov is not None:
+            n = self.ov.nodes.get(key)
+            info = style.LEGEND[self.outcome(key)]
+            extra = ", ".join(x for x in (style.badge(n), style.map_progress(n)) if x)
+            lines.append(info + (f" ({extra})" if extra else ""))
+        return "\n".join(lines)
+
+    def _badges(self) -> str:
+        if self.ov is None:
+            return ""
+        c, out = self.c, []
+        for b in self.pic.boxes.values():
+            if b.kind not in ("state", "container"):
+                continue
+            o = self.outcome(b.key)
+            n = self.ov.nodes.get(b.key)
+            y = (b.y + 0.5) * CH
+            icon = style.ICON[o]
+            if icon:
+                out.append(self._badge((b.x + 2.2) * CW, y, icon, o, anchor="start"))
+            texts = [t for t in (style.map_progress(n), style.badge(n)) if t]
+            right = (b.x + b.w - 1.7) * CW
+            for text in reversed(texts):
+                out.append(self._badge(right, y, text, o, anchor="end"))
+                right -= (len(text) + 2.2) * CW * 0.8
+        return "\n".join(out)
+
+    def _badge(self, x: float, y: float, text: str, outcome: str, anchor: str) -> str:
+        c = self.c
+        w = (len(text) * 0.8 + 1) * CW
+        left = x if anchor == "start" else x - w
+        return (f'<g class="badge"><rect x="{left:.1f}" y="{y - CH * 0.38:.1f}" width="{w:.1f}" height="{CH * 0.76:.1f}" '
+                f'rx="{CH * 0.38:.1f}" fill="{c(style.stroke(outcome))}"/>'
+                f'<text x="{left + w / 2:.1f}" y="{y + CH * 0.2:.1f}" text-anchor="middle" font-size="{FONT - 3}" '
+                f'font-weight="bold" fill="{c("background")}">{escape(text)}</text></g>')
+
+    # -- text ------------------------------------------------------------------------------
+    def _texts(self) -> str:
+        pic, grid, c = self.pic, self.grid, self.c
+        out = []
+        for y in range(pic.height):
+            row, tags = pic.chars[y], pic.tags[y]
+            x = 0
+            while x < len(row):
+                t = tags[x]
+                kind, key = pic.tag_items[t]
+                ch = row[x]
+                if not t or kind in ("border", "cborder", "body", "pill") or ch in SIDES or ch in ARROWS or ch == " ":
+                    x += 1
+                    continue
+                start = x
+                while x < len(row) and tags[x] == t and row[x] not in SIDES and row[x] not in ARROWS:
+                    x += 1
+                text = "".join(row[start:x]).rstrip()
+                cells = x - start - (len("".join(row[start:x])) - len(text))  # wide characters fill 2 cells
+                if text:
+                    out.append(self._text(start, y, cells, text, kind, key))
+        return "\n".join(out)
+
+    def _text(self, x: int, y: int, cells: int, text: str, kind: str, key: str) -> str:
+        c = self.c
+        if kind == "label":
+            role = "label-catch" if key == "catch" else "label"
+        elif kind == "edge":
+            role = "catch" if key == "catch" else "edge"
+        else:
+            role = _TEXT_ROLE.get(kind, "title")
+        attrs = ""
+        if kind == "title":
+            attrs += ' font-weight="bold"'
+        if kind == "pill":
+            attrs += ' font-style="italic"'
+        if self.ov is not None and kind in ("title", "sub", "cond") and self.outcome(key) == NOT_RUN:
+            attrs += ' opacity="0.55"'
+        if self.ov is not None and kind in ("title",) and key in self.ov.current:
+            role = style.stroke(RUNNING if self.outcome(key) != WAITING else WAITING)
+        return (f'<text class="{kind}" x="{x * CW:.1f}" y="{(y + 0.72) * CH:.1f}" textLength="{cells * CW:.1f}" '
+                f'lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{c(role)}"{attrs}>{escape(text)}</text>')
+
+
+def _merge(spans: list) -> list:
+    spans.sort()
+    out = [list(spans[0])]
+    for a, b in spans[1:]:
+        if a <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], b)
+        else:
+            out.append([a, b])
+    return out
