@@ -150,6 +150,20 @@ class _Activation:
     retries: int = 0
     map: MapProgress | None = None
     iterations: dict = field(default_factory=dict)  # iteration scope -> open (True) / ended (False)
+    input: object = None
+
+
+def _items(state, inp) -> int:
+    """How many items a Map's ItemsPath gives on its input (0 if that takes
+    more than the input: an InputConstructor, $Context)."""
+    if state is None or getattr(state, "input", None) is not None or getattr(state, "items_path", None) is None:
+        return 0
+    from flowdbg.engine.expressions import Env
+    try:
+        items = state.items_path.evaluate(Env({"$Input": inp}))
+    except Exception:  # noqa: BLE001 - any failure means "not known from the history"
+        return 0
+    return len(items) if isinstance(items, list) else 0
 
 
 def _event_fields(e: dict) -> tuple:
@@ -185,6 +199,7 @@ def overlay_from_history(history, flow) -> RunOverlay:
     paired with the earlier state it can come from."""
     from .graph.model import CATCH, describe
     graph = describe(flow)
+    states = {prefix + st.name: st for prefix, st in flow.all_states()}
     succ: dict[str, dict[str, set]] = {}  # src -> dst -> edge kinds
     for e in graph.edges:
         succ.setdefault(e.src, {}).setdefault(e.dst, set()).add(e.kind)
@@ -263,8 +278,10 @@ def overlay_from_history(history, flow) -> RunOverlay:
             prog = act.map = act.map or MapProgress()
             it = scope if scope is not None else len(act.iterations)
             if type_ == "IterationEntered":
-                prog.total += 1
+                if not act.iterations:  # the Map starts: how many items it has, as its record says
+                    prog.total = _items(states.get(ck), act.input)
                 act.iterations[it] = True
+                prog.total = max(prog.total, len(act.iterations))
             else:
                 if scope is None:  # CloudFlow: the oldest open iteration
                     it = next((k for k, v in act.iterations.items() if v), it)
@@ -280,6 +297,8 @@ def overlay_from_history(history, flow) -> RunOverlay:
         act = current(key)
         if type_ in ("StepEntered", "StepStarted") and (type_ == "StepEntered" or act is None):
             act = enter(key, frame_of(key, scope))
+            if graph.nodes[key].type == "Map":
+                act.map, act.input = MapProgress(), detail.get("input")
             continue
         if act is None:
             if type_ == "StepExited":  # after StepFailed (CloudFlow): already closed

@@ -9,6 +9,7 @@ can run the flow's local handlers and live calls, so it is not for sharing.
 from __future__ import annotations
 
 import argparse
+import os
 import shlex
 import socket
 import sys
@@ -72,10 +73,17 @@ def serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
     sock = _listen(args.port if args.port is not None else DEFAULT_PORT)
     port = sock.getsockname()[1]
     command = shlex.join([sys.executable, "-m", "flowdbg.tui.cli", *child_argv(parser, args)])
+    if os.name == "posix":  # textual-serve starts it through a shell; exec makes the debugger that very process
+        command = "exec " + command
 
     class _Server(Server):
         async def on_startup(self, app) -> None:  # instead of textual-serve's banner
             print(f"flowdbg: the debugger for {args.flow} is at {self.public_url}  (Ctrl+C stops it)", flush=True)
+
+        def initialize_logging(self) -> None:
+            import logging
+            super().initialize_logging()
+            logging.getLogger("aiohttp.access").setLevel(logging.WARNING)  # not a line per request
 
         def serve(self, debug: bool = False) -> None:
             import asyncio
@@ -89,7 +97,10 @@ def serve(parser: argparse.ArgumentParser, args: argparse.Namespace) -> int:
                     loop.add_signal_handler(sig, self.request_exit)
                 except (NotImplementedError, RuntimeError):
                     pass
-            web.run_app(self._make_app(), sock=sock, handle_signals=False, loop=loop, print=lambda *a: None)
+            # Open tabs would hold the shutdown for the default 60 s: cancelling their handlers
+            # stops their debuggers (textual-serve sends each a quit).
+            web.run_app(self._make_app(), sock=sock, handle_signals=False, loop=loop, print=lambda *a: None,
+                        shutdown_timeout=2)
 
     server = _Server(command, host="127.0.0.1", port=port, title=f"flowdbg {args.flow}")
     try:
