@@ -205,3 +205,21 @@ def test_text_is_the_tui_picture_with_the_run_marked():
     assert re.search(r"Fulfil\.Branch0/PackItems\s+succeeded\s+1\s+3/3 done", table)
     assert re.search(r"RejectOrder\s+never reached\s+-", table)
     assert table.rstrip().endswith("never reached: RejectOrder")
+
+
+def test_a_taken_edge_leaves_by_its_own_port():
+    """Lines that share cells must not light up another branch's port."""
+    from flowdbg.tui.run_overlay import overlay_from_records
+    from flowdbg.tui.widgets.graph_layout import layout_flow
+    from helpers.graph import session_for
+    for path, inp, state, took, not_took in (
+            (CLAIMS, {"kind": "car", "amount": 100000, "note": "", "documents": []}, "Route by amount", "D", "12"),
+            (ORDER, None, "NeedsApproval", "1", "D")):
+        s = session_for(path, input=inp)
+        s.run_to_end(jump_clock=False)
+        flow = s.definition.flow
+        ov = overlay_from_records(s.execution.records, s.execution.events)
+        drawing = svg.Drawing(layout_flow(flow), describe(flow), ov)
+        ports = {drawing.grid.label(p): p for p in drawing.grid.starts(state)}
+        assert ports[took] in drawing.taken, (path, ports)
+        assert not any(ports[x] in drawing.taken for x in not_took), path

@@ -70,10 +70,10 @@ class Grid:
                 if self.is_edge(x, y):
                     yield x, y
 
-    def paths_from(self, key: str) -> dict[str, set]:
-        """For each box an edge from box ``key`` ends at: the halves on the way."""
+    def starts(self, key: str) -> list[tuple]:
+        """Where edge lines leave box ``key``: the first half of each, as ``(x, y, side)``."""
         b = self.pic.boxes[key]
-        starts = []
+        out = []
         for (x, y), k in self.outline.items():
             if k != key:
                 continue
@@ -81,7 +81,26 @@ class Grid:
                 nx, ny = x + dx, y + dy
                 inside = b.x <= nx < b.x + b.w and b.y <= ny < b.y + b.h
                 if not inside and OPPOSITE[side] in self.sides(nx, ny):
-                    starts.append((nx, ny, OPPOSITE[side]))
+                    out.append((nx, ny, OPPOSITE[side]))
+        return sorted(out)
+
+    def label(self, start: tuple) -> str:
+        """The edge label written beside where a line leaves its box ("1", "D", "catch"...), or ""."""
+        x, y, _ = start
+        def run(xs):
+            text = ""
+            for cx in xs:
+                if self.tag(cx, y)[0] != "label":
+                    break
+                text += self.char(cx, y)
+            return text
+        right = run(range(x + 1, x + 40))
+        return right or run(range(x - 1, x - 40, -1))[::-1]
+
+    def paths_from(self, key: str, starts: list | None = None) -> dict[str, set]:
+        """For each box an edge from box ``key`` ends at: the halves on the way
+        (from ``starts`` only, if given)."""
+        starts = self.starts(key) if starts is None else starts
         parent: dict[tuple, tuple | None] = {s: None for s in starts}
         queue = deque(starts)
         found: dict[str, tuple] = {}

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from ..run_overlay import NOT_RUN, OUTCOMES, RUNNING, WAITING
+from ..run_overlay import NOT_RUN, RUNNING, SUCCEEDED, WAITING
 from . import style
+from .model import CATCH, CHOICE, DEFAULT
 from .cells import ARROWS, DOWN, LEFT, OPPOSITE, RIGHT, SIDES, STEP, UP, Grid
 
 CW, CH = 9.0, 18.0  # one cell, in px
@@ -41,26 +42,37 @@ class Drawing:
         return self.ov.outcome(key) if self.ov is not None else NOT_RUN
 
     def _taken_halves(self) -> set:
+        """The halves of every edge line the run took: to a state it ran, from a
+        start pill to a state that ran, from a state that succeeded to an end pill."""
         ov, boxes = self.ov, self.pic.boxes
         out: set = set()
         for key, b in boxes.items():
-            if b.kind == "end":
-                continue
-            if b.kind == "start":
-                ran = any(self.outcome(t) != NOT_RUN for t in self._targets(key))
-                if not ran:
-                    continue
-            elif self.outcome(key) == NOT_RUN:
+            if b.kind == "end" or (b.kind != "start" and self.outcome(key) == NOT_RUN):
                 continue
             for target, halves in self.grid.paths_from(key).items():
-                tb = boxes[target]
-                if (b.kind == "start" and self.outcome(target) != NOT_RUN) or (key, target) in ov.edges or (
-                        tb.kind == "end" and self.outcome(key) == "succeeded"):
-                    out |= halves
+                if b.kind == "start":
+                    took = self.outcome(target) != NOT_RUN
+                elif boxes[target].kind == "end":
+                    took = self.outcome(key) == SUCCEEDED
+                else:
+                    took = (key, target) in ov.edges
+                if took:
+                    out |= self._path_to(key, target, halves)
         return out
 
-    def _targets(self, key: str):
-        return self.grid.paths_from(key).keys()
+    def _path_to(self, key: str, target: str, halves: set) -> set:
+        """The line to ``target`` that leaves by the port labelled for that edge.
+
+        Lines that share cells lose which edge a cell was drawn for, and the
+        nearest way can run out of another edge's port; the label at each port
+        ("1", "D", "catch", none for Next) says which edge it starts."""
+        starts = self.grid.starts(key)
+        labels = {s: set(self.grid.label(s).split(",")) for s in starts}
+        wanted = _port_labels(self.graph, key, target)
+        mine = [s for s in starts if labels[s] & wanted]
+        if not mine or len(mine) == len(starts):
+            return halves
+        return self.grid.paths_from(key, mine).get(target, halves)
 
     # -- the document ------------------------------------------------------------------
     def svg(self) -> str:
@@ -85,7 +97,7 @@ class Drawing:
         if self.ov is None:
             return []
         seen = {self.outcome(b.key) for b in self.pic.boxes.values() if b.kind in ("state", "container")}
-        return [o for o in OUTCOMES if o in seen]
+        return [o for o in style.LEGEND if o in seen]
 
     def _header_width(self) -> float:
         text = max(len(self.graph.name or "flow") + 2, len(self.caption) + 2)
@@ -262,12 +274,13 @@ class Drawing:
 
     def _badge(self, x: float, y: float, text: str, outcome: str, anchor: str) -> str:
         c = self.c
+        ink = c("background") if _light(c(style.stroke(outcome))) else c("foreground")
         w = (len(text) * 0.8 + 1) * CW
         left = x if anchor == "start" else x - w
         return (f'<g class="badge"><rect x="{left:.1f}" y="{y - CH * 0.38:.1f}" width="{w:.1f}" height="{CH * 0.76:.1f}" '
                 f'rx="{CH * 0.38:.1f}" fill="{c(style.stroke(outcome))}"/>'
                 f'<text x="{left + w / 2:.1f}" y="{y + CH * 0.2:.1f}" text-anchor="middle" font-size="{FONT - 3}" '
-                f'font-weight="bold" fill="{c("background")}">{escape(text)}</text></g>')
+                f'font-weight="bold" fill="{ink}">{escape(text)}</text></g>')
 
     # -- text ------------------------------------------------------------------------------
     def _texts(self) -> str:
@@ -311,6 +324,25 @@ class Drawing:
             role = style.stroke(RUNNING if self.outcome(key) != WAITING else WAITING)
         return (f'<text class="{kind}" x="{x * CW:.1f}" y="{(y + 0.72) * CH:.1f}" textLength="{cells * CW:.1f}" '
                 f'lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{c(role)}"{attrs}>{escape(text)}</text>')
+
+
+def _port_labels(graph, key: str, target: str) -> set:
+    """The labels graph_layout writes at the ports of the edges from ``key`` to ``target``."""
+    out = set()
+    choice = 0
+    for e in graph.successors(key):
+        if e.kind == CHOICE:
+            choice += 1
+        if e.dst != target:
+            continue
+        out.add(str(choice) if e.kind == CHOICE else "D" if e.kind == DEFAULT else "catch" if e.kind == CATCH else "")
+    return out
+
+
+def _light(hex6: str) -> bool:
+    """Is ``#rrggbb`` light enough for dark text on it (relative luminance)?"""
+    r, g, b = (int(hex6[i:i + 2], 16) / 255 for i in (1, 3, 5))
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4
 
 
 def _merge(spans: list) -> list:
