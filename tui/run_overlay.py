@@ -348,57 +348,71 @@ def overlay_from_history(history, flow) -> RunOverlay:
 
 # -- coverage from `flowdbg test --coverage-json` ------------------------------------------------
 
-def _covered(section, rules: set[str]) -> set[str]:
-    """The rules a coverage section says were taken, whatever its shape:
-    ``{"total", "covered": K or [...], "missed": [...]}`` or ``{rule: count}``."""
+def _as_keys(names, graph) -> set[str]:
+    """States or rules (``KEY#Branches[0]``) named by node key or, for a state
+    whose name is unique enough, by name (then every state of that name)."""
+    out = set()
+    for x in names:
+        head, sep, tail = str(x).partition("#")
+        keys = [head] if head in graph.nodes else graph.by_name(head)
+        out |= {k + sep + tail for k in keys}
+    return out
+
+
+def _covered(section, universe: set[str], graph) -> set[str]:
+    """What a coverage section says was reached, whatever its shape:
+    ``{"total", "covered", "missed": [...]}``, ``{"covered": [...]}``, a list,
+    or ``{name: count}``."""
     if isinstance(section, list):
-        return {str(x) for x in section}
+        return _as_keys(section, graph) & universe
     if not isinstance(section, dict):
         return set()
     if isinstance(section.get("covered"), list):
-        return {str(x) for x in section["covered"]}
+        return _as_keys(section["covered"], graph) & universe
     if isinstance(section.get("missed"), list):
-        return rules - {str(x) for x in section["missed"]}
-    return {k for k, v in section.items() if "#" in k and (v is True or (isinstance(v, (int, float)) and v > 0)
-                                                          or (isinstance(v, dict) and v.get("count", 1)))}
+        return universe - _as_keys(section["missed"], graph)
+    hit = [k for k, v in section.items() if v is True or (isinstance(v, (int, float)) and not isinstance(v, bool)
+                                                          and v > 0)]
+    return _as_keys(hit, graph) & universe
 
 
 def overlay_from_coverage(entry: dict, flow) -> RunOverlay:
     """From one flow's entry of ``flowdbg test --coverage-json``:
-    ``{"flow", "states": {"total", "covered", "missed": [NAME...]},
+    ``{"flow", "states": {"total", "covered", "missed": [KEY...]},
     "choice_branches", "catches", "retries"}`` (rules named
-    ``STATE#Branches[i]``, ``STATE#Default``, ``STATE#Catch[i]``,
-    ``STATE#Retry[i]``). A state entered by any test is SUCCEEDED (CAUGHT
-    when one of its Catch rules was taken); one no test reached is absent."""
+    ``KEY#Branches[i]``, ``KEY#Default``, ``KEY#Catch[i]``, ``KEY#Retry[i]``,
+    KEY a node key; a plain state name is taken too). A state entered by any
+    test is SUCCEEDED (CAUGHT when one of its Catch rules was taken); one no
+    test reached is absent."""
     from .graph.model import CATCH, CHOICE, DEFAULT, NEXT, describe
     graph = describe(flow)
-    states = entry.get("states") if isinstance(entry, dict) else None
-    every = {n.name for n in graph.nodes.values()} | set(graph.nodes)
-    entered = _covered(states, every) if isinstance(states, dict) else set()
+    entry = entry if isinstance(entry, dict) else {}
+    states = entry.get("states")
+    entered = _covered(states, set(graph.nodes), graph)
     visits = states.get("visits") if isinstance(states, dict) and isinstance(states.get("visits"), dict) else {}
+    counts = {k: v for name, v in visits.items() if isinstance(v, int) for k in _as_keys([name], graph)}
     ov = RunOverlay()
-    for key, n in graph.nodes.items():
-        if key in entered or n.name in entered:
+    for key in graph.nodes:
+        if key in entered:
             node = ov.node(key)
-            node.see(SUCCEEDED)
-            count = visits.get(key, visits.get(n.name))
-            node.visits = count if isinstance(count, int) else 0
+            node.mark(SUCCEEDED)
+            node.visits = counts.get(key, 0)
     rules = {e.rule: e for e in graph.edges if e.rule}
-    taken = _covered(entry.get("choice_branches"), {r for r, e in rules.items() if e.kind in (CHOICE, DEFAULT)})
-    caught = _covered(entry.get("catches"), {r for r, e in rules.items() if e.kind == CATCH})
-    for rule, e in rules.items():
-        if rule in taken or rule in caught:
-            ov.edges.add((e.src, e.dst))
-            if rule in caught and e.src in ov.nodes:
-                ov.nodes[e.src].mark(CAUGHT)
+    taken = _covered(entry.get("choice_branches"), {r for r, e in rules.items() if e.kind in (CHOICE, DEFAULT)}, graph)
+    caught = _covered(entry.get("catches"), {r for r, e in rules.items() if e.kind == CATCH}, graph)
+    for rule in taken | caught:
+        e = rules[rule]
+        ov.edges.add((e.src, e.dst))
+        if rule in caught and e.src in ov.nodes:
+            ov.nodes[e.src].mark(CAUGHT)
     for e in graph.edges:
-        if e.kind == NEXT and e.src in ov.nodes and e.dst in ov.nodes and ov.outcome(e.src) != NOT_RUN:
+        if e.kind == NEXT and e.src in ov.nodes and e.dst in ov.nodes:
             ov.edges.add((e.src, e.dst))
-    retry_rules = {f"{n.name}#Retry[{i}]" for n in graph.nodes.values() for i in range(n.retry_rules)}
-    for rule in _covered(entry.get("retries"), retry_rules):
-        for key in graph.by_name(rule.split("#", 1)[0]):
-            if key in ov.nodes:
-                ov.nodes[key].retries += 1
+    retry_rules = {f"{k}#Retry[{i}]" for k, n in graph.nodes.items() for i in range(n.retry_rules)}
+    for rule in _covered(entry.get("retries"), retry_rules, graph):
+        key = rule.split("#", 1)[0]
+        if key in ov.nodes:
+            ov.nodes[key].retries += 1
     return ov
 
 

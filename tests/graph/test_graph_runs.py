@@ -191,6 +191,31 @@ def test_coverage_as_documented():
     assert ov.nodes["ValidateOrder"].retries == 1
 
 
+def test_coverage_names_nested_states_by_key_as_flowdbg_test_writes_them():
+    from flowdbg.tui.graph.model import CHOICE, DEFAULT, describe
+    flow = load(CLAIMS)
+    legible = "Investigate the claim.Branch0/Check every document/Is it legible?"
+    branches = [e.rule for e in describe(flow).edges if e.kind in (CHOICE, DEFAULT)]
+    assert f"{legible}#Branches[0]" in branches
+    entry = {"flow": "claims.yaml",
+             "states": {"total": 32, "covered": 30, "missed": ["Investigate the claim.Branch1/Policy lapsed",
+                                                               "Close as abandoned"]},
+             "choice_branches": {"total": len(branches), "covered": 1,
+                                 "missed": [r for r in branches if r != f"{legible}#Branches[0]"]},
+             "catches": {"total": 3, "covered": 1, "missed": ["Check the claim form#Catch[0]",
+                                                              "Ask for the missing fields#Catch[0]"]},
+             "retries": {"total": 1, "covered": 0, "missed": ["Check the claim form#Retry[0]"]}}
+    ov = overlay_from_coverage(entry, flow)
+    assert ov.outcome("Investigate the claim.Branch1/Policy lapsed") == NOT_RUN
+    assert ov.outcome("Investigate the claim.Branch1/Policy is fine") == SUCCEEDED
+    assert ov.outcome("Close as abandoned") == NOT_RUN
+    assert (legible, "Investigate the claim.Branch0/Check every document/Keep the document") in ov.edges
+    assert (legible, "Investigate the claim.Branch0/Check every document/Flag the document") not in ov.edges
+    assert ov.outcome("Investigate the claim") == CAUGHT  # its Catch[0] was taken
+    assert ("Investigate the claim", "Deny the claim") in ov.edges
+    assert ov.nodes["Check the claim form"].retries == 0
+
+
 def test_coverage_as_counts_and_lists():
     flow = load(ORDER)
     entry = {"states": {"covered": ["ValidateOrder", "RejectOrder"], "visits": {"ValidateOrder": 4}},

@@ -55,7 +55,7 @@ class Edge:
     dst: str
     kind: str  # next | choice | default | catch | start | end
     label: str = ""  # the condition, "Default", "Catch FnF.ALL"
-    rule: str = ""  # the coverage name: "S#Branches[0]", "S#Default", "S#Catch[1]"
+    rule: str = ""  # the coverage name, by node key: "S#Branches[0]", "Map1/S#Default", "S#Catch[1]"
 
 
 @dataclass
@@ -121,10 +121,10 @@ def _edges(st, key: str, prefix: str, names: set, top: bool) -> list[Edge]:
     if branches and hasattr(branches[0], "condition"):  # Choice
         for i, b in enumerate(branches):
             if to(b.next):
-                out.append(Edge(key, to(b.next), CHOICE, _one_line(b.condition.text), f"{st.name}#Branches[{i}]"))
+                out.append(Edge(key, to(b.next), CHOICE, _one_line(b.condition.text), f"{key}#Branches[{i}]"))
         default = getattr(st, "default", None)
         if default and to(default):
-            out.append(Edge(key, to(default), DEFAULT, "Default", f"{st.name}#Default"))
+            out.append(Edge(key, to(default), DEFAULT, "Default", f"{key}#Default"))
     elif st.next and to(st.next):
         out.append(Edge(key, to(st.next), NEXT))
     elif top and (st.end or (not st.next and st.type not in ("Succeed", "Fail", "Choice"))):
@@ -132,7 +132,7 @@ def _edges(st, key: str, prefix: str, names: set, top: bool) -> list[Edge]:
     for i, c in enumerate(getattr(st, "catch", ()) or ()):
         if to(c.next):
             errors = ", ".join(c.errors) if c.errors else "any error"
-            out.append(Edge(key, to(c.next), CATCH, f"Catch {errors}", f"{st.name}#Catch[{i}]"))
+            out.append(Edge(key, to(c.next), CATCH, f"Catch {errors}", f"{key}#Catch[{i}]"))
     return out
 
 
