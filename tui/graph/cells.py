@@ -24,6 +24,7 @@ _SIDES = {
     "├": "UDR", "┤": "UDL", "┬": "DLR", "┴": "ULR", "┼": "UDLR",
 }
 SIDES = {ch: frozenset(s) for ch, s in _SIDES.items()}
+_NONE: frozenset = frozenset()
 #: arrow heads, by the side they point to
 ARROWS = {"▼": DOWN, "▽": DOWN, "▲": UP, "△": UP, "◀": LEFT, "◁": LEFT, "▶": RIGHT, "▷": RIGHT, "►": RIGHT,
           "◄": LEFT}
@@ -41,6 +42,17 @@ class Grid:
                 self.outline[(x, b.y)] = self.outline[(x, b.y + b.h - 1)] = b.key
             for y in range(b.y, b.y + b.h):
                 self.outline[(b.x, y)] = self.outline[(b.x + b.w - 1, y)] = b.key
+        self.perimeter: dict[str, list] = {}
+        for cell, key in self.outline.items():
+            self.perimeter.setdefault(key, []).append(cell)
+        #: every cell of a kind: kind -> {(x, y): (character, tag key)}
+        self.cells: dict[str, dict[tuple[int, int], tuple[str, str]]] = {}
+        for y, row in enumerate(pic.tags):
+            for x, t in enumerate(row):
+                if t:
+                    kind, key = pic.tag_items[t]
+                    self.cells.setdefault(kind, {})[(x, y)] = (pic.chars[y][x], key)
+        self.edges = self.cells.get("edge", {})  # (x, y) -> (character, "next" | "catch")
 
     def tag(self, x: int, y: int) -> tuple[str, str]:
         if 0 <= y < self.h and 0 <= x < len(self.pic.tags[y]):
@@ -53,30 +65,25 @@ class Grid:
         return " "
 
     def is_edge(self, x: int, y: int) -> bool:
-        return self.tag(x, y)[0] == "edge"
+        return (x, y) in self.edges
 
     def sides(self, x: int, y: int) -> frozenset:
         """The sides an edge line in (x, y) touches (empty if none)."""
-        if not self.is_edge(x, y):
-            return frozenset()
-        return SIDES.get(self.char(x, y), frozenset())
+        cell = self.edges.get((x, y))
+        return SIDES.get(cell[0], _NONE) if cell else _NONE
 
     def arrow(self, x: int, y: int) -> str | None:
-        return ARROWS.get(self.char(x, y)) if self.is_edge(x, y) else None
+        cell = self.edges.get((x, y))
+        return ARROWS.get(cell[0]) if cell else None
 
     def edge_cells(self):
-        for y in range(self.h):
-            for x in range(len(self.pic.chars[y])):
-                if self.is_edge(x, y):
-                    yield x, y
+        return iter(self.edges)
 
     def starts(self, key: str) -> list[tuple]:
         """Where edge lines leave box ``key``: the first half of each, as ``(x, y, side)``."""
         b = self.pic.boxes[key]
         out = []
-        for (x, y), k in self.outline.items():
-            if k != key:
-                continue
+        for x, y in self.perimeter.get(key, ()):
             for side, (dx, dy) in STEP.items():
                 nx, ny = x + dx, y + dy
                 inside = b.x <= nx < b.x + b.w and b.y <= ny < b.y + b.h

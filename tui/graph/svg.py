@@ -128,8 +128,7 @@ class Drawing:
     def _lines(self) -> str:
         grid, c = self.grid, self.c
         groups: dict[str, set] = {}
-        for x, y in grid.edge_cells():
-            kind = grid.tag(x, y)[1]
+        for (x, y), (_, kind) in grid.edges.items():
             halves = [(x, y, s) for s in grid.sides(x, y)]
             head = grid.arrow(x, y)
             if head is not None:
@@ -144,11 +143,7 @@ class Drawing:
                 n = (x + dx, y + dy)
                 if n in grid.outline and not grid.is_edge(*n) and head is None:
                     groups[role].add((n[0], n[1], OPPOSITE[h[2]]))
-        frames = set()
-        for y in range(self.pic.height):
-            for x, ch in enumerate(self.pic.chars[y]):
-                if grid.tag(x, y)[0] == "frame" and ch in SIDES:
-                    frames |= {(x, y, s) for s in SIDES[ch]}
+        frames = {(x, y, s) for (x, y), (ch, _) in grid.cells.get("frame", {}).items() for s in SIDES.get(ch, ())}
         out = []
         if frames:
             out.append(self._path(frames, c("frame"), 1.0, extra=' class="frame" opacity="0.7"'))
@@ -199,7 +194,7 @@ class Drawing:
             if head is None:
                 continue
             taken = (x, y, OPPOSITE[head]) in self.taken
-            kind = grid.tag(x, y)[1]
+            kind = grid.edges[(x, y)][1]
             colour = c("taken") if taken and kind != "catch" else c("catch" if kind == "catch" else "edge")
             dim = ' opacity="0.45"' if self.ov is not None and not taken else ""
             cx, cy = (x + 0.5) * CW, (y + 0.5) * CH
