@@ -86,7 +86,7 @@ def test_bad_input_is_a_clear_error(cli, tmp_path, order_files):
         (("graph", ORDER, "--history", str(tmp_path / "other.json")), "no state of the flow appears"),
         (("graph", ORDER, "--history", str(tmp_path / "none.json")), "cannot read the history"),
         (("graph", ORDER, "--coverage-json", str(tmp_path / "list.json")), "not a coverage file"),
-        (("graph", ORDER, "--session", str(tmp_path / "list.json")), "not a flowdbg session journal"),
+        (("graph", ORDER, "--session", str(tmp_path / "list.json")), "list.json:1: the first line is not a session start"),
         (("graph", CLAIMS, "--session", str(order_files / "s.jsonl")), "changed since the session was saved"),
         (("graph", ORDER, "--output", ORDER), "that is the flow"),
         (("graph", ORDER, "--output", str(tmp_path / "no" / "dir" / "x.svg")), "cannot write"),
