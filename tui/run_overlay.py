@@ -69,10 +69,16 @@ class NodeRun:
             self.outcome = outcome
 
 
+#: The keys of the top level's ``( start )`` and ``( end )`` pills in the
+#: graph picture; an edge from START or to END is taken like any other.
+START, END = "^start", "$end"
+
+
 @dataclass
 class RunOverlay:
     """``nodes`` by node key (absent = not run); ``edges`` taken, as
-    ``(from_key, to_key)``; ``current`` the node keys where the run is now."""
+    ``(from_key, to_key)`` (from :data:`START`, to :data:`END` for the top
+    level's pills); ``current`` the node keys where the run is now."""
 
     nodes: dict[str, NodeRun] = field(default_factory=dict)
     edges: set[tuple[str, str]] = field(default_factory=set)
@@ -114,6 +120,10 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
             ov.current.add(key)
         if rec.next:
             ov.edges.add((key, node_key(rec.frame, rec.next)))
+        elif not rec.frame and outcome == SUCCEEDED and rec.type not in ("Succeed", "Fail"):
+            ov.edges.add((key, END))  # End: true at the top level
+        if rec.index == 0:
+            ov.edges.add((START, key))
         if rec.type == "Map":
             params = rec.parameters if isinstance(rec.parameters, dict) else {}
             total = params.get("Items")
@@ -232,6 +242,8 @@ def overlay_from_history(history, flow) -> RunOverlay:
 
     def enter(key: str, frame: str) -> _Activation:
         act = _Activation(key, frame)
+        if not acts:
+            ov.edges.add((START, key))
         acts.append(act)
         open_acts.setdefault(key, []).append(act)
         waiting = pending.get(frame, [])
@@ -321,6 +333,10 @@ def overlay_from_history(history, flow) -> RunOverlay:
             act.outcome = CAUGHT if "caught" in detail else FAILED if "error" in detail else SUCCEEDED
             close(act, detail)
 
+    ends = {e.src for e in graph.edges if e.dst == END}
+    for act in pending.get("", ()):  # exited at the top level and nothing came after: End
+        if act.key in ends and act.outcome == SUCCEEDED:
+            ov.edges.add((act.key, END))
     failed_frames = {a.frame for a in acts if a.outcome == FAILED}
     for act in acts:
         if not act.closed:
@@ -408,6 +424,8 @@ def overlay_from_coverage(entry: dict, flow) -> RunOverlay:
     for e in graph.edges:
         if e.kind == NEXT and e.src in ov.nodes and e.dst in ov.nodes:
             ov.edges.add((e.src, e.dst))
+        elif (e.src == START and e.dst in ov.nodes) or (e.dst == END and e.src in ov.nodes):
+            ov.edges.add((e.src, e.dst))
     retry_rules = {f"{k}#Retry[{i}]" for k, n in graph.nodes.items() for i in range(n.retry_rules)}
     for rule in _covered(entry.get("retries"), retry_rules, graph):
         key = rule.split("#", 1)[0]
@@ -416,6 +434,6 @@ def overlay_from_coverage(entry: dict, flow) -> RunOverlay:
     return ov
 
 
-__all__ = ["NOT_RUN", "RUNNING", "WAITING", "SUCCEEDED", "FAILED", "CAUGHT", "OUTCOMES", "THEME_VARIABLE",
+__all__ = ["START", "END", "NOT_RUN", "RUNNING", "WAITING", "SUCCEEDED", "FAILED", "CAUGHT", "OUTCOMES", "THEME_VARIABLE",
            "node_key", "MapProgress", "NodeRun", "RunOverlay", "overlay_from_records", "overlay_from_history",
            "overlay_from_coverage", "history_events"]

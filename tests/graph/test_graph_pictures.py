@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from flowdbg.tui.graph import dot, mermaid, svg, text
+from flowdbg.tui.graph import dot, mermaid, style, svg, text
 from flowdbg.tui.graph.model import describe
 from flowdbg.tui.graph.theme import colour
 from flowdbg.tui.run_overlay import overlay_from_history
@@ -65,18 +65,21 @@ def test_svg_colours_the_run():
     never = boxes["RejectOrder"].find(SVG + "rect")
     assert "not-run" in boxes["RejectOrder"].get("class")
     assert never.get("stroke") == colour("foreground-muted") and never.get("stroke-dasharray")
-    # taken edges are drawn bold in the theme's foreground; the others are dimmed
+    # taken edges are drawn bold, as the TUI draws them ($success); the others are dimmed
     for into in ("ValidateOrder", "NeedsApproval", "WaitForApproval", "CoolDown", "Done",
                  "Fulfil.Branch0/PackItems/PackOne"):
         heads = arrows_into(root, boxes[into])
         assert heads and all("taken" in a.get("class") for a in heads), into
-        assert all(a.get("fill") == colour("foreground") for a in heads)
+        assert all(a.get("fill") == style.resolve("edge-taken") == colour("success") for a in heads)
     heads = arrows_into(root, boxes["RejectOrder"])
     assert len(heads) == 2 and not any("taken" in a.get("class") for a in heads)
     assert all(a.get("opacity") for a in heads)
     texts = svg_texts(root)
-    assert "×3" in texts and "3/3 done" in texts and "×1 ↻1" in texts  # visits, Map progress, retries
+    assert "×3" in texts and "3/3" in texts  # visits; the Map's done/total, where the TUI shows them
     assert "never reached" in texts and "succeeded" in texts and "history h.json" in texts
+    tip = boxes["ValidateOrder"].find(SVG + "title").text
+    assert tip.splitlines()[-1] == "succeeded (×1 ↻1)"  # and its retry
+    assert boxes["Fulfil.Branch0/PackItems"].find(SVG + "title").text.endswith("(×1, 3/3 done)")
     taken = [p for p in root.iter(SVG + "path") if "taken" in (p.get("class") or "")]
     assert taken and all(float(p.get("stroke-width")) > 2 for p in taken)
 
@@ -223,3 +226,19 @@ def test_a_taken_edge_leaves_by_its_own_port():
         ports = {drawing.grid.label(p): p for p in drawing.grid.starts(state)}
         assert ports[took] in drawing.taken, (path, ports)
         assert not any(ports[x] in drawing.taken for x in not_took), path
+
+
+def test_svg_colours_are_the_tui_graphs():
+    """Each part the TUI graph colours through a component class in app.tcss
+    (``StateGraph > .state-graph--edge-taken { color: $success; }``) has the
+    same theme value in the SVG's roles."""
+    from helpers.graph import REPO
+    css = open(f"{REPO}/tui/app.tcss", encoding="utf-8").read()
+    rules = dict(re.findall(r"StateGraph > \.state-graph--([\w-]+) \{[^}]*?color: \$([^;]+);", css))
+    if not rules:
+        pytest.skip("this TUI colours its graph without component classes")
+    drawn = {"edge", "edge-taken", "edge-catch", "label", "pill", "frame", "type", "title", "sub", "cond",
+             "current", "count"}
+    assert drawn <= set(rules) and drawn <= set(style.ROLE)
+    for role in drawn:
+        assert style.ROLE[role] == rules[role].strip(), role

@@ -1,11 +1,13 @@
 """Read the TUI graph's character picture back as lines, arrows and boxes.
 
 ``graph_layout.layout_flow`` draws edges with box-drawing characters in
-cells tagged ``("edge", ...)``. To draw the same picture as vectors, and to
-light up the edges a run took, this decodes each cell into the sides its
-line touches, and follows the lines from a state's box to the arrows that
-end at other boxes. It reads only the Picture's public data (``chars``,
-``tags``, ``tag_items``, ``boxes``), so it follows whatever the layout draws.
+cells tagged ``("edge", ...)`` (arrowheads ``("arrow", ...)`` or
+``("edge", ...)``). To draw the same picture as vectors, and to light up the
+edges a run took, this decodes each cell into the sides its line touches.
+Which cells an edge is drawn on comes from ``Picture.edges`` where the
+layout gives it; otherwise the lines are followed from a state's box to the
+arrowheads at other boxes. It reads only the Picture's public data, so it
+follows whatever the layout draws.
 
 A *half* ``(x, y, side)`` is the half of cell ``(x, y)`` from its centre to
 that side; a path through the grid is a set of halves.
@@ -52,7 +54,8 @@ class Grid:
                 if t:
                     kind, key = pic.tag_items[t]
                     self.cells.setdefault(kind, {})[(x, y)] = (pic.chars[y][x], key)
-        self.edges = self.cells.get("edge", {})  # (x, y) -> (character, "next" | "catch")
+        #: (x, y) -> (character, "next" | "catch"): lines and arrowheads
+        self.edges = {**self.cells.get("edge", {}), **self.cells.get("arrow", {})}
 
     def tag(self, x: int, y: int) -> tuple[str, str]:
         if 0 <= y < self.h and 0 <= x < len(self.pic.tags[y]):
@@ -120,8 +123,8 @@ class Grid:
                 nx, ny = x + dx, y + dy
                 head = self.arrow(nx, ny)
                 if head is not None and head == side:
-                    tx, ty = nx + dx, ny + dy
-                    target = self.outline.get((tx, ty))
+                    # the head sits on the target's border, or just outside it
+                    target = self.outline.get((nx, ny)) or self.outline.get((nx + dx, ny + dy))
                     if target is not None and target != key and target not in found:
                         found[target] = (state, side, (nx, ny, OPPOSITE[side]))
                     continue
@@ -144,3 +147,21 @@ class Grid:
                 cur = prev
             out[target] = halves
         return out
+
+
+def edge_halves(grid: Grid, edge) -> set:
+    """The halves of one ``Picture.edges`` entry (``src``, ``dst``, ``cells``):
+    in each of its cells, the sides toward its own next cell or its boxes, so
+    a cell it shares with another edge lights up only on its own way."""
+    cells = set(edge.cells)
+    ends = (edge.src, edge.dst)
+    out = set()
+    for x, y in cells:
+        head = grid.arrow(x, y)
+        sides = {OPPOSITE[head]} if head else grid.sides(x, y)
+        for side in sides:
+            dx, dy = STEP[side]
+            n = (x + dx, y + dy)
+            if n in cells or grid.outline.get(n) in ends:
+                out.add((x, y, side))
+    return out

@@ -53,7 +53,7 @@ class _Dot:
 
     def edge_colours(self) -> str:
         c = self.c
-        return f", color={quote(c('edge'))}, fontcolor={quote(c('subtitle'))}"
+        return f", color={quote(c('edge'))}, fontcolor={quote(c('sub'))}"
 
     def label(self, node: Node, left: bool = False) -> str:
         """Name, type and what the run did, one per line (``left``: left-justified, for a cluster)."""
@@ -74,7 +74,7 @@ class _Dot:
         attrs = [f"color={quote(c(style.stroke(o)))}", f"fillcolor={quote(c(style.fill(o)))}",
                  f"penwidth={'3' if key in self.ov.current else '2' if o != NOT_RUN else '1'}"]
         if o == NOT_RUN:
-            attrs += ['style="rounded,filled,dashed"', f"fontcolor={quote(c('subtitle'))}"]
+            attrs += ['style="rounded,filled,dashed"', f"fontcolor={quote(c('sub'))}"]
         return ", " + ", ".join(attrs)
 
     def scope(self, scope: Scope, lines: list, pad: str) -> None:
@@ -104,7 +104,7 @@ class _Dot:
             if len(node.scopes) > 1:
                 lines.append(f"{inner}subgraph {quote('cluster_' + sub.prefix)} {{")
                 lines.append(f"{inner}  label={quote(sub.label)}; style=\"dashed\"; labeljust=l;"
-                             + (f" color={quote(c('frame'))}; fontcolor={quote(c('subtitle'))};" if self.ov else ""))
+                             + (f" color={quote(c('frame'))}; fontcolor={quote(c('sub'))};" if self.ov else ""))
                 inner += "  "
             self.scope(sub, lines, inner)
             if len(node.scopes) > 1:
@@ -132,11 +132,11 @@ class _Dot:
         if e.kind == CATCH:
             attrs.append("style=dashed")
             if self.ov is not None:
-                attrs.append(f"color={quote(self.c('catch'))}")
+                attrs.append(f"color={quote(self.c('edge-catch'))}")
         if self.ov is not None and style.taken(e, self.ov):
             attrs.append("penwidth=2.5")
             if e.kind != CATCH:
-                attrs.append(f"color={quote(self.c('taken'))}")
+                attrs.append(f"color={quote(self.c('edge-taken'))}")
         return f"{quote(src)} -> {quote(dst)}" + (f" [{', '.join(attrs)}]" if attrs else "") + ";"
 
 

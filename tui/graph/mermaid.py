@@ -103,13 +103,13 @@ def _styles(graph: FlowGraph, overlay, ids, taken: list) -> list:
     for key, o in containers:
         out.append(f"  style {ids(key)} {_css(o, c)}")
         for sub in graph.nodes[key].scopes if len(graph.nodes[key].scopes) > 1 else ():
-            out.append(f"  style {ids(sub.prefix)} fill:{c('background')},stroke:{c('frame')},color:{c('subtitle')}")
+            out.append(f"  style {ids(sub.prefix)} fill:{c('background')},stroke:{c('frame')},color:{c('sub')}")
     current = [ids(k) for k in sorted(overlay.current) if k in graph.nodes and not graph.nodes[k].container]
     if current:
         out.append("  classDef current stroke-width:4px")
         out.append(f"  class {','.join(current)} current")
     if taken:
-        out.append(f"  linkStyle {','.join(map(str, taken))} stroke:{c('primary')},stroke-width:3px")
+        out.append(f"  linkStyle {','.join(map(str, taken))} stroke:{c('edge-taken')},stroke-width:3px")
     return out
 
 

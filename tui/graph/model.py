@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-START, END = "^start", "$end"
+from ..run_overlay import END, START  # noqa: F401 (the pills' keys, shared with the run overlay)
 
 # Edge kinds
 NEXT, CHOICE, DEFAULT, CATCH, BEGIN, FINISH = "next", "choice", "default", "catch", "start", "end"

@@ -8,19 +8,24 @@ from __future__ import annotations
 
 from ..run_overlay import CAUGHT, FAILED, NOT_RUN, RUNNING, SUCCEEDED, THEME_VARIABLE, WAITING
 
+#: by the TUI graph's component class (``state-graph--<role>`` in tui/app.tcss), the same
+#: theme value, so the SVG and the terminal agree; and a picture's own parts
 ROLE = {
-    "background": "background",
-    "box": "surface",  # a state's fill when no run colours it
-    "title": "foreground",
-    "subtitle": "foreground-muted",
-    "condition": "text-primary",
     "edge": "foreground-muted",
-    "catch": "error",
-    "taken": "foreground",  # an edge the run took
-    "label": "text-primary",
-    "label-catch": "text-error",
+    "edge-taken": "success",  # an edge the run took
+    "edge-catch": "error 70%",
+    "label": "primary",  # an edge's label ("1", "D", "catch")
+    "pill": "foreground-muted",  # ( start ) / ( end )
     "frame": "foreground-muted",  # the outline of a Parallel branch or a Map processor
-    "pill": "foreground-muted",
+    "type": "foreground-muted",  # the state type in a box's top border
+    "title": "foreground",
+    "sub": "foreground-muted",
+    "cond": "secondary",
+    "current": "accent",
+    "count": "success",
+    # not in the TUI's CSS: the page and a state box nothing coloured
+    "background": "background",
+    "box": "surface",
 }
 
 #: what a picture's legend calls each outcome
@@ -40,7 +45,7 @@ def fill(outcome: str) -> str:
 
 
 def resolve(role_or_variable: str) -> str:
-    """A role or theme variable as ``#rrggbb`` (imports Textual's theme)."""
+    """A role or theme value (``error``, ``error 70%``) as ``#rrggbb`` (imports Textual's theme)."""
     from .theme import colour
     return colour(ROLE.get(role_or_variable, role_or_variable))
 
@@ -67,11 +72,5 @@ def map_progress(node) -> str:
 
 
 def taken(edge, overlay) -> bool:
-    """Did the run take ``edge`` (a :class:`.model.Edge`)? Start and end
-    edges count when the state at their other end ran (and succeeded)."""
-    from .model import BEGIN, FINISH
-    if edge.kind == BEGIN:
-        return overlay.outcome(edge.dst) != NOT_RUN
-    if edge.kind == FINISH:
-        return overlay.outcome(edge.src) == SUCCEEDED
+    """Did the run take ``edge`` (a :class:`.model.Edge`, start and end ones included)?"""
     return (edge.src, edge.dst) in overlay.edges

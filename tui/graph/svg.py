@@ -2,25 +2,29 @@
 
 The layout is ``graph_layout.layout_flow``'s, cell for cell: state boxes and
 Parallel/Map containers from ``Picture.boxes``, edge lines decoded from the
-box-drawing characters (:mod:`.cells`), text from the cells that hold it.
-Each cell is ``CW`` x ``CH`` pixels and each run of text is stretched to its
-cells (``textLength``), so the picture lines up in any monospace font.
+box-drawing characters (:mod:`.cells`), text from the cells that hold it,
+and the TUI's markers in the cells the layout keeps for them (current
+state, outcome, visits or Map progress). Each cell is ``CW`` x ``CH``
+pixels and each run of text is stretched to its cells (``textLength``), so
+the picture lines up in any monospace font.
 """
 from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from ..run_overlay import NOT_RUN, RUNNING, SUCCEEDED, WAITING
+from ..run_overlay import NOT_RUN, SUCCEEDED
 from . import style
+from .cells import ARROWS, DOWN, LEFT, OPPOSITE, RIGHT, SIDES, STEP, UP, Grid, edge_halves
 from .model import CATCH, CHOICE, DEFAULT
-from .cells import ARROWS, DOWN, LEFT, OPPOSITE, RIGHT, SIDES, STEP, UP, Grid
 
 CW, CH = 9.0, 18.0  # one cell, in px
 FONT = 14
 HEADER = 3  # rows above the graph for the title and the legend
 FONTS = "'DejaVu Sans Mono', 'Menlo', 'Consolas', 'Liberation Mono', monospace"
+DIM = "0.45"  # what the run did not take
 
-_TEXT_ROLE = {"title": "title", "sub": "subtitle", "cond": "condition", "pill": "pill", "frame": "frame"}
+#: the TUI's glyphs for an outcome, in the cell left of a state's name
+GLYPH = {"waiting": "⧗", "failed": "✗", "caught": "↯"}
 
 
 def render(flow, overlay=None, *, caption: str = "") -> str:
@@ -42,8 +46,18 @@ class Drawing:
         return self.ov.outcome(key) if self.ov is not None else NOT_RUN
 
     def _taken_halves(self) -> set:
-        """The halves of every edge line the run took: to a state it ran, from a
-        start pill to a state that ran, from a state that succeeded to an end pill."""
+        edges = getattr(self.pic, "edges", None)
+        if edges:  # the layout says which cells each edge is drawn on
+            out: set = set()
+            for e in edges:
+                if (e.src, e.dst) in self.ov.edges:
+                    out |= edge_halves(self.grid, e)
+            return out
+        return self._traced_halves()
+
+    def _traced_halves(self) -> set:
+        """Follow the lines: to a state the run took the edge to, from a start
+        pill to a state that ran, from a state that succeeded to an end pill."""
         ov, boxes = self.ov, self.pic.boxes
         out: set = set()
         for key, b in boxes.items():
@@ -77,19 +91,17 @@ class Drawing:
     # -- the document ------------------------------------------------------------------
     def svg(self) -> str:
         pic = self.pic
-        header = self._header()
         width = max(pic.width * CW, self._header_width())
         height = (pic.height + HEADER) * CH
-        name = self.graph.name or "flow"
         parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
                  f'viewBox="0 0 {width:.0f} {height:.0f}" font-family="{FONTS}" font-size="{FONT}">',
-                 f"<title>{escape(name)}</title>",
+                 f"<title>{escape(self.graph.name or 'flow')}</title>",
                  f'<rect width="100%" height="100%" fill="{self.c("background")}"/>',
-                 header,
+                 self._header(),
                  f'<g transform="translate(0 {HEADER * CH:.0f})">',
                  # containers under the lines inside them; states over the lines that meet them
                  self._boxes(containers=True), self._lines(), self._boxes(containers=False), self._arrows(),
-                 self._texts(), self._badges(),
+                 self._texts(), self._markers(),
                  "</g>", "</svg>"]
         return "\n".join(p for p in parts if p) + "\n"
 
@@ -109,16 +121,15 @@ class Drawing:
         out = [f'<g class="header"><text x="{CW:.1f}" y="{CH * 0.9:.1f}" fill="{c("title")}" font-weight="bold">'
                f"{escape(self.graph.name or 'flow')}</text>"]
         if self.caption:
-            out.append(f'<text x="{CW:.1f}" y="{CH * 1.9:.1f}" fill="{c("subtitle")}" '
+            out.append(f'<text x="{CW:.1f}" y="{CH * 1.9:.1f}" fill="{c("sub")}" '
                        f'font-size="{FONT - 2}">{escape(self.caption)}</text>')
-        x = CW
-        y = CH * 2.35
+        x, y = CW, CH * 2.35
         for o in self._legend_items():
-            dash = ' stroke-dasharray="3 2" opacity="0.55"' if o == NOT_RUN else ""
+            dash = f' stroke-dasharray="3 2" opacity="{DIM}"' if o == NOT_RUN else ""
             out.append(f'<rect class="legend {o}" x="{x:.1f}" y="{y:.1f}" width="{CW * 1.6:.1f}" height="{CH * 0.5:.1f}" '
                        f'rx="2" fill="{c(style.fill(o))}" stroke="{c(style.stroke(o))}" stroke-width="1.5"{dash}/>')
             label = style.LEGEND[o]
-            out.append(f'<text x="{x + CW * 2.2:.1f}" y="{y + CH * 0.5:.1f}" fill="{c("subtitle")}" '
+            out.append(f'<text x="{x + CW * 2.2:.1f}" y="{y + CH * 0.5:.1f}" fill="{c("sub")}" '
                        f'font-size="{FONT - 2}">{escape(label)}</text>')
             x += (len(label) + 5) * CW
         out.append("</g>")
@@ -129,37 +140,33 @@ class Drawing:
         grid, c = self.grid, self.c
         groups: dict[str, set] = {}
         for (x, y), (_, kind) in grid.edges.items():
-            halves = [(x, y, s) for s in grid.sides(x, y)]
             head = grid.arrow(x, y)
-            if head is not None:
-                halves.append((x, y, OPPOSITE[head]))
+            halves = [(x, y, OPPOSITE[head])] if head else [(x, y, s) for s in grid.sides(x, y)]
             for h in halves:
                 taken = h in self.taken
-                dimmed = self.ov is not None and not taken
-                role = ("catch" if kind == "catch" else "edge") + (":taken" if taken else ":dim" if dimmed else "")
+                state = "taken" if taken else "dim" if self.ov is not None else ""
+                role = ("catch" if kind == "catch" else "next") + ":" + state
                 groups.setdefault(role, set()).add(h)
-                # reach into the box outline the line starts from
+                # reach into the box outline the line leaves from
                 dx, dy = STEP[h[2]]
                 n = (x + dx, y + dy)
-                if n in grid.outline and not grid.is_edge(*n) and head is None:
+                if head is None and n in grid.outline and not grid.is_edge(*n):
                     groups[role].add((n[0], n[1], OPPOSITE[h[2]]))
         frames = {(x, y, s) for (x, y), (ch, _) in grid.cells.get("frame", {}).items() for s in SIDES.get(ch, ())}
         out = []
         if frames:
             out.append(self._path(frames, c("frame"), 1.0, extra=' class="frame" opacity="0.7"'))
-        order = ["edge:dim", "catch:dim", "edge", "catch", "edge:taken", "catch:taken"]
-        for role in order:
+        for role in ("next:dim", "catch:dim", "next:", "catch:", "next:taken", "catch:taken"):
             if role not in groups:
                 continue
-            base, _, state = role.partition(":")
-            colour = c("taken") if state == "taken" and base == "edge" else c(base)
-            width = 2.4 if state == "taken" else 1.3
-            extra = f' class="edge {base}{" taken" if state == "taken" else ""}"'
-            if base == "catch" and state != "taken":
+            kind, state = role.split(":")
+            colour = c(_edge_role(kind, state == "taken"))
+            extra = f' class="edge {kind}{" taken" if state == "taken" else ""}"'
+            if kind == "catch" and state != "taken":
                 extra += ' stroke-dasharray="5 3"'
             if state == "dim":
-                extra += ' opacity="0.45"'
-            out.append(self._path(groups[role], colour, width, extra=extra))
+                extra += f' opacity="{DIM}"'
+            out.append(self._path(groups[role], colour, 2.4 if state == "taken" else 1.3, extra=extra))
         return "\n".join(out)
 
     @staticmethod
@@ -187,25 +194,25 @@ class Drawing:
                 f'stroke-linecap="square"/>')
 
     def _arrows(self) -> str:
-        grid, c = self.grid, self.c
-        out = []
-        for x, y in grid.edge_cells():
+        grid, out = self.grid, []
+        for (x, y), (_, kind) in grid.edges.items():
             head = grid.arrow(x, y)
             if head is None:
                 continue
             taken = (x, y, OPPOSITE[head]) in self.taken
-            kind = grid.edges[(x, y)][1]
-            colour = c("taken") if taken and kind != "catch" else c("catch" if kind == "catch" else "edge")
-            dim = ' opacity="0.45"' if self.ov is not None and not taken else ""
-            cx, cy = (x + 0.5) * CW, (y + 0.5) * CH
+            colour = self.c(_edge_role(kind, taken))
+            dim = f' opacity="{DIM}"' if self.ov is not None and not taken else ""
             dx, dy = STEP[head]
-            tip = (cx + dx * CW, cy + dy * CH)  # the centre of the next cell: the box's outline
-            back = (cx - dx * CW * 0.1, cy - dy * CH * 0.1)
-            half = (CW * 0.55, CH * 0.3)
+            cx, cy = (x + 0.5) * CW, (y + 0.5) * CH
+            if (x, y) in grid.outline:  # drawn on the target's border: the tip touches its line
+                tip, back = (cx, cy), (cx - dx * CW * 0.9, cy - dy * CH * 0.6)
+            else:  # just outside it: the tip reaches the border in the next cell
+                tip, back = (cx + dx * CW, cy + dy * CH), (cx - dx * CW * 0.1, cy - dy * CH * 0.1)
+            hw, hh = CW * 0.55, CH * 0.3
             if dx == 0:
-                pts = [(back[0] - half[0], back[1]), (back[0] + half[0], back[1]), tip]
+                pts = [(back[0] - hw, back[1]), (back[0] + hw, back[1]), tip]
             else:
-                pts = [(back[0], back[1] - half[1]), (back[0], back[1] + half[1]), tip]
+                pts = [(back[0], back[1] - hh), (back[0], back[1] + hh), tip]
             out.append(f'<polygon class="arrow{" taken" if taken else ""}" points="'
                        + " ".join(f"{px:.1f},{py:.1f}" for px, py in pts) + f'" fill="{colour}"{dim}/>')
         return "\n".join(out)
@@ -228,59 +235,52 @@ class Drawing:
             unreached = self.ov is not None and o == NOT_RUN
             now = self.ov is not None and b.key in self.ov.current
             width = 3.0 if now else 2.0 if self.ov is not None and o != NOT_RUN else 1.4
-            attrs = ' stroke-dasharray="4 3" opacity="0.55"' if unreached else ""
+            attrs = f' stroke-dasharray="4 3" opacity="{DIM}"' if unreached else ""
             kind = "container" if b.kind == "container" else "state"
-            tip = self._tooltip(b.key, node)
+            stroke = c("current") if now else c(style.stroke(o))
             out.append(f'<g class="{kind} {o}{" current" if now else ""}" data-key={quoteattr(b.key)}>'
-                       f"<title>{escape(tip)}</title>"
+                       f"<title>{escape(self._tooltip(b.key, node))}</title>"
                        f'<rect x="{(b.x + 0.5) * CW:.1f}" y="{(b.y + 0.5) * CH:.1f}" width="{(b.w - 1) * CW:.1f}" '
                        f'height="{(b.h - 1) * CH:.1f}" rx="{CW * 0.9:.1f}" fill="{c(style.fill(o))}" '
-                       f'stroke="{c(style.stroke(o))}" stroke-width="{width}"{attrs}/></g>')
+                       f'stroke="{stroke}" stroke-width="{width}"{attrs}/></g>')
         return "\n".join(out)
 
     def _tooltip(self, key: str, node) -> str:
         lines = [node.name, node.subtitle] if node is not None else [key]
         if self.ov is not None:
             n = self.ov.nodes.get(key)
-            info = style.LEGEND[self.outcome(key)]
             extra = ", ".join(x for x in (style.badge(n), style.map_progress(n)) if x)
-            lines.append(info + (f" ({extra})" if extra else ""))
+            lines.append(style.LEGEND[self.outcome(key)] + (f" ({extra})" if extra else ""))
         return "\n".join(lines)
 
-    def _badges(self) -> str:
+    def _markers(self) -> str:
+        """The TUI's markers, in the cells it draws them in: ▶ at the current
+        state, the outcome glyph, visits (``×3``) or a Map's ``done/total``."""
         if self.ov is None:
             return ""
-        c, out = self.c, []
+        out = []
         for b in self.pic.boxes.values():
             if b.kind not in ("state", "container"):
                 continue
+            row = getattr(b, "title_y", b.y + 1)
             o = self.outcome(b.key)
-            n = self.ov.nodes.get(b.key)
-            y = (b.y + 0.5) * CH
-            icon = style.ICON[o]
-            if icon:
-                out.append(self._badge((b.x + 2.2) * CW, y, icon, o, anchor="start"))
-            texts = [t for t in (style.map_progress(n), style.badge(n)) if t]
-            right = (b.x + b.w - 1.7) * CW
-            for text in reversed(texts):
-                out.append(self._badge(right, y, text, o, anchor="end"))
-                right -= (len(text) + 2.2) * CW * 0.8
+            if b.key in self.ov.current:
+                out.append(self._text(b.x + 1, row, 1, "▶", "marker", b.key, colour=self.c("current")))
+            if o in GLYPH:
+                out.append(self._text(b.x + 3, row, 1, GLYPH[o], "marker", b.key, colour=self.c(style.stroke(o))))
+            node = self.ov.nodes.get(b.key)
+            if node is None or not node.visits:
+                continue
+            if node.map is not None:
+                text = f"{node.map.done}/{node.map.total}" + (f" ✗{node.map.failed}" if node.map.failed else "")
+            else:
+                text = f"×{node.visits}" if node.visits < 1000 else "×999+"
+            out.append(self._text(b.right - 1 - len(text), row, len(text), text, "count", b.key, colour=self.c("count")))
         return "\n".join(out)
-
-    def _badge(self, x: float, y: float, text: str, outcome: str, anchor: str) -> str:
-        c = self.c
-        ink = c("background") if _light(c(style.stroke(outcome))) else c("foreground")
-        w = (len(text) * 0.8 + 1) * CW
-        left = x if anchor == "start" else x - w
-        return (f'<g class="badge"><rect x="{left:.1f}" y="{y - CH * 0.38:.1f}" width="{w:.1f}" height="{CH * 0.76:.1f}" '
-                f'rx="{CH * 0.38:.1f}" fill="{c(style.stroke(outcome))}"/>'
-                f'<text x="{left + w / 2:.1f}" y="{y + CH * 0.2:.1f}" text-anchor="middle" font-size="{FONT - 3}" '
-                f'font-weight="bold" fill="{ink}">{escape(text)}</text></g>')
 
     # -- text ------------------------------------------------------------------------------
     def _texts(self) -> str:
-        pic, grid, c = self.pic, self.grid, self.c
-        out = []
+        pic, out = self.pic, []
         for y in range(pic.height):
             row, tags = pic.chars[y], pic.tags[y]
             x = 0
@@ -300,25 +300,40 @@ class Drawing:
                     out.append(self._text(start, y, cells, text, kind, key))
         return "\n".join(out)
 
-    def _text(self, x: int, y: int, cells: int, text: str, kind: str, key: str) -> str:
+    def _text(self, x: int, y: int, cells: int, text: str, kind: str, key: str, colour: str | None = None) -> str:
         c = self.c
-        if kind == "label":
-            role = "label-catch" if key == "catch" else "label"
-        elif kind == "edge":
-            role = "catch" if key == "catch" else "edge"
-        else:
-            role = _TEXT_ROLE.get(kind, "title")
         attrs = ""
-        if kind == "title":
+        if colour is None:
+            colour = c(self._text_role(kind, key))
+        if kind in ("title", "label", "marker"):
             attrs += ' font-weight="bold"'
-        if kind == "pill":
-            attrs += ' font-style="italic"'
-        if self.ov is not None and kind in ("title", "sub", "cond") and self.outcome(key) == NOT_RUN:
-            attrs += ' opacity="0.55"'
-        if self.ov is not None and kind in ("title",) and key in self.ov.current:
-            role = style.stroke(RUNNING if self.outcome(key) != WAITING else WAITING)
-        return (f'<text class="{kind}" x="{x * CW:.1f}" y="{(y + 0.72) * CH:.1f}" textLength="{cells * CW:.1f}" '
-                f'lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{c(role)}"{attrs}>{escape(text)}</text>')
+        if kind in ("title", "sub", "cond", "type") and self.ov is not None and self.outcome(key) == NOT_RUN:
+            attrs += f' opacity="{DIM}"'
+        back = ""
+        owner = self.grid.outline.get((x, y))
+        if owner is not None and kind in ("type", "label", "frame"):  # written on a border line: mask it
+            o = self.outcome(owner) if owner in self.graph.nodes else NOT_RUN
+            back = (f'<rect x="{x * CW - 1:.1f}" y="{y * CH + 2:.1f}" width="{cells * CW + 2:.1f}" height="{CH - 4:.1f}" '
+                    f'fill="{c(style.fill(o))}"/>')
+        return (f'{back}<text class="{kind}" x="{x * CW:.1f}" y="{(y + 0.72) * CH:.1f}" textLength="{cells * CW:.1f}" '
+                f'lengthAdjust="spacingAndGlyphs" xml:space="preserve" fill="{colour}"{attrs}>{escape(text)}</text>')
+
+    def _text_role(self, kind: str, key: str) -> str:
+        if kind == "label":
+            return "edge-catch" if key == "catch" else "label"
+        if kind in ("edge", "arrow"):
+            return "edge-catch" if key == "catch" else "edge"
+        if kind == "type" and self.ov is not None and key in self.ov.nodes:
+            return style.stroke(self.outcome(key))
+        if kind == "title" and self.ov is not None and key in self.ov.current:
+            return "current"
+        return kind if kind in style.ROLE else "title"
+
+
+def _edge_role(kind: str, taken: bool) -> str:
+    if kind == "catch":
+        return "error" if taken else "edge-catch"
+    return "edge-taken" if taken else "edge"
 
 
 def _port_labels(graph, key: str, target: str) -> set:
@@ -332,12 +347,6 @@ def _port_labels(graph, key: str, target: str) -> set:
             continue
         out.add(str(choice) if e.kind == CHOICE else "D" if e.kind == DEFAULT else "catch" if e.kind == CATCH else "")
     return out
-
-
-def _light(hex6: str) -> bool:
-    """Is ``#rrggbb`` light enough for dark text on it (relative luminance)?"""
-    r, g, b = (int(hex6[i:i + 2], 16) / 255 for i in (1, 3, 5))
-    return 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.4
 
 
 def _merge(spans: list) -> list:

@@ -33,9 +33,16 @@ def variables(theme: str = THEME) -> dict[str, str]:
     return out
 
 
-def colour(name: str, theme: str = THEME) -> str:
-    """``name`` (with or without ``$``) as ``#rrggbb``; KeyError if the theme has no such variable."""
-    return variables(theme)[name.lstrip("$")]
+def colour(value: str, theme: str = THEME) -> str:
+    """A theme value as Textual CSS writes it (``$error``, ``error 70%``) as
+    ``#rrggbb``; KeyError if the theme has no such variable."""
+    name, _, alpha = value.strip().partition(" ")
+    hex6 = variables(theme)[name.lstrip("$")]
+    if not alpha:
+        return hex6
+    from textual.color import Color
+    bg = Color.parse(variables(theme)["background"])
+    return bg.blend(Color.parse(hex6), float(alpha.rstrip("%")) / 100).hex6
 
 
 def palette(names, theme: str = THEME) -> dict[str, str]:
