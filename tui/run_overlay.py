@@ -318,12 +318,15 @@ def overlay_from_history(history, flow) -> RunOverlay:
                 if last is not None and "caught" in detail:
                     last.outcome = CAUGHT
             continue
-        if type_ == "TaskSubmitted":
+        # Waiting: for a callback (submitted), or for a retry's back-off (a task failed and
+        # the state goes on: flowdbg says StepRetrying, CloudFlow only schedules it again later).
+        if type_ in ("TaskSubmitted", "TaskFailed", "TaskTimedOut", "TaskSubmitFailed"):
             act.waiting = True
-        elif type_ in ("TaskSucceeded", "TaskFailed", "TaskTimedOut", "TaskSubmitFailed"):
+        elif type_ in ("TaskScheduled", "TaskStarted", "TaskSucceeded"):
             act.waiting = False
         elif type_ == "StepRetrying":
             act.retries += 1
+            act.waiting = True
         elif type_ == "StepSucceeded":
             act.outcome = SUCCEEDED
         elif type_ == "StepFailed":
