@@ -95,17 +95,23 @@ class Grid:
         return sorted(out)
 
     def label(self, start: tuple) -> str:
-        """The edge label written beside where a line leaves its box ("1", "D", "catch"...), or ""."""
-        x, y, _ = start
-        def run(xs):
+        """The edge label written beside where a line leaves its box ("1", "D",
+        "catch"...): in the line's first cell's row or in the border it leaves; or ""."""
+        x, y, side = start
+        dx, dy = STEP[side]
+
+        def run(y, xs):
             text = ""
             for cx in xs:
                 if self.tag(cx, y)[0] != "label":
                     break
                 text += self.char(cx, y)
             return text
-        right = run(range(x + 1, x + 40))
-        return right or run(range(x - 1, x - 40, -1))[::-1]
+        for cx, cy in ((x, y), (x + dx, y + dy)):
+            found = run(cy, range(cx + 1, cx + 40)) or run(cy, range(cx - 1, cx - 40, -1))[::-1]
+            if found:
+                return found
+        return ""
 
     def paths_from(self, key: str, starts: list | None = None) -> dict[str, set]:
         """For each box an edge from box ``key`` ends at: the halves on the way
