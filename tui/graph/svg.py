@@ -156,6 +156,15 @@ class Drawing:
         out = []
         if frames:
             out.append(self._path(frames, c("frame"), 1.0, extra=' class="frame" opacity="0.7"'))
+        # lines a box draws inside itself (the dividers between a Parallel's branches): in its colour
+        dividers: dict[str, set] = {}
+        for kind in ("border", "cborder"):
+            for (x, y), (ch, key) in grid.cells.get(kind, {}).items():
+                if (x, y) not in grid.outline and ch in SIDES:
+                    dividers.setdefault(key, set()).update((x, y, s) for s in SIDES[ch])
+        for key, halves in dividers.items():
+            out.append(self._path(halves, c(style.stroke(self.outcome(key))), 1.0,
+                                  extra=' class="divider" stroke-dasharray="2 3" opacity="0.8"'))
         for role in ("next:dim", "catch:dim", "next:", "catch:", "next:taken", "catch:taken"):
             if role not in groups:
                 continue
