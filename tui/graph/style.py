@@ -9,18 +9,20 @@ from __future__ import annotations
 from ..run_overlay import CAUGHT, FAILED, NOT_RUN, RUNNING, SUCCEEDED, THEME_VARIABLE, WAITING
 
 #: by the TUI graph's component class (``state-graph--<role>`` in tui/app.tcss), the same
-#: theme value, so the SVG and the terminal agree; and a picture's own parts
+#: theme value, so the SVG and the terminal agree; and a picture's own parts. Text the
+#: SVG writes on a filled box takes the theme's text shade of that colour (``text-secondary``
+#: for ``secondary``), which stays readable on the outcome fills the terminal does not draw.
 ROLE = {
     "edge": "foreground-muted",
     "edge-taken": "success",  # an edge the run took
     "edge-catch": "error 70%",
-    "label": "primary",  # an edge's label ("1", "D", "catch")
+    "label": "text-primary",  # an edge's label ("1", "D", "catch")
     "pill": "foreground-muted",  # ( start ) / ( end )
     "frame": "foreground-muted",  # the outline of a Parallel branch or a Map processor
     "type": "foreground-muted",  # the state type in a box's top border
     "title": "foreground",
     "sub": "foreground-muted",
-    "cond": "secondary",
+    "cond": "text-secondary",
     "current": "accent",
     "count": "success",
     # not in the TUI's CSS: the page and a state box nothing coloured
