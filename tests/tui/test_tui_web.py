@@ -33,7 +33,7 @@ def test_the_page_shows_the_debugger_and_f10_steps():
             assert page.screenshot() != before
             changed = [(a, b) for a, b in zip(first.splitlines(), after.splitlines()) if a != b]
             assert changed, "the screen text did not change"
-            assert "StepEntered" in after  # the step's events reached the history pane
+            assert "o-1001" not in first and "o-1001" in after  # the state's $Input is on screen now
 
             page.close()  # closing the tab ends its debugger
             assert ended(debugger)
