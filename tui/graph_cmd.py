@@ -133,19 +133,15 @@ def _from_session(path: str, definition):
     return overlay_from_records(ex.records, ex.events), f"session {path} · {ex.status} after {ex.steps} steps"
 
 
-_END_STATUS = {"ExecutionSucceeded": "Succeeded", "ExecutionFailed": "Failed", "ExecutionStopped": "Stopped",
-               "ExecutionTimedOut": "TimedOut"}
-
-
 def _from_history(path: str, flow):
-    from .run_overlay import history_events, overlay_from_history
-    data = _read_json(path, "history")
+    from flowdbg.engine.replay import RecordError, load_record  # the one reader of histories (--replay's too)
+    from .run_overlay import overlay_from_history
     try:
-        events = history_events(data)
-    except ValueError as e:
-        raise GraphError(f"{path}: {e}") from None
+        record = load_record(path)
+    except RecordError as e:
+        raise GraphError(str(e)) from None
     names = {s.name for _, s in flow.all_states()}
-    used = {str(e.get("StepName")) for e in events if e.get("StepName")}
+    used = {e.state for e in record.events if e.state}
     unknown = sorted(used - names)
     if used and not used & names:
         raise GraphError(f"{path}: no state of the flow appears in this history (it names {', '.join(sorted(used)[:5])}); "
@@ -153,8 +149,7 @@ def _from_history(path: str, flow):
     if unknown:
         print(f"flowdbg: warning: {path}: states not in the flow (changed since the run?): {', '.join(unknown)}",
               file=sys.stderr)
-    status = next((_END_STATUS[e["Type"]] for e in reversed(events) if e.get("Type") in _END_STATUS), "Running")
-    return overlay_from_history(events, flow), f"history {path} · {status} · {len(events)} events"
+    return overlay_from_history(record, flow), f"history {path} · {record.status} · {len(record.events)} events"
 
 
 def _from_coverage(path: str, flow_path: str, flow):

@@ -176,28 +176,17 @@ def _items(state, inp) -> int:
     return len(items) if isinstance(items, list) else 0
 
 
-def _event_fields(e: dict) -> tuple:
-    detail = e.get("EventDetail")
-    if isinstance(detail, str):
-        try:
-            detail = json.loads(detail) if detail.strip() else {}
-        except ValueError:
-            detail = {}
-    return (str(e.get("Type") or ""), str(e.get("StepName") or ""), e.get("Scope"),
-            detail if isinstance(detail, dict) else {})
-
-
-def history_events(history) -> list[dict]:
-    """The events of a GetExecutionHistory answer (``{"Events": [...]}``, as
-    flowdbg, the SDK or the CLI write it, or a bare list), oldest first.
-    Raises ValueError saying what is wrong."""
-    events = history.get("Events", history.get("events")) if isinstance(history, dict) else history
-    if not isinstance(events, list):
-        raise ValueError('not an execution history: expected {"Events": [...]}')
-    bad = next((i for i, e in enumerate(events) if not isinstance(e, dict) or "Type" not in e), None)
-    if bad is not None:
-        raise ValueError(f"Events[{bad}] is not a history event (no Type)")
-    return sorted(events, key=lambda e: e.get("EventId") if isinstance(e.get("EventId"), int) else 0)
+def history_events(history) -> list:
+    """The events of a history, oldest first, as ``flowdbg.engine.replay``
+    reads them (``RecordedEvent``: ``type``, ``state``, ``scope``, ``detail``):
+    a ``Record`` it loaded, or what it reads (a GetExecutionHistory response,
+    pages of them, a bare list of events). Raises ValueError saying what is wrong."""
+    from flowdbg.engine.replay import Record, parse_record
+    if isinstance(history, Record):
+        return history.events
+    if history == [] or (isinstance(history, dict) and history.get("Events") == []):
+        return []  # nothing happened yet
+    return parse_record(json.dumps(history, default=str), "history").events
 
 
 def overlay_from_history(history, flow) -> RunOverlay:
@@ -278,7 +267,7 @@ def overlay_from_history(history, flow) -> RunOverlay:
             pending.setdefault(act.frame, []).append(act)
 
     for e in history_events(history):
-        type_, name, scope, detail = _event_fields(e)
+        type_, name, scope, detail = e.type, e.state, e.scope, e.detail
         if type_ in _EXECUTION_END:
             ended = _EXECUTION_END[type_]
             continue

@@ -158,18 +158,22 @@ def test_same_name_in_two_scopes_without_scope_field():
 
 
 def test_history_shapes_and_bad_ones():
+    """Read by flowdbg.engine.replay, as --replay reads them: a response, pages of them, a bare
+    list, lowerCamelCase fields, an SDK response's body."""
     s = ran(ORDER)
     h = history_of(s)
-    assert len(history_events(h["Events"])) == len(h["Events"])  # a bare list
-    shuffled = {"Events": list(reversed(h["Events"]))}  # pages stitched in any order
-    assert summary(overlay_from_history(shuffled, s.definition.flow)) == \
-        summary(overlay_from_history(h, s.definition.flow))
-    for bad, msg in (({"events": 3}, "not an execution history"), ([{"StepName": "x"}], r"Events\[0\]"),
-                     ("text", "not an execution history")):
+    want = summary(overlay_from_history(h, s.definition.flow))
+    camel = [{k[0].lower() + k[1:]: v for k, v in e.items()} for e in h["Events"]]
+    half = len(h["Events"]) // 2
+    for shape in (h["Events"], {"Events": list(reversed(h["Events"]))},
+                  [{"Events": h["Events"][:half], "NextToken": "t"}, {"Events": h["Events"][half:]}],
+                  {"body": {"Events": h["Events"]}}, {"Events": camel}):
+        assert summary(overlay_from_history(shape, s.definition.flow)) == want
+    assert len(history_events(h)) == len(h["Events"]) and history_events({"Events": []}) == []
+    for bad, msg in (({"events": 3}, "no 'Events' list"), ([{"StepName": "x"}], "event 1: no 'Type'"),
+                     ("text", "expected a GetExecutionHistory response")):
         with pytest.raises(ValueError, match=msg):
             history_events(bad)
-    broken = {"Events": [dict(e, EventDetail="{not json") for e in h["Events"]]}
-    assert overlay_from_history(broken, s.definition.flow).outcome("Done") == SUCCEEDED
 
 
 # -- coverage (flowdbg test --coverage-json, issue 14's shape) -----------------------------------
