@@ -1,12 +1,13 @@
-"""A definition file taken through load -> validate -> model in one call."""
+"""A definition file taken through load -> validate -> model in one call
+(or, for a file built before, out of the definition cache)."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, replace
 
+from . import defcache
 from .diagnostics import ERROR, WARNING, Diagnostic, has_errors, ordered
-from .load import load_file, load_text
-from .model import Flow, build_flow
-from .validate import validate
+from .model import Flow
 
 #: Warnings ``--strict`` leaves as warnings: they describe what flowdbg
 #: simulates, not a slip in the flow, so no edit of the flow could clear them.
@@ -39,11 +40,14 @@ class Definition:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def _finish(path: str, res, express: bool, strict: bool) -> Definition:
+def _finish(path: str, res, express: bool) -> Definition:
+    # Imported here: a definition from the cache needs no YAML parser, validator or builder.
+    from .build import build_flow
+    from .validate import validate
     diags = list(res.diagnostics)
     if res.root is not None:
         diags += validate(res.root, express=express, text=res.text)
-    diags = strictly(ordered(diags), strict)
+    diags = ordered(diags)
     flow = None
     if res.root is not None and not has_errors(diags):
         flow = build_flow(res.root, res.text, path)
@@ -52,8 +56,32 @@ def _finish(path: str, res, express: bool, strict: bool) -> Definition:
 
 def load_definition(path: str, express: bool = False, strict: bool = False) -> Definition:
     """Load, validate and build ``path``. Never raises on bad input."""
-    return _finish(path, load_file(path), express, strict)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        from .load import load_file
+        return _strict(_finish(path, load_file(path), express), strict)  # it says what is wrong with the file
+    k = defcache.key(raw, express)
+    hit = defcache.get(k)
+    if hit is not None:
+        diagnostics, flow = hit
+        return _strict(Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path)), strict)
+    from .load import load_text
+    d = _finish(path, load_text(text), express)
+    if d.flow is not None:
+        defcache.put(k, d.diagnostics, d.flow)  # as found; --strict is applied to what comes out
+    return _strict(d, strict)
 
 
 def parse_definition(text: str, path: str = "<text>", express: bool = False, strict: bool = False) -> Definition:
-    return _finish(path, load_text(text), express, strict)
+    from .load import load_text
+    return _strict(_finish(path, load_text(text), express), strict)
+
+
+def _strict(d: Definition, strict: bool) -> Definition:
+    if not strict:
+        return d
+    diags = tuple(strictly(d.diagnostics))
+    return Definition(d.path, d.text, diags, None if has_errors(diags) else d.flow)

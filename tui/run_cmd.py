@@ -22,6 +22,7 @@ from flowdbg.engine.runner import EXIT_INVALID, BackendConfig, default_mocks_pat
 
 from . import json_contract as J
 from .cli import CliError, _die, read_input, sibling_input
+from .save_test_cmd import check_save_test, save_test
 
 
 class _Invalid(Exception):
@@ -168,6 +169,8 @@ class RunCommand:
             for d in defn.warnings:
                 print(d.format(defn.path), file=sys.stderr)
         inp = self._input()
+        if args.save_test or args.case:
+            check_save_test(args)  # a case name that is taken is refused before anything runs
         for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
             if path:
                 _check_output_path(option, path, args, journal)
@@ -272,6 +275,8 @@ class RunCommand:
                    "waiting": "waiting for a callback: " + ", ".join(
                        f"task {p.state!r} ({p.scope or 'top level'})" for p in ex.pending_tasks())
                    }.get(reason) if ex.status == "Running" else None
+        if args.save_test:  # before the summary: a failure to save ends the command as Invalid
+            save_test(args, session)
         return self.finish(ex.status, reason if ex.status == "Running" else None, message)
 
     def _serve(self, session, server, stop):
@@ -360,7 +365,10 @@ def _print_summary(s: dict, session, args, status: str, message: str | None, sib
     print(f"status: {shown}  (virtual time {s['time']:g} s, {s['event_count']} events)")
     if sibling:
         print(f"input: {sibling} (beside the flow; --input or --input-file to use another)")
-    print("states: " + " -> ".join(s["states"]))
+    states = s["states"]
+    if len(states) > 12:  # a long run: its start and end (--json lists them all)
+        states = states[:6] + [f"... {len(states) - 11:,} more ..."] + states[-5:]
+    print("states: " + " -> ".join(states))
     if s["status"] == "Succeeded":
         print("output: " + json.dumps(s["output"], ensure_ascii=False))
     if s["error"]:
