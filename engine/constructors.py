@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RUNTIME_ERROR, FlowError
-from .expressions import Env, Expression, ExpressionError, compile_expression
+from .errors import FlowError
+from .expressions import Env, Expression, ExpressionError, compile_expression, flow_error_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,7 @@ def _eval(node: Any, env: Env, state: str, field: str) -> Any:
         try:
             return node.expr.evaluate(env)
         except ExpressionError as e:
-            raise FlowError(RUNTIME_ERROR, f"state {state!r}, {field}.{node.path}: {e}") from None
+            raise FlowError(flow_error_code(e), f"state {state!r}, {field}.{node.path}: {e}") from None
     if t is _Arr:
         return [_eval(v, env, state, field) for v in node.items]
     return node

@@ -28,7 +28,8 @@ from .backends.base import FunctionRequest, FunctionResponse
 from .backends.fc import body_to_bytes, parse_function_arn, result_from_payload
 from .door import Door
 from .errors import ALL, DATA_LIMIT_EXCEEDED, RUNTIME_ERROR, TASK_TIMEOUT, FlowError
-from .expressions import Env, ExpressionError, SeededRandom, type_name
+from .expressions import Env, ExpressionError, SeededRandom, flow_error_code, type_name
+from .expressions.values import MAX_DEPTH, nesting_exceeds
 from .model import (ChoiceState, FailState, Flow, MapState, ParallelState, PassState, Scope,
                     SucceedState, TaskState, WaitState)
 from .schema import DEFAULT_DATA_LIMIT, WAIT_SECONDS
@@ -619,6 +620,8 @@ class Execution:
         return out, nxt
 
     def _check_size(self, value: Any, rec: StepRecord, what: str) -> None:
+        if nesting_exceeds(value):  # before anything walks it recursively (issue 11)
+            raise FlowError(DATA_LIMIT_EXCEEDED, f"state {rec.state!r}: {what} nests deeper than {MAX_DEPTH} levels")
         size = _size(value)
         if size > self.options.data_limit:
             raise FlowError(DATA_LIMIT_EXCEEDED, f"state {rec.state!r}: {what} is {size} bytes; the limit is "
@@ -643,7 +646,7 @@ class Execution:
                 value = b.condition.evaluate_condition(env)
             except ExpressionError as e:
                 rec.choice.append({"index": i, "condition": b.condition.text, "error": str(e)})
-                raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
+                raise FlowError(flow_error_code(e), f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
             rec.choice.append({"index": i, "condition": b.condition.text, "value": value})
             if value:
                 rec.result = rec.output = inp
@@ -664,7 +667,7 @@ class Execution:
             try:
                 seconds = state.seconds_expr.evaluate(self._env(rec, inp))
             except ExpressionError as e:
-                raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Seconds.$: {e}") from None
+                raise FlowError(flow_error_code(e), f"state {state.name!r}, Seconds.$: {e}") from None
             lo, hi = WAIT_SECONDS["Express" if self.options.express else "Standard"]
             if isinstance(seconds, bool) or not isinstance(seconds, int) or not lo <= seconds <= hi:
                 raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Seconds.$: {state.seconds_expr.text} gave "
@@ -908,7 +911,7 @@ class Execution:
         try:
             items = state.items_path.evaluate(env)
         except ExpressionError as e:
-            raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {e}") from None
+            raise FlowError(flow_error_code(e), f"state {state.name!r}, ItemsPath: {e}") from None
         if not isinstance(items, list):
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {state.items_path.text} is "
                                            f"{type_name(items)}, not an array")
