@@ -63,7 +63,7 @@ def test_broken_mock_files(tmp_path, capsys, text, fragment):
     ('{"a": NaN}', "NaN is not valid JSON"),
     ('{"a": Infinity}', "Infinity is not valid JSON"),
     ("[1]", "must be a JSON object, got array"),
-    ("[" * 5000 + "]" * 5000, "nests too deeply"),
+    ("[" * 5000 + "]" * 5000, "execution input is not valid JSON: the value nests deeper than 100 levels"),
 ])
 def test_bad_execution_input(capsys, text, fragment):
     rc, _, err = run(capsys, "run", CHILD, "--input", text)
