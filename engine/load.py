@@ -190,7 +190,8 @@ class _Builder:
         plain = not n.style  # None from pyyaml, "" from libyaml
         explicit = not plain or tag not in (Y.STR, Y.INT, Y.FLOAT, Y.BOOL, Y.NULL, Y.TIMESTAMP)
         r = resolve(tag, n.value, plain, explicit)
-        if (r.warning or r.error) and not explicit and Y.explicit_tag(self.text, n.start_mark.index):
+        # A timestamp's text is kept as written, so `!!timestamp abc` shows only by its tag.
+        if (r.warning or r.error or tag == Y.TIMESTAMP) and not explicit and Y.explicit_tag(self.text, n.start_mark.index):
             r = resolve(tag, n.value, plain, True)  # `!!str yes` wants no warning
         if r.error:
             self.diags.append(Diagnostic(ERROR, r.code or "yaml-value", line, col, r.error))
