@@ -116,7 +116,8 @@ def launch(args) -> int:
 
     def factory(defn, inp):
         return Session(defn, inp, mocks=mocks, backends=backends, seed=args.seed,
-                       journal_path=_journal_path(args), callback_url=callback_url)
+                       journal_path=_journal_path(args), callback_url=callback_url,
+                       overwrite=args.overwrite_session)
 
     resume = None
     if args.resume:

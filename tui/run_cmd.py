@@ -143,7 +143,8 @@ def _run(args) -> int:
                 print(f"flowdbg: warning: {w}", file=sys.stderr)
         else:
             session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
-                              journal_path=args.session, callback_url=cfg.callback_url)
+                              journal_path=args.session, callback_url=cfg.callback_url,
+                              overwrite=args.overwrite_session)
         holder["s"] = session
         # With a callback endpoint someone can still answer, so the clock must
         # not jump past a waiting task's Timeout; without one, nobody can.

@@ -281,33 +281,55 @@ def json_size(value: Any, limit: int, max_depth: int = MAX_DEPTH) -> int:
     stopping as soon as it passes ``limit`` (then the count is just over
     ``limit``); raises :class:`BadValue` when it nests deeper than ``max_depth``.
     Strings count their UTF-8 bytes plus quotes (escapes are not counted, so
-    this is at most the true size): a value built by reference (``toArray(x,
-    x, x, ...)``) is measured in time proportional to ``limit``, not its size."""
+    this is at most the true size). Containers are walked lazily, so the work
+    is proportional to ``limit``, not to the value: ``toArray(x, x, x, ...)``,
+    which only repeats references, is refused without visiting every copy."""
     total = 0
-    stack = [(value, 0)]
-    pop, push = stack.pop, stack.append
+    stack: list = [iter((value,))]
     while stack:
-        v, d = pop()
-        t = type(v)
-        if t is str:
-            total += (len(v) if v.isascii() else len(v.encode("utf-8", "surrogatepass"))) + 2
-        elif t is dict or t is list:
-            if d >= max_depth:
-                raise BadValue("", f"the value nests deeper than {max_depth} levels")
-            total += 1 + max(len(v), 1)  # brackets and commas
-            if t is dict:
-                for k, x in v.items():
-                    total += (len(k) if k.isascii() else len(k.encode("utf-8", "surrogatepass"))) + 3
-                    push((x, d + 1))
+        for v in stack[-1]:
+            t = type(v)
+            if t is str:
+                total += (len(v) if v.isascii() else len(v.encode("utf-8", "surrogatepass"))) + 2
+            elif t is dict or t is list:
+                if len(stack) > max_depth:
+                    raise BadValue("", f"the value nests deeper than {max_depth} levels")
+                total += 1 + len(v) if v else 2  # brackets and commas
+                if t is list:
+                    stack.append(iter(v))
+                elif len(v) <= 64:
+                    total += sum(_text_bytes(k) + 3 for k in v)  # "key":
+                    stack.append(iter(v.values()))
+                else:
+                    stack.append(_keyed(v))
+                if total > limit:
+                    return total
+                break  # go down into it
+            elif t is _Key:
+                total += _text_bytes(v) + 3
+            elif v is None or t is bool:
+                total += 5 if v is False else 4
+            elif t is int:
+                total += len(str(v)) if -10**18 < v < 10**18 else v.bit_length() * 3 // 10
             else:
-                for x in v:
-                    push((x, d + 1))
-        elif v is None or t is bool:
-            total += 4 + (v is False)
-        elif t is int:
-            total += len(str(v)) if -10**18 < v < 10**18 else int(abs(v)).bit_length() * 3 // 10 + 1
+                total += len(repr(v))
+            if total > limit:
+                return total
         else:
-            total += len(repr(v))
-        if total > limit:
-            return total
+            stack.pop()
     return total
+
+
+def _text_bytes(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _keyed(d: dict):
+    """A big object's values, each key counted as it is reached."""
+    for k, v in d.items():
+        yield _Key(k)
+        yield v
+
+
+class _Key(str):
+    """An object key, counted as ``"key":``."""

@@ -28,14 +28,14 @@ def test_catastrophic_backtracking_pattern_returns_at_once():
     env = Env(roots={"$Input": {"s": "a" * 30 + "!"}})
     t = time.perf_counter()
     assert ev('regexMatchString("^(a+)+$", $Input.s)', env) is False
-    assert time.perf_counter() - t < 1.0  # Python's re takes minutes here
+    assert time.perf_counter() - t < 10  # a hang guard: Python's re takes minutes here
 
 
 def test_catastrophic_pattern_on_a_long_text_is_linear():
     env = Env(roots={"$Input": {"s": "x" * 60000}})
     t = time.perf_counter()
     assert ev('regexMatchString("(x+x+)+y", $Input.s)', env) is False
-    assert time.perf_counter() - t < 1.0
+    assert time.perf_counter() - t < 10  # a hang guard, not a speed test
 
 
 @pytest.mark.parametrize("pattern,reason", [
@@ -118,13 +118,14 @@ def test_a_state_fails_with_data_limit_exceeded_and_names_the_field():
 
 
 def test_json_size_counts_compact_utf8_json_and_stops_early():
-    v = {"a": [1, "é", None, True, False, 2.5], "b": {}}
     import json
-    assert json_size(v, 10**6) == len(json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode())
-    shared = ["x" * 1000] * 10**6  # a gigabyte as text, a few megabytes of references
-    t = time.perf_counter()
-    assert json_size(shared, DATA_LIMIT) > DATA_LIMIT
-    assert time.perf_counter() - t < 0.5
+    for v in ({"a": [1, "é", None, True, False, 2.5], "b": {}}, [None, [1, 2], {"a": {}}],
+              {str(i): [i] for i in range(100)}, "x", 5, []):
+        assert json_size(v, 10**6) == len(json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode())
+    # a gigabyte as text, a few megabytes of references: refused from the first level
+    assert json_size(["x" * 1000] * 10**6, DATA_LIMIT) == 10**6 + 1
+    # and the walk stops inside a value as soon as the count passes the limit
+    assert DATA_LIMIT < json_size([["x" * 1000] * 100] * 1000, DATA_LIMIT) < DATA_LIMIT + 1100
 
 
 # -- numbers --------------------------------------------------------------------------
