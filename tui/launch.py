@@ -105,8 +105,11 @@ def launch(args) -> int:
                         "error") if failed else None
             return (f"{mocks.path}: its local: handlers do not run; mock answers stand in "
                     "(--allow-local runs them without asking)", "warning")
+        entries = "\n".join(f"  {fn} -> {target}" for fn, target in sorted(mocks.local.items()))
         local_prompt = ("Run local code from the mock file?",
-                        f"{why}.\n\nRun them? Without them, those functions are answered by mocks.", answer)
+                        f"{mocks.path} was found beside the flow (not named with --mocks). Its 'local:' entries "
+                        f"run Python code on this machine:\n{entries}\n\n"
+                        "Run them? Without them, those functions are answered by mocks.", answer)
     elif (failed := build(True)) is not None:
         errors.append(("A function backend could not be set up", f"{failed}\n\nThose functions fall back to mocks."))
 
