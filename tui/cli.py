@@ -95,6 +95,16 @@ def _positive(text: str) -> int:
     return n
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
 def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", metavar="JSON", help="execution input (a JSON object)")
     p.add_argument("--input-file", metavar="PATH", help="file holding the execution input")
@@ -118,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="let --session replace an existing journal (refused otherwise)")
     r.add_argument("--max-steps", type=_positive, default=1_000_000,
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
+    r.add_argument("--max-events", type=_count, default=None, metavar="N",
+                   help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true")
@@ -127,11 +139,13 @@ def build_parser() -> argparse.ArgumentParser:
         add_callback_parser(sub)
     except ImportError:
         pass
+    from .serve_cli import add_serve_parser
+    add_serve_parser(sub)
     return p
 
 
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback} ...",
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,serve} ...",
                                 description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
@@ -141,6 +155,8 @@ def build_tui_parser() -> argparse.ArgumentParser:
     p.add_argument("--session", metavar="PATH", help="save the session journal here")
     p.add_argument("--overwrite-session", action="store_true",
                    help="let --session replace an existing journal (refused otherwise)")
+    from .record_launch import add_record_args
+    add_record_args(p)
     return p
 
 
@@ -175,7 +191,7 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "-h", "--help"):
+        if argv and argv[0] in ("run", "validate", "callback", "serve", "-h", "--help"):
             args = build_parser().parse_args(argv)
             if args.command == "validate":
                 return cmd_validate(args)
@@ -185,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
+            if args.command == "serve":
+                from .serve_cli import cmd_serve
+                return cmd_serve(args)
             build_parser().print_help()
             return 0
         if not argv:
@@ -192,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         args = build_tui_parser().parse_args(argv)
         _check_tui_start(args.flow)
+        if args.replay or args.cloud:
+            from .record_launch import launch_recorded
+            return launch_recorded(args)
         if (why := session_path_problem(args)) is not None:
             _die(why)
         from .launch import launch
@@ -230,7 +252,7 @@ def _check_tui_start(flow: str) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
     import difflib
     if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback"], n=1)
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "serve"], n=1)
         hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
         _die(f"{flow}: no such file{hint}")
     if os.path.isdir(flow):
