@@ -20,7 +20,7 @@ import yaml
 
 from . import yaml_scalars as Y
 from .diagnostics import ERROR, WARNING, Diagnostic
-from .expressions.values import surrogate_problem
+from .json_values import surrogate_problem
 from .yaml_scalars import resolve
 
 

@@ -24,7 +24,7 @@ import math
 import re
 from typing import Any
 
-from .expressions.values import MAX_NUMBER, surrogate_problem
+from .json_values import MAX_NUMBER, surrogate_problem
 
 YAML = "tag:yaml.org,2002:"
 STR, INT, FLOAT, BOOL, NULL = YAML + "str", YAML + "int", YAML + "float", YAML + "bool", YAML + "null"

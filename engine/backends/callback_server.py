@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 from urllib.parse import parse_qs
 
-from ..expressions.values import BadJSON, parse_json, surrogate_problem
+from ..json_values import BadJSON, parse_json, surrogate_problem
 from ..scrub import register, scrub
 
 SECRET_HEADER = "x-flowdbg-secret"

@@ -10,7 +10,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..expressions.values import BadJSON, parse_json, type_name
+from ..expressions.values import type_name
+from ..json_values import BadJSON, parse_json
 
 # FC 2.0: services/<svc>[.<qualifier>]/functions/<fn>
 _FC2 = re.compile(r"^services/(?P<service>[^/.]+)(?:\.(?P<qualifier>[^/]+))?/functions/(?P<function>[^/]+)$")

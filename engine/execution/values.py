@@ -11,7 +11,7 @@ from typing import Any
 
 from ..errors import DATA_LIMIT_EXCEEDED, FlowError
 from ..expressions import Env
-from ..expressions.values import MAX_DEPTH, nesting_exceeds
+from ..json_values import MAX_DEPTH, nesting_exceeds
 from .records import MISSING, StepRecord
 
 NO_OUTPUT = {"$Output": "$Output is only available in OutputConstructor"}
