@@ -46,8 +46,14 @@ def _finish(path: str, res, express: bool) -> Definition:
     from .validate import validate
     diags = list(res.diagnostics)
     if res.root is not None:
-        diags += validate(res.root, express=express, text=res.text)
-    diags = ordered(diags)
+        # A value the loader refused (`BackoffRate: .inf`) is the cause: what
+        # validation says about the same place ("must be a number, got string") is not.
+        refused = {(d.line, d.col) for d in diags if d.severity == "error"}
+        diags += [d for d in validate(res.root, express=express, text=res.text) if (d.line, d.col) not in refused]
+    # A yaml11-value warning gives way to an error at the same place, which says
+    # the same and what the field wanted ('Code' must be a string, got boolean false).
+    errors_at = {(d.line, d.col) for d in diags if d.severity == "error"}
+    diags = ordered(d for d in diags if not (d.code == "yaml11-value" and (d.line, d.col) in errors_at))
     flow = None
     if res.root is not None and not has_errors(diags):
         flow = build_flow(res.root, res.text, path)

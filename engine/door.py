@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Callable
 
-from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse
+from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse, scrub_response
 from .mocks import (MockBackend, MockFile, callback_answer, choose, did_you_mean, mock_file_name, no_match,
                     request_view, state_answer, state_key, yaml_key)
 
@@ -155,7 +155,9 @@ class Door:
     def _invoke(self, request: FunctionRequest, entry: int | None) -> FunctionResponse:
         for b in self.backends:
             if b.handles(request):
-                return b.invoke(request)
+                # Credentials stop here: nothing downstream (journal, history,
+                # --json, the TUI) sees what a local or live answer echoed.
+                return scrub_response(b.invoke(request))
         return self.mock_backend.answer(request, entry)
 
     def _state_answer(self, state: str, action: str, view: dict, n: int) -> dict:

@@ -57,6 +57,7 @@ _CALLBACK_KEYS = {"succeed", "fail", "after", "times", "when"}
 WHEN_KEYS = {"functions": ("body", "scope", "attempt", "state", "invocationType"),
              "states": ("parameters", "scope", "attempt"),
              "callbacks": ("parameters", "scope", "attempt")}
+MAX_DELAY = 365 * 86400  # virtual seconds; a call or callback later than a year could never be seen
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,8 @@ class MockFile:
     local: dict[str, str] = field(default_factory=dict)
     live: list[str] = field(default_factory=list)
     flows: dict[str, str] = field(default_factory=dict)
+    #: the loader's warnings (yaml11-value, yaml-tag), ``path:line:col`` with ``d.format(path)``
+    warnings: list[Diagnostic] = field(default_factory=list)
     #: (section, key) -> (line, col) of each key, for diagnostics about the file
     positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
 
@@ -116,9 +119,11 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
             times = 1
         for num in ("delay", "after"):
             v = data.get(num)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= MAX_DELAY):
                 at = it.get(num) or it
-                diags.append(Diagnostic(ERROR, "mock", at.line, at.col, f"{section}.{key}: '{num}' must be a number of seconds >= 0"))
+                diags.append(Diagnostic(ERROR, "mock", at.line, at.col,
+                                        f"{section}.{key}: '{num}' must be a number of seconds from 0 to "
+                                        f"{MAX_DELAY:,} (a year, CloudFlow's longest execution)"))
         if section == "callbacks":
             if ("succeed" in data) == ("fail" in data):
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: each answer needs exactly one of 'succeed' or 'fail'"))
@@ -228,6 +233,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                                     f"unknown section {name!r}; a mock file has functions, states, callbacks, local, live, flows"))
     if diags:
         raise MockFileError(path, diags)
+    mf.warnings = [d for d in res.diagnostics if d.severity != ERROR]
     return mf
 
 

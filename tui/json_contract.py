@@ -32,8 +32,8 @@ def diagnostic(d, file: str | None) -> dict:
 def message_diagnostic(message: str, file: str | None = None, line: int = 0, col: int = 0,
                        code: str = "usage", severity: str = "error") -> dict:
     """A problem with no place in a file (a bad flag, a backend's refusal) in the same shape."""
-    return {"file": file, "line": line, "col": col, "severity": severity, "code": code, "message": message,
-            "hint": ""}
+    return {"file": file, "line": line, "col": col, "severity": severity, "code": code,
+            "message": _scrub(message), "hint": ""}
 
 
 def run_object(*, status: str, reason: str | None = None, message: str | None = None, summary: dict | None = None,
@@ -48,7 +48,7 @@ def run_object(*, status: str, reason: str | None = None, message: str | None = 
         "status": status,
         "exit_code": EXIT[status] if exit_code is None else exit_code,
         "reason": reason,
-        "message": message,
+        "message": _scrub(message),
         "flow": flow,
         "mocks": mocks,
         "input": input_source,
@@ -65,6 +65,12 @@ def run_object(*, status: str, reason: str | None = None, message: str | None = 
         "history": history,
         "diagnostics": list(diagnostics),
     }
+
+
+def _scrub(message: str | None) -> str | None:
+    """Credentials never reach stdout (engine/scrub.py): a backend's message may echo them."""
+    from flowdbg.engine.scrub import scrub_text
+    return None if message is None else scrub_text(message)
 
 
 def validate_object(files: list[dict], diagnostics: list[dict]) -> dict:

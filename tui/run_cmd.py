@@ -18,10 +18,12 @@ from flowdbg.engine.backends.base import BackendError
 from flowdbg.engine.definition import load_definition, strictly
 from flowdbg.engine.diagnostics import has_errors
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import EXIT_INVALID, BackendConfig, default_mocks_path, make_backends, summarize
+from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, local_needs_consent,
+                                   make_backends, summarize)
+from flowdbg.engine.scrub import scrub_text
 
 from . import json_contract as J
-from .cli import CliError, _die, read_input, sibling_input
+from .cli import CliError, _die, read_input, session_path_problem, sibling_input
 from .save_test_cmd import check_save_test, save_test
 
 
@@ -30,8 +32,9 @@ class _Invalid(Exception):
     ``status="Error"``, a run that could not go on. With --json, the one JSON object says so."""
 
     def __init__(self, message: str, diagnostics: list[dict] | None = None, reason: str = "usage",
-                 status: str = "Invalid"):
+                 status: str = "Invalid", printed: bool = False):
         super().__init__(message)
+        self.printed = printed  # its diagnostics are on stderr already
         self.diagnostics = [J.message_diagnostic(message, code=reason)] if diagnostics is None else diagnostics
         self.reason, self.status = reason, status
 
@@ -47,7 +50,7 @@ def parse_local(specs: list[str]) -> dict[str, str]:
 
 
 def _usage(msg: str) -> int:
-    print(f"flowdbg: error: {msg}", file=sys.stderr)
+    print(f"flowdbg: error: {scrub_text(msg)}", file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -62,7 +65,13 @@ def load_backend_setup(args):
             for d in e.diagnostics:
                 print(d.format(mocks_path), file=sys.stderr)
             raise _Invalid(f"{mocks_path}: the mock file has {len(e.diagnostics)} error(s)",
-                           [J.diagnostic(d, mocks_path) for d in e.diagnostics], "mocks") from None
+                           [J.diagnostic(d, mocks_path) for d in e.diagnostics], "mocks", printed=True) from None
+    if not getattr(args, "json", False):
+        for d in mocks.warnings:  # the loader's (yaml11-value, yaml-tag); in --json they are diagnostics
+            print(d.format(mocks_path), file=sys.stderr)
+    why = local_needs_consent(mocks, named=bool(args.mocks))
+    if why and not getattr(args, "allow_local", False):
+        raise _Invalid(f"{why}; pass --allow-local to run them (or name the file with --mocks)", reason="mocks")
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     return mocks, cfg
@@ -150,7 +159,7 @@ class RunCommand:
             try:
                 return self._run()
             except _Invalid as e:
-                if e.reason not in ("definition", "mocks"):  # those printed their diagnostics already
+                if not e.printed:
                     _usage(str(e))
                 return self.finish(e.status, e.reason, str(e), extra=e.diagnostics)
             except CliError as e:  # bad input or --local: printed already
@@ -164,7 +173,8 @@ class RunCommand:
         self.diagnostics = [J.diagnostic(d, defn.path) for d in defn.diagnostics]
         if defn.flow is None:
             print_definition_errors(defn)
-            raise _Invalid(f"{args.flow}: the definition has {len(defn.errors)} error(s)", [], "definition")
+            raise _Invalid(f"{args.flow}: the definition has {len(defn.errors)} error(s)", [], "definition",
+                           printed=True)
         if not args.json:
             for d in defn.warnings:
                 print(d.format(defn.path), file=sys.stderr)
@@ -174,8 +184,11 @@ class RunCommand:
         for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
             if path:
                 _check_output_path(option, path, args, journal)
+        if args.session and (why := session_path_problem(args)) is not None:
+            raise _Invalid(why, reason="session")
         mocks, cfg = load_backend_setup(args)
         self.mocks_path = mocks.path or None
+        self.diagnostics += [J.diagnostic(d, mocks.path) for d in mocks.warnings]
         self._check_mocks(mocks)
         return self._execute(inp, mocks, cfg)
 
@@ -209,7 +222,8 @@ class RunCommand:
             for d in found:
                 print(d.format(mocks.path), file=sys.stderr)
         if has_errors(found):
-            raise _Invalid(f"{mocks.path}: {len(found)} warning(s) about the mock file (--strict)", [], "mocks")
+            raise _Invalid(f"{mocks.path}: {len(found)} warning(s) about the mock file (--strict)", [], "mocks",
+                           printed=True)
 
     # -- running -------------------------------------------------------------------------------------
     def _execute(self, inp, mocks: MockFile, cfg: BackendConfig) -> int:
@@ -238,7 +252,8 @@ class RunCommand:
                 session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
                                   journal_path=args.session, callback_url=cfg.callback_url,
                                   start_time=args.start_time, express=args.express, max_events=args.max_events,
-                                  checkpoints=False)  # headless: nobody steps back
+                                  checkpoints=False,  # headless: nobody steps back
+                                  overwrite=args.overwrite_session)
             self.session = holder["s"] = self.signals.session = session
             if self.signals.name is None:
                 # With a callback endpoint someone can still answer, so the clock must

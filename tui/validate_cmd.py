@@ -9,7 +9,7 @@ of the shape in :func:`.json_contract.validate_object`, for one file or many.
 from __future__ import annotations
 
 from flowdbg.engine.definition import load_definition, strictly
-from flowdbg.engine.diagnostics import ERROR
+from flowdbg.engine.diagnostics import ERROR, ordered
 from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.runner import default_mocks_path
 
@@ -21,10 +21,11 @@ def _mock_diagnostics(flow, path: str, strict: bool) -> list:
         mocks = load_mocks(path)
     except MockFileError as e:
         return list(e.diagnostics)
-    if flow is None:  # nothing to check it against
-        return []
-    from flowdbg.engine.mock_check import check_mocks
-    return strictly(check_mocks(flow, mocks), strict)
+    found = list(mocks.warnings)  # the loader's own (yaml11-value, yaml-tag)
+    if flow is not None:  # else nothing to check it against
+        from flowdbg.engine.mock_check import check_mocks
+        found += check_mocks(flow, mocks)
+    return strictly(ordered(found), strict)
 
 
 def _file(path: str, kind: str, diags) -> dict:
