@@ -161,7 +161,7 @@ def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
     base = rec.effective_input
     try:
         if c.output is not None:
-            out = c.output.evaluate(state_env(rec, base, ex.random, roots=c.output.roots,
+            out = c.output.evaluate(state_env(rec, base, ex.random, roots=c.output.roots, limit=ex.options.data_limit,
                                               unavailable=NO_OUTPUT_IN_CATCH), state.name)
         else:
             out = base
