@@ -48,7 +48,7 @@ from dataclasses import dataclass, field
 
 from .backends.base import BackendError, FunctionRequest, FunctionResponse
 from .diagnostics import ERROR, Diagnostic
-from .load import Map, Node, Scalar, Seq, load_file, load_text, to_python
+from .nodes import Map, Node, Scalar, Seq, to_python
 
 _FUNCTION_KEYS = {"body", "error", "detail", "times", "delay", "log", "when"}
 _STATE_KEYS = {"result", "error", "detail", "times", "delay", "when"}
@@ -189,6 +189,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
     """Parse mock-file text (YAML or JSON). Raises :class:`MockFileError`."""
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
         return MockFile(path=path)
+    from .load import load_text  # YAML only when there is a mock file to read
     res = load_text(text)
     diags = [d for d in res.diagnostics if d.severity == ERROR]
     mf = MockFile(path=path)
@@ -238,6 +239,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
 
 
 def load_mocks(path: str) -> MockFile:
+    from .load import load_file
     res = load_file(path)
     if res.root is None and res.diagnostics and res.diagnostics[0].code in ("io", "encoding", "too-large"):
         raise MockFileError(path, list(res.diagnostics))

@@ -184,8 +184,10 @@ class Execution:
         """An Env for watches and breakpoint conditions at ``record``."""
         if record.result is not MISSING:
             out = record.output if record.output is not MISSING else record.result
-            return state_env(record, record.effective_input, SeededRandom(0), output=out)
-        return state_env(record, record.effective_input, SeededRandom(0), unavailable=NO_OUTPUT_YET)
+            return state_env(record, record.effective_input, SeededRandom(0), output=out,
+                             limit=self.options.data_limit)
+        return state_env(record, record.effective_input, SeededRandom(0), unavailable=NO_OUTPUT_YET,
+                         limit=self.options.data_limit)
 
     # -- frames ---------------------------------------------------------------
     def new_frame(self, fid: str, label: str, kind: str, parent: Frame | None, scope, input: Any,

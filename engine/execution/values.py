@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from ..errors import DATA_LIMIT_EXCEEDED, FlowError
+from ..schema import DEFAULT_DATA_LIMIT
 from ..expressions import Env
 from ..json_values import MAX_DEPTH, nesting_exceeds
 from .records import MISSING, StepRecord
@@ -21,21 +22,23 @@ _NONE: dict = {}
 
 
 def state_env(rec: StepRecord, inp: Any, random, output: Any = MISSING, roots: frozenset | None = None,
-              unavailable: dict | None = None) -> Env:
+              unavailable: dict | None = None, limit: int = DEFAULT_DATA_LIMIT) -> Env:
     """An Env for ``rec``'s state with ``$Input`` = ``inp``; ``$Output`` when
-    ``output`` is given. ``roots``: the roots the expression reads (None: all)."""
+    ``output`` is given. ``roots``: the roots the expression reads (None: all);
+    ``limit``: the data limit every value the expression builds is held to."""
     r: dict = {"$Input": inp}
     if roots is None or "$Context" in roots:
         r["$Context"] = rec.context(output)
     if output is not MISSING:
         r["$Output"] = output
-        return Env(r, random, _NONE if unavailable is None else unavailable)
-    return Env(r, random, NO_OUTPUT if unavailable is None else unavailable)
+        return Env(r, random, _NONE if unavailable is None else unavailable, limit)
+    return Env(r, random, NO_OUTPUT if unavailable is None else unavailable, limit)
 
 
 def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) -> Any:
     """Evaluate a constructor template (InputConstructor, Parameters, OutputConstructor...)."""
-    return template.evaluate(state_env(rec, inp, ex.random, output, template.roots), rec.state)
+    return template.evaluate(state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit),
+                             rec.state)
 
 
 def _encoder():

@@ -74,3 +74,25 @@ def test_the_events_limit_can_be_raised_and_express_flows_have_none(cli, tmp_pat
     ex = Execution(definition(MAP).flow, {"items": list(range(2000))}, options=Options(express=True))
     ex.run()
     assert ex.status == "Succeeded"
+
+
+BIG = """
+Type: StateMachine
+Name: big
+SpecVersion: v1
+StartAt: Grow
+States:
+  - Name: Grow
+    Type: Pass
+    InputConstructor:
+      s.$: format("{}{}{}{}", $Input.x, $Input.x, $Input.x, $Input.x)
+    End: true
+"""
+
+
+def test_a_raised_data_limit_holds_for_what_expressions_build_too():
+    x = "a" * 30_000  # four copies: 120 KB, past the default 64 KiB limit, under 200 KB
+    ex = execute(BIG, {"x": x})
+    assert ex.status == "Failed" and ex.error.code == "FnF.DataLimitExceeded"
+    ex = execute(BIG, {"x": x}, data_limit=200_000)
+    assert ex.status == "Succeeded" and len(ex.output["s"]) == 120_000
