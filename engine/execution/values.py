@@ -93,10 +93,15 @@ class SizeCheck:
             if got is not None and got[0] is value:
                 size = got[1]
             else:
-                if nesting_exceeds(value):  # before anything walks it recursively (issue 11)
+                try:
+                    size = json_size(value)  # the C encoder stops at its own depth limit, cleanly
+                except FlowError:
+                    size = -1
+                # Nesting deeper than MAX_DEPTH takes at least two bytes a level, so
+                # only a value that big needs walking to know (issue 11).
+                if size < 0 or (size >= 2 * MAX_DEPTH and nesting_exceeds(value)):
                     raise FlowError(DATA_LIMIT_EXCEEDED,
                                     f"state {rec.state!r}: {what} nests deeper than {MAX_DEPTH} levels")
-                size = json_size(value)
                 if len(self._seen) > 50_000:
                     self._seen.clear()
                 self._seen[id(value)] = (value, size)
