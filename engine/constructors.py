@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RUNTIME_ERROR, FlowError
-from .expressions import Env, Expression, ExpressionError, compile_expression
+from .errors import FlowError
+from .expressions import Env, Expression, ExpressionError, compile_expression, flow_error_code
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Template:
     """A compiled constructor. ``field`` names it in error details
     (e.g. ``InputConstructor``)."""
@@ -24,12 +24,16 @@ class Template:
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
-    _fn: Any = None  # the compiled builder: fn(env, state) -> value
+    _fn: Any = None  # the compiled builder, fn(env, state) -> value, made on first use
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
         naming the state, the field and the path on any expression error."""
-        return self._fn(env, state)
+        fn = self._fn
+        if fn is None:  # a big flow builds only the templates its run reaches
+            fn = _builder(self.root, self.field)
+            object.__setattr__(self, "_fn", fn)
+        return fn(env, state)
 
     def references(self, prefix: str) -> bool:
         return any(e.references(prefix) for e in _exprs(self.root))
@@ -38,19 +42,22 @@ class Template:
     def expressions(self) -> list[Expression]:
         return list(_exprs(self.root))
 
+    def __reduce__(self):  # the builder is a closure: pickle the tree, build it again
+        return (_template, (self.field, self.root, self.roots))
 
-@dataclass(frozen=True, slots=True)
+
+@dataclass(frozen=True)
 class _Expr:
     path: str  # e.g. "body.videoUrl.$"
     expr: Expression
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Obj:
     items: tuple  # ((key, node), ...)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Arr:
     items: tuple
 
@@ -70,11 +77,15 @@ def _compile(value: Any, path: str) -> Any:
     return value
 
 
+def _template(field: str, root: Any, roots: frozenset) -> Template:
+    return Template(field, root, roots)
+
+
 def compile_template(field: str, value: Any) -> Template:
     """Compile a constructor given as plain data. The definition must have
     passed validation (expression syntax errors raise here)."""
     root = _compile(value, "")
-    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))), _builder(root, field))
+    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))))
 
 
 def _builder(node: Any, field: str):
@@ -89,7 +100,7 @@ def _builder(node: Any, field: str):
             try:
                 return evaluate(env)
             except ExpressionError as e:
-                raise FlowError(RUNTIME_ERROR, f"state {state!r}, {field}.{path}: {e}") from None
+                raise FlowError(flow_error_code(e), f"state {state!r}, {field}.{path}: {e}") from None
         return expr
     if t is _Obj or t is _Arr:
         if not any(True for _ in _exprs(node)):

@@ -1,12 +1,25 @@
-"""A definition file taken through load -> validate -> model in one call."""
+"""A definition file taken through load -> validate -> model in one call
+(or, for a file built before, out of the definition cache)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
+from dataclasses import dataclass, replace
 
-from .diagnostics import Diagnostic, has_errors
-from .load import load_file, load_text
-from .model import Flow, build_flow
-from .validate import validate
+from . import defcache
+from .diagnostics import ERROR, WARNING, Diagnostic, has_errors, ordered
+from .model import Flow
+
+#: Warnings ``--strict`` leaves as warnings: they describe what flowdbg
+#: simulates, not a slip in the flow, so no edit of the flow could clear them.
+NOT_STRICT = frozenset({"distributed-map"})
+
+
+def strictly(diagnostics, strict: bool = True) -> list[Diagnostic]:
+    """``--strict``: every warning a slip is (all but :data:`NOT_STRICT`) becomes an error."""
+    if not strict:
+        return list(diagnostics)
+    return [replace(d, severity=ERROR) if d.severity == WARNING and d.code not in NOT_STRICT else d
+            for d in diagnostics]
 
 
 @dataclass(frozen=True)
@@ -28,20 +41,53 @@ class Definition:
 
 
 def _finish(path: str, res, express: bool) -> Definition:
+    # Imported here: a definition from the cache needs no YAML parser, validator or builder.
+    from .build import build_flow
+    from .validate import validate
     diags = list(res.diagnostics)
     if res.root is not None:
-        diags += validate(res.root, express=express)
-    diags.sort(key=lambda d: (d.line, d.col))
+        # A value the loader refused (`BackoffRate: .inf`) is the cause: what
+        # validation says about the same place ("must be a number, got string") is not.
+        refused = {(d.line, d.col) for d in diags if d.severity == "error"}
+        diags += [d for d in validate(res.root, express=express, text=res.text) if (d.line, d.col) not in refused]
+    # A yaml11-value warning gives way to an error at the same place, which says
+    # the same and what the field wanted ('Code' must be a string, got boolean false).
+    errors_at = {(d.line, d.col) for d in diags if d.severity == "error"}
+    diags = ordered(d for d in diags if not (d.code == "yaml11-value" and (d.line, d.col) in errors_at))
     flow = None
     if res.root is not None and not has_errors(diags):
         flow = build_flow(res.root, res.text, path)
     return Definition(path, res.text, tuple(diags), flow)
 
 
-def load_definition(path: str, express: bool = False) -> Definition:
+def load_definition(path: str, express: bool = False, strict: bool = False) -> Definition:
     """Load, validate and build ``path``. Never raises on bad input."""
-    return _finish(path, load_file(path), express)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        from .load import load_file
+        return _strict(_finish(path, load_file(path), express), strict)  # it says what is wrong with the file
+    k = defcache.key(raw, express)
+    hit = defcache.get(k)
+    if hit is not None:
+        diagnostics, flow = hit
+        return _strict(Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path)), strict)
+    from .load import load_text
+    d = _finish(path, load_text(text), express)
+    if d.flow is not None:
+        defcache.put(k, d.diagnostics, d.flow)  # as found; --strict is applied to what comes out
+    return _strict(d, strict)
 
 
-def parse_definition(text: str, path: str = "<text>", express: bool = False) -> Definition:
-    return _finish(path, load_text(text), express)
+def parse_definition(text: str, path: str = "<text>", express: bool = False, strict: bool = False) -> Definition:
+    from .load import load_text
+    return _strict(_finish(path, load_text(text), express), strict)
+
+
+def _strict(d: Definition, strict: bool) -> Definition:
+    if not strict:
+        return d
+    diags = tuple(strictly(d.diagnostics))
+    return Definition(d.path, d.text, diags, None if has_errors(diags) else d.flow)

@@ -21,6 +21,18 @@ def default_mocks_path(flow_path: str) -> str | None:
     return None
 
 
+def local_needs_consent(mocks: MockFile, named: bool) -> str | None:
+    """Why the mock file's ``local:`` entries must not run without an opt-in,
+    or None. A mock file found beside the flow (not named with ``--mocks``)
+    came with the flow, e.g. a cloned repository: its ``local:`` entries would
+    run that repository's Python code."""
+    if named or not mocks.local:
+        return None
+    entries = ", ".join(f"{fn} -> {target}" for fn, target in sorted(mocks.local.items()))
+    return (f"{mocks.path} (found beside the flow, not named with --mocks) has 'local:' entries that run "
+            f"Python code on this machine: {entries}")
+
+
 @dataclass
 class BackendConfig:
     """Which functions go where. ``local`` maps function keys to
@@ -73,8 +85,12 @@ class _Only:
 
 
 def summarize(ex: Execution, events: bool = True) -> dict:
-    """The ``flowdbg run --json`` object (``events=False``: without the
-    events, which are most of its size; ``event_count`` says how many)."""
+    """What the execution did, for the ``flowdbg run --json`` object: its
+    status, output or error, the states and events so far (``events=False``:
+    without the events, which are most of its size; ``event_count`` says how
+    many), the tasks still waiting, the virtual time, and who answered each
+    call (``calls``: the state, scope, attempt, ``source`` mock/local/live,
+    the mock ``entry`` as file:line, and a local or live function's log tail)."""
     status = ex.status
     err = None
     if ex.error is not None and status != SUCCEEDED:
@@ -85,6 +101,7 @@ def summarize(ex: Execution, events: bool = True) -> dict:
         "error": err,
         "states": [r.state for r in ex.records],
         "pending": [p.to_json() for p in ex.pending_tasks()],
+        "calls": [dict(c) for c in getattr(ex.door, "answered", ())],
         "time": ex.clock,
         "event_count": len(ex.events),
     }
@@ -115,5 +132,6 @@ def exit_code(ex: Execution) -> int:
     return EXIT_FAILED
 
 
-__all__ = ["default_mocks_path", "BackendConfig", "make_backends", "summarize", "write_json", "exit_code",
+__all__ = ["default_mocks_path", "local_needs_consent", "BackendConfig", "make_backends", "summarize", "write_json",
+           "exit_code",
            "EXIT_SUCCEEDED", "EXIT_FAILED", "EXIT_INVALID", "EXIT_RUNNING"]

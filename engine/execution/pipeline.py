@@ -53,7 +53,7 @@ def run_unit(ex, f: Frame) -> None:
             enter(ex, f, done.next, done.output)
     except FlowError as err:
         f.act = None
-        ex.frame_failed(f, err)
+        ex.frame_failed(f, err.with_traceback(None))
     except ExecutionFail as fail:
         ex.finish(FAILED, error=fail.error)
 
@@ -93,7 +93,9 @@ def attempt(ex, f: Frame, act: Activation):
     try:
         result = handler.run(ex, f, act)
     except FlowError as err:
-        return retry_or_catch(ex, f, act, err)
+        # Without its traceback the error holds no frames (whose locals hold it):
+        # a retried attempt leaves no garbage cycle behind.
+        return retry_or_catch(ex, f, act, err.with_traceback(None))
     return result if result is BLOCK else finish(ex, f, act, result)
 
 
@@ -106,7 +108,7 @@ def resume(ex, f: Frame, value: Any):
     try:
         result = handler_for(act.state).resume(ex, f, act, value)
     except FlowError as err:
-        return retry_or_catch(ex, f, act, err)
+        return retry_or_catch(ex, f, act, err.with_traceback(None))
     return result if result is BLOCK else finish(ex, f, act, result)
 
 
@@ -161,7 +163,7 @@ def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
     base = rec.effective_input
     try:
         if c.output is not None:
-            out = c.output.evaluate(state_env(rec, base, ex.random, roots=c.output.roots,
+            out = c.output.evaluate(state_env(rec, base, ex.random, roots=c.output.roots, limit=ex.options.data_limit,
                                               unavailable=NO_OUTPUT_IN_CATCH), state.name)
         else:
             out = base

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import random
-import uuid as _uuid
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, runtime_checkable
+
+from .values import DATA_LIMIT
 
 
 @runtime_checkable
@@ -26,7 +27,8 @@ class SeededRandom:
         self._rng = random.Random(seed)
 
     def uuid(self) -> str:
-        return str(_uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        import uuid  # the first uuid() a flow calls pays for the module, not every start
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
     def randint(self, low: int, high: int) -> int:
         return self._rng.randint(low, high)
@@ -45,8 +47,10 @@ class Env:
     ``roots`` maps ``"$Input"``/``"$Output"``/``"$Context"``/``"$Item"`` to JSON values;
     a root absent from it is unavailable, with the reason taken from ``unavailable``
     (default ``"<root> is not available here"``). ``random`` feeds uuid()/randomInt().
+    ``data_limit`` bounds every value an expression builds (bytes of JSON).
     """
 
     roots: Mapping[str, Any]
     random: RandomSource | None = None
     unavailable: Mapping[str, str] = field(default_factory=dict)
+    data_limit: int = DATA_LIMIT

@@ -10,7 +10,6 @@ from .env import Env
 from .errors import ExpressionRuntimeError, ExpressionSyntaxError
 from .evaluate import build
 from .functions import BUILTINS
-from .parser import parse
 from .paths import parse_path
 from .values import describe
 
@@ -44,6 +43,9 @@ class Expression:
         return any(p == prefix or p.startswith(prefix + ".") or p.startswith(prefix + "[")
                    for p in self.paths)
 
+    def __reduce__(self):  # the evaluator is a closure: pickle the tree, build it again (no parsing)
+        return (_rebuild, (self.text, self.tree, self.roots, self.paths, self.is_constant))
+
     def evaluate(self, env: Env) -> Any:
         """Value of the expression in *env*. Raises ExpressionRuntimeError only."""
         try:
@@ -60,8 +62,13 @@ class Expression:
         raise ExpressionRuntimeError(f"condition must be a boolean, got {describe(value)}", 1)
 
 
+def _rebuild(text: str, tree, roots: frozenset, paths: tuple, is_constant: bool) -> Expression:
+    return Expression(text, tree, roots, paths, is_constant, build(tree))
+
+
 @lru_cache(maxsize=4096)
 def _compile(text: str) -> Expression:
+    from .parser import parse  # a flow out of the definition cache parses nothing
     tree = parse(text)
     paths: dict[str, None] = {}
     roots: set[str] = set()

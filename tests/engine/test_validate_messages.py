@@ -233,10 +233,10 @@ def test_boolean_action():
                                    'YAML reads yes/no/on/off/true/false as booleans: quote it, e.g. Action: "Yes"')]
 
 
-def test_boolean_key_is_named_as_json_not_python():
+def test_a_yaml11_boolean_word_as_a_key_stays_the_key_written():
+    # Keys are the text written (YAML 1.2, JSON), so `yes:` is the key "yes", not true (issue 11).
     flow = H + "StartAt: A\nStates:\n  - Name: A\n    Type: Pass\n    yes: 1\n    End: true\n"
-    assert diags(flow) == [("warning", "unknown-field", 8, 5, "state 'A': unknown field true (ignored)",
-                            "YAML reads yes/no/on/off/true/false as booleans: quote the key if it is a name")]
+    assert diags(flow) == [("warning", "unknown-field", 8, 5, "state 'A': unknown field 'yes' (ignored)", "")]
 
 
 def test_missing_name_has_no_empty_state_prefix():
@@ -402,7 +402,10 @@ def test_sample_mock_files_are_recognised():
 def test_flow_with_a_lower_case_states_key_is_not_taken_for_a_mock_file():
     got = diags(H + "StartAt: A\nstates:\n  - Name: A\n    Type: Pass\n    End: true\n")
     assert "not-a-flow" not in [d[1] for d in got]
-    assert ("warning", "unknown-field", 5, 1, "unknown field 'states' (ignored)", "did you mean 'States'?") in got
+    # One diagnostic for the one slip, on the slipped key: the missing field it was meant to be.
+    assert got == [("error", "missing-field", 5, 1,
+                    "missing required field 'States' ('states' on line 5 is not it: keys are case-sensitive)",
+                    "rename 'states' to 'States'")]
 
 
 # -- 10. legacy flows: one self-contained hint, with or without the header -----------------------------------------

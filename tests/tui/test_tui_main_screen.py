@@ -372,7 +372,10 @@ async def test_help_and_palette_come_from_the_bindings():
 
 
 def test_no_hex_colour_literals_in_python_files():
+    """The TUI's colours come from the theme (tui/graph/ writes SVG and DOT
+    files for other programs, which need colours of their own)."""
     files = subprocess.run(["git", "ls-files", "tui", "engine"], cwd=ROOT, capture_output=True, text=True).stdout
+    files = "\n".join(f for f in files.split() if not f.startswith("tui/graph/"))
     hexes = []
     for name in files.split():
         if name.endswith(".py"):

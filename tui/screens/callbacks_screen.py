@@ -1,7 +1,6 @@
 """Answer tasks waiting for ReportTaskSucceeded / ReportTaskFailed."""
 from __future__ import annotations
 
-import json
 import shlex
 
 from rich.text import Text
@@ -10,6 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, TextArea
+
+from flowdbg.engine.expressions.values import BadJSON, parse_json
 
 from ..widgets.status_bar import describe_future
 from ..theme_style import th
@@ -117,7 +118,7 @@ class CallbacksScreen(ModalScreen):
         hint = Text("From a shell: ", style=th("$foreground-muted"))
         if self.server:
             hint.append(f"flowdbg callback succeed {shlex.quote(token)} --output '{{}}' --url {self.server['url']} "
-                        f"--secret {self.server['secret']}", style=th("$foreground-muted"))
+                        f"--secret={self.server['secret']}", style=th("$foreground-muted"))
         else:
             hint.append("start flowdbg with --callback-port N to accept callbacks over HTTP "
                         "(flowdbg callback …, curl, or your function)", style=th("$foreground-muted"))
@@ -139,9 +140,10 @@ class CallbacksScreen(ModalScreen):
         text = self.query_one("#cb-output", TextArea).text
         status = self.query_one("#cb-json-status", Label)
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as e:
-            status.update(Text(f"✗ line {e.lineno}, column {e.colno}: {e.msg}", style=th("$error")))
+            value = parse_json(text)  # strict, as the endpoint: no NaN, numbers in range, no lone surrogates
+        except BadJSON as e:
+            where = f"line {e.line}, column {e.col}: " if e.line else ""
+            status.update(Text(f"✗ {where}{e.message.removeprefix('not valid JSON: ')}", style=th("$error")))
             self.query_one("#cb-send-ok", Button).disabled = True
             return None, False
         status.update(Text.assemble(("✓ valid JSON", th("$success")),

@@ -1,19 +1,20 @@
 """Choice: the first Branch whose Condition is true names the next state,
 else Default. The output is the input."""
-from ...errors import RUNTIME_ERROR, FlowError
-from ...expressions import ExpressionError
+from ...errors import FlowError
+from ...expressions import ExpressionError, flow_error_code
 from ..values import state_env
 
 
 def run(ex, f, act):
     state, rec, inp = act.state, act.rec, act.input
-    env = state_env(rec, inp, ex.random, roots=frozenset().union(*(b.condition.roots for b in state.branches)))
+    env = state_env(rec, inp, ex.random, roots=frozenset().union(*(b.condition.roots for b in state.branches)),
+                    limit=ex.options.data_limit)
     for i, b in enumerate(state.branches):
         try:
             value = b.condition.evaluate_condition(env)
         except ExpressionError as e:
             rec.choice.append({"index": i, "condition": b.condition.text, "error": str(e)})
-            raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
+            raise FlowError(flow_error_code(e), f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
         rec.choice.append({"index": i, "condition": b.condition.text, "value": value})
         if value:
             act.next, act.exit_detail = b.next, {"branch": i, "next": b.next}

@@ -17,7 +17,7 @@ def invoke(ex, f, act, params: Any):
     """``(result_or_FlowError, virtual duration)``; raises FlowError for a
     failed submission (callback modes, Async) or a bad request."""
     state = act.state
-    if state.action == "FC:InvokeFunction" and not ex.door.has_state_mock(state.name):
+    if state.action == "FC:InvokeFunction" and not ex.door.has_state_mock(state.name, f.id):
         return _invoke_fc(ex, f, act, params)
     return _invoke_action(ex, f, act)
 
@@ -72,11 +72,13 @@ def _invoke_fc(ex, f, act, params: Any):
 def _invoke_action(ex, f, act):
     state, rec = act.state, act.rec
     attempt = rec.attempts[-1]
-    if state.action == "FNF:StartExecution" and not ex.door.has_state_mock(state.name):
+    if state.action == "FNF:StartExecution" and not ex.door.has_state_mock(state.name, f.id):
         child = _child_flow(ex, rec.parameters)
         if child is not None:
             return _run_child(ex, f, act, *child)
-    answer = ex.door.state(state.name, state.action)
+    # scope, parameters and attempt: what a mock entry's `when` or a scoped key (M/Notify) matches
+    answer = ex.door.state(state.name, state.action, scope=f.id, parameters=rec.parameters,
+                           attempt=len(rec.attempts) - 1)
     attempt["response"] = {k: v for k, v in answer.items() if k != "line"}
     duration = float(answer.get("delay", 0) or 0)
     if "error" in answer:
