@@ -138,7 +138,7 @@ States:
 def sample_flows() -> list[str]:
     d = os.path.join(ROOT, "sample_flows")
     return sorted(os.path.join(d, f) for f in os.listdir(d)
-                  if f.endswith(".yaml") and not f.endswith(".mocks.yaml"))
+                  if f.endswith(".yaml") and not f.endswith((".mocks.yaml", ".tests.yaml")))
 
 
 def bench_startup(runs: int = 3) -> dict:

@@ -193,7 +193,7 @@ def test_a_running_or_blocked_frame_has_no_preview():
 
 
 @pytest.mark.parametrize("flow", sorted(f for f in glob.glob(os.path.join(SAMPLE_FLOWS, "*.yaml"))
-                                        if not f.endswith(".mocks.yaml")), ids=os.path.basename)
+                                        if not f.endswith((".mocks.yaml", ".tests.yaml"))), ids=os.path.basename)
 def test_every_stop_of_the_sample_flows(flow):
     base = flow[:-len(".yaml")]
     d = load_definition(flow)
