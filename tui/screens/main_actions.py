@@ -84,7 +84,7 @@ class DebuggerActions:
         if not self._idle("stop the execution"):
             return
         self.session.stop_execution("stopped in the debugger (Shift+F5)")
-        self.ran = []
+        self.ran, self.stepped = [], None
         self.refresh_views(follow=True)
         self.notify("The execution is stopped. u steps back to before the stop, r restarts.", title="Stopped")
 

@@ -172,7 +172,8 @@ class PaneRefresh:
                 p = None
                 self.log.error(f"preview failed: {e}")
         token = rec.token if rec is not None and rec.status == "waiting" and rec.token else None
-        self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex))
+        stepped = None if inspecting else getattr(self, "stepped", None)
+        self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex, stepped))
 
     def _titles(self) -> None:
         s = self.session

@@ -115,6 +115,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     #: columns (-narrow) the two are stacked; below 30 rows (-short) the
     #: header goes (FlowdbgApp's breakpoints).
     COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
+    #: the verbs whose "Just ran" is the state they stepped (whatever else ran meanwhile)
+    STEPPING = ("step over", "step into")
     #: the columns the data keeps beside the graph (wide / small terminal);
     #: the graph takes what its drawing needs of the rest
     DATA_MIN, DATA_MIN_COMPACT = 48, 36
@@ -137,6 +139,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         self._dirty: set[str] = set(LAZY)  # panes to refresh when they are shown
         self._follow = False
         self.ran: list = []  # the records the last verb finished
+        self._stepped_index: int | None = None
+        self.stepped = None  # the record the last step over/into stepped (its outcome is "Just ran")
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -280,6 +284,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             check()  # an edited mock file takes effect from this verb on
         ex = self.session.execution
         self._before = (ex, len(ex.records), {r.index for r in ex.records if r.exited_at is None})
+        rec = self.focus_record() if label in self.STEPPING and self.session.selected_record is None else None
+        self._stepped_index = rec.index if rec is not None else None
         self.busy = label
         self._started = time.perf_counter()
         self._progress.resume()  # says "running…" if the verb takes more than a tick
@@ -314,6 +320,9 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         self.busy = None
         self._progress.pause()
         self.ran = self._ran_records()
+        ex, i = self.session.execution, self._stepped_index
+        same = self._before is not None and self._before[0] is ex
+        self.stepped = ex.records[i] if same and i is not None and i < len(ex.records) else None
         if err is not None:
             e, tb = err
             self.app.log_error(tb)
