@@ -68,10 +68,6 @@ def _bool_hint(key: str, node: Node) -> str:
 
 _KNOWN_ERRORS_CI = {e.lower(): e for e in S.KNOWN_ERRORS} | {a.lower(): c for a, c in S.ERROR_ALIASES.items()}
 
-_LEGACY_HINT = ("rewrite with Type: StateMachine, SpecVersion: v1, StartAt, States; steps→States with Next, "
-                "inputMappings→InputConstructor, outputMappings→OutputConstructor, goto→Next, "
-                "$input→$Input, $local→$Output")
-
 
 @dataclass
 class _Ctx:
@@ -244,13 +240,6 @@ class Validator:
                      "this looks like a flowdbg mock file (functions/states/callbacks), not a flow definition",
                      "validate the flow instead; flowdbg reads a mock file given with --mocks, or the one "
                      "beside the flow (x.yaml -> x.mocks.yaml)")
-            return self.diags
-        if "steps" in root and "States" not in root:
-            # Whether or not the header (version/type: flow) is there: the whole file
-            # needs rewriting, so nothing else the validator could say helps.
-            self.err(root, "legacy-format",
-                     "this is the legacy Serverless Workflow format (type: flow, steps); flowdbg runs CloudFlow FDL v1",
-                     _LEGACY_HINT)
             return self.diags
         self.fields(root, S.TOP_FIELDS, "")
         t = self.string(root, "Type", required=True)
