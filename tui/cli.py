@@ -126,12 +126,18 @@ def build_parser() -> argparse.ArgumentParser:
         add_callback_parser(sub)
     except ImportError:
         pass
+    _add_convert(sub)
     return p
 
 
+def _add_convert(sub) -> None:
+    from .convert_cmd import add_convert_parser
+    add_convert_parser(sub)
+
+
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback} ...",
-                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback.")
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,convert} ...",
+                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback|convert.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
     _add_backend_args(p)
@@ -172,7 +178,7 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "-h", "--help"):
+        if argv and argv[0] in ("run", "validate", "callback", "convert", "-h", "--help"):
             args = build_parser().parse_args(argv)
             if args.command == "validate":
                 return cmd_validate(args)
@@ -182,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
+            if args.command == "convert":
+                from .convert_cmd import cmd_convert
+                return cmd_convert(args)
             build_parser().print_help()
             return 0
         if not argv:
@@ -209,7 +218,7 @@ def _check_tui_start(flow: str) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
     import difflib
     if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback"], n=1)
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "convert"], n=1)
         hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
         _die(f"{flow}: no such file{hint}")
     if os.path.isdir(flow):
