@@ -23,6 +23,7 @@ class Template:
 
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
+    roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
@@ -71,7 +72,8 @@ def _compile(value: Any, path: str) -> Any:
 def compile_template(field: str, value: Any) -> Template:
     """Compile a constructor given as plain data. The definition must have
     passed validation (expression syntax errors raise here)."""
-    return Template(field, _compile(value, ""))
+    root = _compile(value, "")
+    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))))
 
 
 def _eval(node: Any, env: Env, state: str, field: str) -> Any:

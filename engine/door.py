@@ -9,6 +9,7 @@ reproduces the run without calling any backend again.
 """
 from __future__ import annotations
 
+import hashlib
 from typing import Callable
 
 from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse
@@ -23,7 +24,12 @@ class Door:
     ``replaying`` (re-running history up to a stop) every taped answer is used
     as recorded; going forward, answers that came from the mock file are
     asked again so an edited mock file takes effect, while local and live
-    answers are never asked twice."""
+    answers are never asked twice.
+
+    An answer recorded for another request (its ``key`` or the digest of the
+    request, ``req``, differs) means the run diverged: the rest of the tape is
+    dropped and ``on_truncate`` hears of it, or, when ``strict`` (resuming a
+    journal), :class:`TapeMismatch` is raised."""
 
     def set_mocks(self, mocks: MockFile) -> None:
         self.mocks = mocks
@@ -43,16 +49,40 @@ class Door:
         #: True while re-running history (step back, resume): taped answers
         #: are used as recorded. False going forward: mock answers are re-asked.
         self.replaying = False
+        self.strict = False
+        self.on_truncate: Callable[[int], None] | None = None
+
+    # -- state, for checkpoints -------------------------------------------------
+    def get_state(self) -> tuple:
+        return (dict(self.counts), self.tape_pos)
+
+    def set_state(self, state: tuple) -> None:
+        counts, self.tape_pos = state
+        self.counts = dict(counts)
 
     # -- tape ---------------------------------------------------------------
-    def _from_tape(self, key: str) -> dict | None:
+    def _from_tape(self, key: str, req: str | None = None) -> dict | None:
         if self.tape_pos < len(self.tape):
             entry = self.tape[self.tape_pos]
-            if entry.get("key") == key:
+            if entry.get("key") == key and (req is None or entry.get("req", req) == req):
                 self.tape_pos += 1
                 return entry
-            del self.tape[self.tape_pos:]  # the run diverged: the rest is stale
+            if self.strict:
+                raise TapeMismatch(self.tape_pos, entry.get("key"), key)
+            self._truncate()  # the run diverged: the rest is stale
         return None
+
+    def _truncate(self) -> None:
+        del self.tape[self.tape_pos:]
+        if self.on_truncate is not None:
+            self.on_truncate(self.tape_pos)
+
+    def _diverged(self, fresh: dict) -> dict:
+        """A re-asked mock answer differs from the recorded one: from here on
+        the recording no longer holds; keep the fresh answer instead."""
+        self.tape_pos -= 1
+        self._truncate()
+        return self._keep(fresh)
 
     def _count(self, key: str) -> int:
         n = self.counts.get(key, 0)
@@ -68,20 +98,22 @@ class Door:
     def function(self, request: FunctionRequest) -> FunctionResponse:
         """Invoke an FC function. Raises BackendError when nothing answers."""
         key = f"fn:{request.state}:{request.function.display}"
+        req = request_digest(request)
         # Mock entries answer calls to a function in order, whichever state calls it.
         n = self._count("fn:" + (self.mock_backend.key_for(request) or request.function.display))
-        taped = self._from_tape(key)
+        taped = self._from_tape(key, req)
         if taped is not None:
             if taped["response"].get("source") == "mock" and not self.replaying:
                 # Going forward past where the user returned to: a mock's answer
                 # is a function of the mock file, so ask it again and an edited
                 # mock file takes effect (same answer when it did not change).
                 fresh = self._invoke(request, n)
-                taped["response"] = fresh.to_json()
+                if fresh.to_json() != taped["response"]:
+                    self._diverged({"k": "answer", "key": key, "req": req, "response": fresh.to_json()})
                 return fresh
             return FunctionResponse.from_json(taped["response"])
         response = self._invoke(request, n)
-        self._keep({"k": "answer", "key": key, "response": response.to_json()})
+        self._keep({"k": "answer", "key": key, "req": req, "response": response.to_json()})
         return response
 
     def _invoke(self, request: FunctionRequest, n: int) -> FunctionResponse:
@@ -98,7 +130,10 @@ class Door:
         taped = self._from_tape(key)
         if taped is not None:
             if not self.replaying:  # mock-derived: re-ask going forward (see function())
-                taped["answer"] = state_answer(self.mocks, state, n) or taped["answer"]
+                fresh = state_answer(self.mocks, state, n)
+                if fresh is not None and fresh != taped["answer"]:
+                    self._diverged({"k": "answer", "key": key, "answer": fresh})
+                    return fresh
             return taped["answer"]
         answer = state_answer(self.mocks, state, n)
         if answer is None:
@@ -138,11 +173,31 @@ class Door:
             if taped["answer"] is None or not self.replaying:
                 # Scripted answers come from the mock file: ask it again, which
                 # may have gained or changed one (resume after editing it).
-                taped["answer"] = callback_answer(self.mocks, state, n)
+                fresh = callback_answer(self.mocks, state, n)
+                if fresh != taped["answer"]:
+                    self._diverged({"k": "answer", "key": key, "answer": fresh})
+                    return fresh
             return taped["answer"]
         answer = callback_answer(self.mocks, state, n)
         self._keep({"k": "answer", "key": key, "answer": answer})
         return answer
 
 
-__all__ = ["Door", "BackendError"]
+class TapeMismatch(Exception):
+    """A recorded answer does not belong to the request the run makes (strict replay)."""
+
+    def __init__(self, index: int, recorded: str | None, asked: str):
+        self.index, self.recorded, self.asked = index, recorded, asked
+        super().__init__(f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}")
+
+
+def request_digest(request: FunctionRequest) -> str:
+    """What identifies a function request on the tape: the function, how it
+    is invoked and the exact event bytes."""
+    h = hashlib.sha256()
+    h.update(f"{request.function.display}\0{request.invocation_type}\0{request.task_mode}\0".encode())
+    h.update(request.body)
+    return h.hexdigest()[:16]
+
+
+__all__ = ["Door", "BackendError", "TapeMismatch", "request_digest"]

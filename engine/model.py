@@ -13,7 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import ClassVar, Mapping, Union
 
 from . import schema as S
 from .constructors import Template, compile_template
@@ -64,6 +64,7 @@ class StateBase:
     output: Template | None = None
     next: str | None = None
     end: bool = False
+    terminal: ClassVar[bool] = False  # ends its scope whatever Next/End say (Succeed)
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class WaitState(StateBase):
 
 @dataclass(frozen=True)
 class SucceedState(StateBase):
-    pass
+    terminal: ClassVar[bool] = True
 
 
 @dataclass(frozen=True)

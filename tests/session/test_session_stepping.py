@@ -275,7 +275,7 @@ def _long_map_flow(states: int = 10) -> str:
 
 @pytest.mark.parametrize("verb", ["cont", "step_over"])
 def test_pause_from_another_thread_interrupts_long_run_quickly(verb):
-    s = flow_session(_long_map_flow(), {"items": list(range(10_000))})
+    s = flow_session(_long_map_flow(), {"items": list(range(10_000))}, max_events=0)  # past the 5,000-event limit
     if verb == "step_over":
         s.step_into()  # at Map1: stepping over it runs all 10,000 iterations
     result = {}

@@ -220,7 +220,8 @@ async def test_pause_stops_a_long_continue():
     from flowdbg.engine.session import Session
     from flowdbg.tui.app import FlowdbgApp
     d = parse_definition(LOOP_FLOW, "loop.yaml")
-    app = FlowdbgApp(d, session=Session(d, {"forever": True}, start_time="2026-01-01T00:00:00Z"), inputs_store=None)
+    app = FlowdbgApp(d, session=Session(d, {"forever": True}, start_time="2026-01-01T00:00:00Z", max_events=0),
+                     inputs_store=None)  # no event limit: a loop that runs until paused
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("c")

@@ -1,0 +1,140 @@
+"""flowdbg beside aws-local-stepfunctions, whole process, same work.
+
+    python bench/bench_peer.py [--rounds 9] [--flowdbg PATH]
+
+Three workloads, each as FDL for flowdbg and as ASL for the peer:
+a chain of 1,000 Pass states each with an input constructor (ASL:
+Parameters), a Map over 10,000 integers with one Pass, and a chain of 5,000.
+Runs are interleaved (flowdbg, peer, flowdbg, ...) so the machine's noise
+falls on both alike; medians and the ratio flowdbg/peer are printed.
+
+flowdbg is measured as a user has it: a normal (not editable) ``pip install``
+into bench/.release-venv, bytecode written. The peer comes from npm
+(bench/package.json, installed into bench/node_modules on first use).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+VENV = os.path.join(HERE, ".release-venv")
+
+
+def chain_fdl(n: int) -> str:
+    lines = ["Type: StateMachine", "Name: chain", "SpecVersion: v1", "StartAt: S0", "States:"]
+    for i in range(n):
+        lines += [f"  - Name: S{i}", "    Type: Pass", "    InputConstructor:", "      n.$: $Input.n", f"      step: {i}"]
+        lines.append(f"    Next: S{i + 1}" if i + 1 < n else "    End: true")
+    return "\n".join(lines) + "\n"
+
+
+def chain_asl(n: int) -> dict:
+    states = {}
+    for i in range(n):
+        st = {"Type": "Pass", "Parameters": {"n.$": "$.n", "step": i}}
+        if i + 1 < n:
+            st["Next"] = f"S{i + 1}"
+        else:
+            st["End"] = True
+        states[f"S{i}"] = st
+    return {"StartAt": "S0", "States": states}
+
+
+MAP_FDL = """Type: StateMachine
+Name: bigmap
+SpecVersion: v1
+StartAt: M
+States:
+  - Name: M
+    Type: Map
+    ItemsPath: $Input.items
+    Processor:
+      StartAt: P
+      States:
+        - Name: P
+          Type: Pass
+          End: true
+    End: true
+"""
+
+MAP_ASL = {"StartAt": "M", "States": {"M": {
+    "Type": "Map", "ItemsPath": "$.items", "End": True,
+    "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}}}}
+
+
+def workloads() -> list[tuple[str, str, dict, dict]]:
+    return [("chain of 1,000 Pass + input constructor", chain_fdl(1000), chain_asl(1000), {"n": 1}),
+            ("Map over 10,000 integers, one Pass", MAP_FDL, MAP_ASL, {"items": list(range(10_000))}),
+            ("chain of 5,000 Pass + input constructor", chain_fdl(5000), chain_asl(5000), {"n": 1})]
+
+
+def release_flowdbg() -> str:
+    """flowdbg installed the way a user installs it (not editable), with bytecode."""
+    py = os.path.join(VENV, "bin", "python")
+    if not os.path.exists(py):
+        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", REPO], check=True)
+    else:
+        subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", REPO], check=True)
+    subprocess.run([py, "-m", "compileall", "-q", os.path.join(VENV, "lib")], check=False)
+    return os.path.join(VENV, "bin", "flowdbg")
+
+
+def peer() -> str:
+    exe = os.path.join(HERE, "node_modules", ".bin", "local-sfn")
+    if not os.path.exists(exe):
+        if shutil.which("npm") is None:
+            raise SystemExit("bench_peer: npm is needed to install aws-local-stepfunctions")
+        subprocess.run(["npm", "install", "--silent", "--prefix", HERE], check=True)
+    return exe
+
+
+def timed(cmd: list[str], stdin: str | None) -> float:
+    t = time.perf_counter()
+    with tempfile.TemporaryFile() as out:
+        r = subprocess.run(cmd, input=stdin.encode() if stdin is not None else None, stdout=out,
+                           stderr=subprocess.PIPE)
+        if r.returncode != 0:
+            raise SystemExit(f"bench_peer: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode()[-400:]}")
+    return time.perf_counter() - t
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=9)
+    ap.add_argument("--flowdbg", help="a flowdbg executable (default: a release install in bench/.release-venv)")
+    args = ap.parse_args()
+    fd = args.flowdbg or release_flowdbg()
+    sfn = peer()
+    tmp = tempfile.mkdtemp(prefix="flowdbg-bench-")
+    print(f"flowdbg: {fd}\npeer:    {sfn} (aws-local-stepfunctions)\nrounds:  {args.rounds}, interleaved\n")
+    print(f"{'workload':44} {'flowdbg':>9} {'peer':>9} {'ratio':>7}")
+    for i, (name, fdl, asl, inp) in enumerate(workloads()):
+        flow, machine, input_path = (os.path.join(tmp, f"w{i}{ext}") for ext in (".yaml", ".asl.json", ".input.json"))
+        with open(flow, "w") as f:
+            f.write(fdl)
+        with open(machine, "w") as f:
+            json.dump(asl, f)
+        text = json.dumps(inp)
+        with open(input_path, "w") as f:
+            f.write(text)
+        ours, theirs = [], []
+        for _ in range(args.rounds):
+            ours.append(timed([fd, "run", flow, "--input-file", input_path], None))
+            theirs.append(timed([sfn, "-f", machine], text))
+        a, b = statistics.median(ours), statistics.median(theirs)
+        print(f"{name:44} {a:8.3f}s {b:8.3f}s {a / b:7.2f}")
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,199 @@
+"""The state pipeline, written once for every state type.
+
+raw input -> size check -> InputConstructor -> the state's own work (its
+handler, behind the table in ``states/``) -> Retry decision -> result ->
+OutputConstructor -> size check -> next; or, on an error, Catch.
+
+A frame's program counter (``Frame.pc``) says where it is: NEW (enter the
+scope's StartAt next), AT_ENTER (paused before a state: the debugger's stop)
+or IN_STATE (the handler blocked; ``act.stage`` says where it resumes). One
+call of :func:`run_unit` runs one unit of work for one frame.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from .. import events as E
+from ..errors import ALL, FlowError
+from .frames import AT_ENTER, FAILED, IN_STATE, NEW, Activation, ExecutionFail, Frame
+from .records import MISSING, StepRecord
+from .states import BLOCK, handler_for
+from .values import NO_OUTPUT_IN_CATCH, construct, state_env
+
+RETRY = "retry"  # Activation.stage while a Retry waits for its next attempt
+
+
+class _Done:
+    """A state finished: its output and the state to enter next (None: the scope ends)."""
+
+    __slots__ = ("output", "next")
+
+    def __init__(self, output: Any, next: str | None):
+        self.output, self.next = output, next
+
+
+def run_unit(ex, f: Frame) -> None:
+    ex.current = f
+    try:
+        pc = f.pc
+        if pc == NEW:
+            enter(ex, f, f.scope.start_at, f.raw)
+            return
+        if pc == AT_ENTER:
+            done = start(ex, f)
+        else:
+            value, f.send = f.send, None
+            done = resume(ex, f, value)
+        if done is BLOCK:
+            return
+        f.act = None
+        if done.next is None:
+            ex.frame_done(f, done.output)
+        else:
+            enter(ex, f, done.next, done.output)
+    except FlowError as err:
+        f.act = None
+        ex.frame_failed(f, err)
+    except ExecutionFail as fail:
+        ex.finish(FAILED, error=fail.error)
+
+
+def enter(ex, f: Frame, name: str, raw: Any) -> None:
+    """Start state ``name`` with input ``raw`` and pause before it runs."""
+    state = f.scope.states[name]
+    f.state = name
+    rec = StepRecord(len(ex.records), f.id, name, state.type, ex.clock, raw, ex.options.execution_name, ex.input)
+    rec.first_event = len(ex.events) + 1
+    ex.records.append(rec)
+    ex.open_records[rec.index] = rec
+    f.record = rec
+    f.act = Activation(state, rec)
+    f.pc = AT_ENTER
+    f.wait = "enter"
+    ex.emit(E.STEP_ENTERED, name, f.id, {"input": raw}, step=rec.index)
+    ex.last_enter = f
+
+
+def start(ex, f: Frame):
+    act = f.act
+    rec, state = act.rec, act.state
+    f.pc = IN_STATE
+    try:
+        ex.sizes.check(rec.raw_input, rec, "input")
+        inp = construct(ex, state.input, rec, rec.raw_input) if state.input is not None else rec.raw_input
+        rec.input = act.input = inp
+    except FlowError as err:
+        return catch(ex, f, act, err)
+    return attempt(ex, f, act)
+
+
+def attempt(ex, f: Frame, act: Activation):
+    """Run (or run again, for a Retry) the state's own work."""
+    handler = handler_for(act.state)
+    try:
+        result = handler.run(ex, f, act)
+    except FlowError as err:
+        return retry_or_catch(ex, f, act, err)
+    return result if result is BLOCK else finish(ex, f, act, result)
+
+
+def resume(ex, f: Frame, value: Any):
+    act = f.act
+    if act.stage == RETRY:
+        act.stage = "start"
+        act.rec.status = "running"
+        return attempt(ex, f, act)
+    try:
+        result = handler_for(act.state).resume(ex, f, act, value)
+    except FlowError as err:
+        return retry_or_catch(ex, f, act, err)
+    return result if result is BLOCK else finish(ex, f, act, result)
+
+
+def _matches(errors: tuple, code: str) -> bool:
+    return code in errors or ALL in errors
+
+
+def retry_or_catch(ex, f: Frame, act: Activation, err: FlowError):
+    """Decision 3: the first Retry rule whose Errors match is the only one
+    used; each rule keeps its own budget. Every attempt is its own unit, so
+    ``--max-steps`` bounds a Retry that never gives up."""
+    rules = getattr(act.state, "retry", ())
+    for i, r in enumerate(rules):
+        if not _matches(r.errors, err.code):
+            continue
+        used = act.retry_used if act.retry_used is not None else {}
+        n = used.get(i, 0) + 1
+        rec = act.rec
+        if n > r.max_attempts:
+            rec.notes.append(f"Retry[{i}] exhausted after {r.max_attempts} retries")
+            break
+        used[i] = n
+        act.retry_used = used
+        wait = r.delay(n)
+        rec.retry_count += 1
+        decision = {"rule": i, "attempt": n, "wait": wait, "error": err.to_json()}
+        rec.retries.append(decision)
+        ex.emit(E.STEP_RETRYING, act.state.name, f.id, decision, step=rec.index)
+        act.stage = RETRY
+        if wait > 0:
+            rec.status = "waiting"
+            ex.block(f, "timer", ex.clock + wait)
+        else:
+            f.wait = "retry"  # stays ready: the next attempt is the next unit
+        return BLOCK
+    return catch(ex, f, act, err)
+
+
+def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
+    """Decision 4: the first matching Catch rule builds the input of its Next."""
+    rec, state = act.rec, act.state
+    rec.error, rec.status = err.to_json(), "failed"
+    for i, c in enumerate(getattr(state, "catch", ())):
+        if _matches(c.errors, err.code):
+            break
+    else:
+        ex.emit(E.STEP_FAILED, state.name, f.id, {"error": rec.error}, step=rec.index)
+        ex.close(rec)
+        raise err
+    rec.catch = {"rule": i, "next": c.next, "error": rec.error}
+    rec.status = "caught"
+    base = rec.effective_input
+    try:
+        if c.output is not None:
+            out = c.output.evaluate(state_env(rec, base, ex.random, roots=c.output.roots,
+                                              unavailable=NO_OUTPUT_IN_CATCH), state.name)
+        else:
+            out = base
+            rec.notes.append("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")
+    except FlowError:
+        ex.close(rec)
+        raise
+    rec.output, rec.next = out, c.next
+    ex.emit(E.STEP_EXITED, state.name, f.id, {"output": out, "caught": rec.error, "next": c.next}, step=rec.index)
+    rec.exited_at = ex.clock
+    ex.close(rec)
+    return _Done(out, c.next)
+
+
+def finish(ex, f: Frame, act: Activation, result: Any) -> _Done:
+    rec, state = act.rec, act.state
+    try:
+        rec.result = result
+        if result is not act.input:
+            ex.sizes.check(result, rec, "output (the task result)")
+        out = construct(ex, state.output, rec, act.input, output=result) if state.output is not None else result
+        ex.sizes.check(out, rec, "output")
+    except FlowError as err:
+        return catch(ex, f, act, err)
+    rec.output = out
+    rec.status = "succeeded"
+    nxt = act.next if act.next is not None else (None if state.end or state.terminal else state.next)
+    rec.next = nxt
+    detail = {"output": out}
+    if act.exit_detail:
+        detail.update(act.exit_detail)
+    ex.emit(E.STEP_EXITED, state.name, f.id, detail, step=rec.index)
+    rec.exited_at = ex.clock
+    ex.close(rec)
+    return _Done(out, nxt)

@@ -1,0 +1,97 @@
+"""Inspection records: everything one state activation went through.
+
+A :class:`StepRecord` is filled in stage by stage as the state runs (raw
+input -> InputConstructor -> Parameters -> attempts -> result or error ->
+Retry/Catch decision -> OutputConstructor -> next). Once the activation ends
+the record is *closed* and never changes again, which is what lets a
+checkpoint share closed records instead of copying them.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+MISSING = object()
+
+
+def _v(x: Any) -> Any:
+    return None if x is MISSING else x
+
+
+class StepRecord:
+    """Values are ``MISSING`` until their stage happened."""
+
+    __slots__ = ("index", "frame", "state", "type", "entered_at", "raw_input", "input", "parameters", "attempts",
+                 "retries", "catch", "choice", "result", "output", "next", "error", "status", "exited_at", "notes",
+                 "retry_count", "token", "first_event", "execution_name", "execution_input", "closed", "extra")
+
+    def __init__(self, index: int, frame: str, state: str, type: str, entered_at: float, raw_input: Any,
+                 execution_name: str = "", execution_input: Any = None):
+        self.index = index
+        self.frame = frame
+        self.state = state
+        self.type = type
+        self.entered_at = entered_at
+        self.raw_input = raw_input
+        self.input = MISSING
+        self.parameters = MISSING
+        self.attempts: list = []  # {attempt, token, request, response|error, at}
+        self.retries: list = []  # {rule, attempt, wait, error}
+        self.catch: dict | None = None  # {rule, next, error}
+        self.choice: list = []  # {index, condition, value|error}
+        self.result = MISSING
+        self.output = MISSING
+        self.next: str | None = None
+        self.error: dict | None = None
+        self.status = "running"  # running | waiting | succeeded | failed | caught
+        self.exited_at: float | None = None
+        self.notes: list = []
+        self.retry_count = 0
+        self.token: str | None = None
+        self.first_event = 0
+        self.execution_name = execution_name
+        self.execution_input = execution_input
+        self.closed = False
+        self.extra: dict | None = None  # format-specific stages (e.g. a legacy step's mappings)
+
+    @property
+    def effective_input(self) -> Any:
+        """The state's input: after its InputConstructor once that ran, else the raw input."""
+        return self.input if self.input is not MISSING else self.raw_input
+
+    def context(self, output: Any = MISSING) -> dict:
+        """``$Context`` as this state sees it (decision: RoleArn is empty)."""
+        cur: dict = {"Name": self.state, "Input": self.effective_input, "RetryCount": self.retry_count}
+        out = output if output is not MISSING else self.result
+        if out is not MISSING:
+            cur["Output"] = out
+        if self.error is not None:
+            cur["Error"] = {"Code": self.error["Code"], "Detail": self.error["Detail"]}
+        if self.token is not None:
+            cur["TaskToken"] = self.token
+        return {"Execution": {"Name": self.execution_name, "Input": self.execution_input, "RoleArn": ""},
+                "Current": cur}
+
+    def to_json(self) -> dict:
+        return {"index": self.index, "frame": self.frame, "state": self.state, "type": self.type,
+                "entered_at": self.entered_at, "raw_input": self.raw_input, "input": _v(self.input),
+                "parameters": _v(self.parameters), "attempts": self.attempts, "retries": self.retries,
+                "catch": self.catch, "choice": self.choice, "result": _v(self.result), "output": _v(self.output),
+                "next": self.next, "error": self.error, "status": self.status, "exited_at": self.exited_at,
+                "notes": self.notes}
+
+    def copy(self) -> "StepRecord":
+        """A copy for a checkpoint: containers copied, JSON values shared
+        (values are never changed in place once built)."""
+        new = StepRecord.__new__(StepRecord)
+        for name in StepRecord.__slots__:
+            setattr(new, name, getattr(self, name))
+        new.attempts = [dict(a) for a in self.attempts]
+        new.retries = list(self.retries)
+        new.choice = list(self.choice)
+        new.notes = list(self.notes)
+        if self.extra is not None:
+            new.extra = dict(self.extra)
+        return new
+
+    def __repr__(self) -> str:
+        return f"StepRecord(#{self.index} {self.frame or 'top'}:{self.state} {self.status})"

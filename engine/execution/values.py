@@ -1,0 +1,86 @@
+"""The one place an execution builds an expression environment and checks
+a value against the data limit.
+
+``$Context`` is a fresh dict per state, so it is built only for templates
+and expressions that read it.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ..errors import DATA_LIMIT_EXCEEDED, FlowError
+from ..expressions import Env
+from .records import MISSING, StepRecord
+
+NO_OUTPUT = {"$Output": "$Output is only available in OutputConstructor"}
+NO_OUTPUT_YET = {"$Output": "$Output is only available in OutputConstructor (the state has not produced output)"}
+NO_OUTPUT_IN_CATCH = {"$Output": "$Output is not available in a Catch OutputConstructor"}
+_NONE: dict = {}
+
+
+def state_env(rec: StepRecord, inp: Any, random, output: Any = MISSING, roots: frozenset | None = None,
+              unavailable: dict | None = None) -> Env:
+    """An Env for ``rec``'s state with ``$Input`` = ``inp``; ``$Output`` when
+    ``output`` is given. ``roots``: the roots the expression reads (None: all)."""
+    r: dict = {"$Input": inp}
+    if roots is None or "$Context" in roots:
+        r["$Context"] = rec.context(output)
+    if output is not MISSING:
+        r["$Output"] = output
+        return Env(r, random, _NONE if unavailable is None else unavailable)
+    return Env(r, random, NO_OUTPUT if unavailable is None else unavailable)
+
+
+def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) -> Any:
+    """Evaluate a constructor template (InputConstructor, Parameters, OutputConstructor...)."""
+    return template.evaluate(state_env(rec, inp, ex.random, output, template.roots), rec.state)
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=True).encode
+_SCALARS = (int, float, bool, type(None))
+
+
+def json_size(value: Any) -> int:
+    """Bytes of ``value`` as compact UTF-8 JSON."""
+    t = type(value)
+    if t in _SCALARS:
+        return len(repr(value)) if t is not bool and value is not None else 5
+    try:
+        text = _encode(value)
+    except RecursionError:
+        raise FlowError(DATA_LIMIT_EXCEEDED, "the value is nested too deeply to encode") from None
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+class SizeCheck:
+    """The state input/output limit (decision 8), remembering the size of
+    values it has seen: a state's output is usually the next state's input,
+    the very same object, and values are never changed in place."""
+
+    __slots__ = ("limit", "_seen")
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._seen: dict[int, tuple[Any, int]] = {}
+
+    def check(self, value: Any, rec: StepRecord, what: str) -> None:
+        t = type(value)
+        if t in _SCALARS:
+            return
+        if t is str:
+            if len(value) * 4 + 2 <= self.limit:
+                return
+            size = json_size(value)
+        else:
+            got = self._seen.get(id(value))
+            if got is not None and got[0] is value:
+                size = got[1]
+            else:
+                size = json_size(value)
+                if len(self._seen) > 50_000:
+                    self._seen.clear()
+                self._seen[id(value)] = (value, size)
+        if size > self.limit:
+            raise FlowError(DATA_LIMIT_EXCEEDED, f"state {rec.state!r}: {what} is {size} bytes; the limit is "
+                                                 f"{self.limit} bytes")

@@ -1,0 +1,83 @@
+"""Resume a saved session: read its journal, replay it without calling
+anything again, and go on appending to it.
+
+A session killed mid-run (a headless ``flowdbg run --session`` is one stop)
+resumes past its last stop, as far as its journaled answers go: every
+answer on the tape is replayed, and only the call that was in flight when
+it died is made again.
+"""
+from __future__ import annotations
+
+from ..definition import Definition
+from ..door import TapeMismatch
+from .breakpoints import Watch
+from .journal import read_journal
+from .types import SessionError
+
+
+def resume(cls, path: str, definition: Definition, *, mocks=None, backends=None, journal_path: str | None = None,
+           allow_changes: bool = False, callback_url: str | None = None, **options):
+    """Restore the session saved at ``path`` to where it got. Raises
+    SessionError when the file is unusable, the flow changed (naming the
+    changed states) or a recorded answer does not belong to the request the
+    run makes (the journal is of another run)."""
+    c = read_journal(path)
+    if definition.flow is None:
+        raise SessionError("the definition has errors")
+    start = c.start
+    old, new = start.get("digests", {}), dict(definition.flow.digests)
+    changed = sorted({k for k in old.keys() | new.keys() if old.get(k) != new.get(k)})
+    if changed and not allow_changes:
+        raise SessionError(f"{definition.path} changed since the session was saved (states: "
+                           f"{', '.join(changed)}); replaying it would not reproduce the run. "
+                           "Start a new session, or restore the flow as it was")
+    target_path = journal_path or path
+    same_file = target_path == path
+    s = cls(definition, start["input"], mocks=mocks, backends=backends, journal_path=target_path,
+            callback_url=callback_url, _start=start, _journal_append=same_file, overwrite=not same_file, **options)
+    s.answers.extend(c.answers)
+    s._journaled_answers = len(s.answers)
+    s.inputs = list(c.inputs)
+    if c.breakpoints is not None:
+        s.bps.replace(c.breakpoints)
+    if c.watches is not None:
+        s.watches = [Watch(x) for x in c.watches]
+    s.stops = list(c.stops) or [0]
+    if not same_file:  # a copy under another name: write what was read, then go on appending
+        for e in c.answers + c.inputs:
+            s._write(e)
+        s._journal_breakpoints()
+        s._write({"k": "watches", "items": [w.expression for w in s.watches]})
+    s.resume_warnings = list(c.warnings)
+    s.door.strict = True
+    try:
+        s._replay_to(s.stops[-1])
+        _replay_recorded(s)
+    except TapeMismatch as e:
+        raise SessionError(f"{path}: {e}; the journal does not belong to this run "
+                           "(another input, mock file or flowdbg version?)") from None
+    finally:
+        s.door.strict = False
+    s.last_stop = s._stop_here()
+    s.refresh_watches()
+    s._journal_stop()
+    return s
+
+
+def _replay_recorded(s) -> None:
+    """Go on past the last stop while the journal still has answers or
+    inputs for the run: what it recorded after its last stop (a run killed
+    before it could stop again)."""
+    ex = s.execution
+    door = s.door
+    door.replaying = True
+    try:
+        while not ex.finished and (door.tape_pos < len(s.answers) or s.future_inputs()):
+            before = ex.steps
+            evs = s._unit()
+            if ex.steps == before:
+                break
+            s.bps.check(ex, evs)
+            s._checkpoint()
+    finally:
+        door.replaying = False
