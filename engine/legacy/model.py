@@ -110,6 +110,10 @@ class StepList:
 
     steps: tuple["Step", ...]
     line: int = 0
+    _index: dict = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", {s.name: i for i, s in enumerate(self.steps)})
 
     @property
     def start_at(self) -> str:
@@ -117,13 +121,44 @@ class StepList:
 
     @property
     def states(self) -> MappingT[str, "Step"]:
-        return MappingProxyType({s.name: s for s in self.steps})
+        return _StatesView(self)
 
     def index(self, name: str) -> int:
-        for i, s in enumerate(self.steps):
-            if s.name == name:
-                return i
-        raise KeyError(name)
+        return self._index[name]
+
+
+class _StatesView:
+    """``name -> step`` of a StepList, without building a dict per look-up."""
+
+    __slots__ = ("_list",)
+
+    def __init__(self, steps: StepList) -> None:
+        self._list = steps
+
+    def __getitem__(self, name: str):
+        return self._list.steps[self._list._index[name]]
+
+    def __contains__(self, name) -> bool:
+        return name in self._list._index
+
+    def __iter__(self):
+        return iter(self._list._index)
+
+    def __len__(self) -> int:
+        return len(self._list.steps)
+
+    def values(self):
+        return self._list.steps
+
+    def keys(self):
+        return self._list._index.keys()
+
+    def items(self):
+        return ((s.name, s) for s in self._list.steps)
+
+    def get(self, name, default=None):
+        i = self._list._index.get(name)
+        return default if i is None else self._list.steps[i]
 
 
 @dataclass(frozen=True)

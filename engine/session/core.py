@@ -58,7 +58,7 @@ class Session(Stepping, Inputs):
                       "start_time": st, "name": nm}
         self.start = _start
         self.options = Options(seed=_start["seed"], execution_name=_start["name"], max_events=max_events,
-                               express=express)
+                               express=express, start_time=_start["start_time"])
         if data_limit is not None:
             self.options.data_limit = data_limit
         self.answers: list[dict] = []  # the door's tape, shared: consumed prefix + recorded future

@@ -32,7 +32,6 @@ def test_every_sample_has_a_mock_file_an_input_and_an_expected_result():
         assert isinstance(read_json(os.path.join(LEGACY, n + ".input.json")), dict)
 
 
-@pytest.mark.xfail(strict=True, reason="legacy steps do not run yet on the interpreter")
 @pytest.mark.parametrize("name", SAMPLES)
 def test_flowdbg_run_on_a_legacy_sample(cli, name):
     code, out, err = cli("run", os.path.join(LEGACY, name + ".yaml"), "--input-file",

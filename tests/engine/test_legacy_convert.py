@@ -258,7 +258,6 @@ def test_a_faithful_rewrite_gives_the_legacy_output_on_the_same_input_and_mocks(
     assert (ex.status, ex.output, ex.clock) == (want["status"], want["output"], want["time"]), ex.error
 
 
-@pytest.mark.xfail(strict=True, reason="legacy steps do not run yet on the interpreter")
 @pytest.mark.parametrize("name", FAITHFUL)
 def test_the_legacy_run_and_the_rewritten_run_agree(name):
     d = _load(name)

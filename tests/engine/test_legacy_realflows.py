@@ -37,7 +37,6 @@ def test_there_is_a_mock_file_for_each_published_legacy_flow():
         assert all(os.path.exists(os.path.join(HERE, name + ext)) for ext in (".input.json", ".expected.json"))
 
 
-@pytest.mark.xfail(strict=True, reason="legacy steps do not run yet on the interpreter")
 @pytest.mark.parametrize("name", NAMES)
 def test_published_legacy_flow_runs_to_its_end(name):
     ex = run_realflow(name).execution

@@ -14,9 +14,6 @@ from helpers.engine import definition, events_of, execute, execute_recording, le
 
 START = "2024-01-01T00:00:00Z"
 
-# Phase B (issue 13): legacy steps run as their own handlers on the execution package.
-pytestmark = pytest.mark.xfail(strict=True, reason="legacy steps do not run yet on the interpreter")
-
 
 def run(steps: str, input=None, mocks: str = "", top: str = "") -> dict:
     return run_flow(legacy(steps, top), input, mocks)

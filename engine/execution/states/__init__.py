@@ -17,6 +17,7 @@ from __future__ import annotations
 from ...model import ChoiceState, FailState, MapState, ParallelState, PassState, SucceedState, TaskState, WaitState
 from ..frames import BLOCK
 from . import choice, fail, map_, parallel, pass_, task, wait
+from ..legacy.table import HANDLERS as LEGACY_HANDLERS
 
 HANDLERS = {
     PassState: pass_,
@@ -27,6 +28,7 @@ HANDLERS = {
     TaskState: task,
     ParallelState: parallel,
     MapState: map_,
+    **LEGACY_HANDLERS,  # the legacy format's steps (../legacy)
 }
 
 
