@@ -232,39 +232,50 @@ def is_input_path(value: Any) -> bool:
 # -- conditions ----------------------------------------------------------------
 
 @dataclass(frozen=True, eq=False)
-class LegacyCondition:
-    """A compiled ``choices[].condition`` over the step input."""
+class LegacyExpression:
+    """An expression over legacy paths, with FDL v1's operators and built-in functions."""
 
     text: str
     paths: tuple[LegacyPath, ...]
     _expr: Expression
     _spans: tuple  # ((new_start, new_end, old_start, old_end), ...) 0-based, for columns
 
+    def value(self, roots: Mapping[str, Any]) -> tuple[Any, list[str]]:
+        """``(value, notes)`` with the paths read from ``roots`` (``$input``, ``$local``,
+        ``$context``); a missing key reads null (noted). Raises ExpressionRuntimeError
+        (column in :attr:`text`)."""
+        notes: list[str] = []
+        slots = {}
+        for i, p in enumerate(self.paths):
+            found, note = p.find(roots)
+            slots[f"#{i}"] = found
+            if note:
+                notes.append(note)
+        try:
+            return self._expr.evaluate(Env(roots={"$Input": slots})), notes
+        except ExpressionRuntimeError as e:
+            raise ExpressionRuntimeError(e.message + (f" ({'; '.join(notes)})" if notes else ""),
+                                         self._col(e.col)) from None
+
+    def _col(self, col: int | None) -> int | None:
+        return _map_col(self._spans, col)
+
+
+@dataclass(frozen=True, eq=False)
+class LegacyCondition(LegacyExpression):
+    """A compiled ``choices[].condition`` over the step input."""
+
     def evaluate(self, step_input: Any) -> tuple[bool, list[str]]:
         """``(value, notes)``. A missing key reads as null; a condition that is null
         (``$.flag`` with no ``flag``) is false. Raises ExpressionRuntimeError (column in
         :attr:`text`) for a non-boolean result or a bad operand."""
-        notes: list[str] = []
-        slots = {}
-        for i, p in enumerate(self.paths):
-            value, note = p.find({"$input": step_input})
-            slots[f"#{i}"] = value
-            if note:
-                notes.append(note)
-        try:
-            value = self._expr.evaluate(Env(roots={"$Input": slots}))
-        except ExpressionRuntimeError as e:
-            raise ExpressionRuntimeError(e.message + (f" ({'; '.join(notes)})" if notes else ""),
-                                         self._col(e.col)) from None
+        value, notes = self.value({"$input": step_input})
         if value is None:
             notes.append("the condition is null; read as false")
             return False, notes
         if value is True or value is False:
             return value, notes
         raise ExpressionRuntimeError(f"condition must be a boolean, got {describe(value)}", 1)
-
-    def _col(self, col: int | None) -> int | None:
-        return _map_col(self._spans, col)
 
 
 def _map_col(spans, col: int | None) -> int | None:
@@ -286,11 +297,19 @@ def compile_condition(text: str) -> LegacyCondition:
     Raises ExpressionSyntaxError with the column in ``text``."""
     if not isinstance(text, str):
         raise ExpressionSyntaxError(f"a condition must be a string, got {describe(text)}", 1)
-    return _compile_condition(text)
+    return _compile(text, INPUT_ROOTS, LegacyCondition)
+
+
+def compile_legacy_expression(text: str) -> LegacyExpression:
+    """An expression over ``$input``, ``$local``, ``$context`` and ``$`` (watches and
+    breakpoint conditions in a legacy flow). Raises ExpressionSyntaxError."""
+    if not isinstance(text, str):
+        raise ExpressionSyntaxError(f"an expression must be a string, got {describe(text)}", 1)
+    return _compile(text, _ALL_ROOTS, LegacyExpression)
 
 
 @lru_cache(maxsize=2048)
-def _compile_condition(text: str) -> LegacyCondition:
+def _compile(text: str, roots: tuple, cls):
     out, spans, paths, seen = [], [], [], {}
     i, n, written = 0, len(text), 0
     while i < n:
@@ -304,7 +323,7 @@ def _compile_condition(text: str) -> LegacyCondition:
         if ch != "$":
             i += 1
             continue
-        end, root, jp_text = scan(text, i, INPUT_ROOTS)
+        end, root, jp_text = scan(text, i, roots)
         segs = _parse(root, jp_text)
         if isinstance(segs, str):
             raise ExpressionSyntaxError(segs, i + 1, UNSUPPORTED_PATH if "support" in segs else SYNTAX, _HINT)
@@ -327,11 +346,12 @@ def _compile_condition(text: str) -> LegacyCondition:
     except ExpressionSyntaxError as e:
         hint = e.hint
         if hint and "$Input" in hint:
-            hint = "a condition reads the step input as $.key"
+            hint = ("a condition reads the step input as $.key" if cls is LegacyCondition
+                    else "legacy paths start with $input, $local, $context or $ (the step's input)")
         raise ExpressionSyntaxError(e.message.replace("$Input", "$"), _map_col(spans_t, e.col) or 1, e.code,
                                     hint) from None
-    return LegacyCondition(text, tuple(paths), expr, spans_t)
+    return cls(text, tuple(paths), expr, spans_t)
 
 
-__all__ = ["LegacyPath", "LegacyCondition", "WILDCARD", "MAPPING_ROOTS", "INPUT_ROOTS", "parse_path",
+__all__ = ["LegacyPath", "LegacyCondition", "LegacyExpression", "compile_legacy_expression", "WILDCARD", "MAPPING_ROOTS", "INPUT_ROOTS", "parse_path",
            "compile_condition", "is_mapping_path", "is_input_path", "scan"]
