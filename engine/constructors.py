@@ -24,11 +24,12 @@ class Template:
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
+    _fn: Any = None  # the compiled builder: fn(env, state) -> value
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
         naming the state, the field and the path on any expression error."""
-        return _eval(self.root, env, state, self.field)
+        return self._fn(env, state)
 
     def references(self, prefix: str) -> bool:
         return any(e.references(prefix) for e in _exprs(self.root))
@@ -73,20 +74,41 @@ def compile_template(field: str, value: Any) -> Template:
     """Compile a constructor given as plain data. The definition must have
     passed validation (expression syntax errors raise here)."""
     root = _compile(value, "")
-    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))))
+    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))), _builder(root, field))
 
 
-def _eval(node: Any, env: Env, state: str, field: str) -> Any:
+def _builder(node: Any, field: str):
+    """A closure building ``node``'s value, like compiled expressions are:
+    the tree is walked once here, not at every evaluation. Parts without an
+    expression are built once and shared (values are never changed in place)."""
+    t = type(node)
+    if t is _Expr:
+        evaluate, path = node.expr.evaluate, node.path
+
+        def expr(env, state):
+            try:
+                return evaluate(env)
+            except ExpressionError as e:
+                raise FlowError(RUNTIME_ERROR, f"state {state!r}, {field}.{path}: {e}") from None
+        return expr
+    if t is _Obj or t is _Arr:
+        if not any(True for _ in _exprs(node)):
+            const = _constant(node)
+            return lambda env, state: const
+        parts = tuple((k, _builder(v, field)) for k, v in node.items) if t is _Obj else None
+        if t is _Obj:
+            return lambda env, state: {k: f(env, state) for k, f in parts}
+        items = tuple(_builder(v, field) for v in node.items)
+        return lambda env, state: [f(env, state) for f in items]
+    return lambda env, state: node
+
+
+def _constant(node: Any) -> Any:
     t = type(node)
     if t is _Obj:
-        return {k: _eval(v, env, state, field) for k, v in node.items}
-    if t is _Expr:
-        try:
-            return node.expr.evaluate(env)
-        except ExpressionError as e:
-            raise FlowError(RUNTIME_ERROR, f"state {state!r}, {field}.{node.path}: {e}") from None
+        return {k: _constant(v) for k, v in node.items}
     if t is _Arr:
-        return [_eval(v, env, state, field) for v in node.items]
+        return [_constant(v) for v in node.items]
     return node
 
 

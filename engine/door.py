@@ -45,6 +45,9 @@ class Door:
         self.tape_pos = 0
         self.record = record
         self.counts: dict[str, int] = {}
+        #: backends that also answer whole states and callbacks (a recorded
+        #: execution's answers: engine/replay/source.py), asked before the mocks
+        self.sources = [b for b in self.backends if hasattr(b, "state_answer")]
         self.callback_url = callback_url
         #: True while re-running history (step back, resume): taped answers
         #: are used as recorded. False going forward: mock answers are re-asked.
@@ -130,12 +133,12 @@ class Door:
         taped = self._from_tape(key)
         if taped is not None:
             if not self.replaying:  # mock-derived: re-ask going forward (see function())
-                fresh = state_answer(self.mocks, state, n)
+                fresh = self._state_answer(state, n)
                 if fresh is not None and fresh != taped["answer"]:
                     self._diverged({"k": "answer", "key": key, "answer": fresh})
                     return fresh
             return taped["answer"]
-        answer = state_answer(self.mocks, state, n)
+        answer = self._state_answer(state, n)
         if answer is None:
             extra = (" (or, to run a local child flow, name its file under 'flows:')"
                      if action == "FNF:StartExecution" else "")
@@ -162,7 +165,20 @@ class Door:
         return cache[path]
 
     def has_state_mock(self, state: str) -> bool:
-        return bool(self.mocks.states.get(state))
+        n = self.counts.get(f"state:{state}", 0)  # the index the next state() call will have
+        return any(src.has_state(state, n) for src in self.sources) or bool(self.mocks.states.get(state))
+
+    def _state_answer(self, state: str, n: int) -> dict | None:
+        for src in self.sources:
+            if src.has_state(state, n):
+                return src.state_answer(state, n)
+        return state_answer(self.mocks, state, n)
+
+    def _callback_answer(self, state: str, n: int) -> dict | None:
+        for src in self.sources:
+            if src.has_callback(state, n):
+                return src.callback_answer(state, n)
+        return callback_answer(self.mocks, state, n)
 
     def scripted_callback(self, state: str) -> dict | None:
         """The mock file's scripted callback for this submission, or None."""
@@ -173,12 +189,12 @@ class Door:
             if taped["answer"] is None or not self.replaying:
                 # Scripted answers come from the mock file: ask it again, which
                 # may have gained or changed one (resume after editing it).
-                fresh = callback_answer(self.mocks, state, n)
+                fresh = self._callback_answer(state, n)
                 if fresh != taped["answer"]:
                     self._diverged({"k": "answer", "key": key, "answer": fresh})
                     return fresh
             return taped["answer"]
-        answer = callback_answer(self.mocks, state, n)
+        answer = self._callback_answer(state, n)
         self._keep({"k": "answer", "key": key, "answer": answer})
         return answer
 
@@ -188,7 +204,11 @@ class TapeMismatch(Exception):
 
     def __init__(self, index: int, recorded: str | None, asked: str):
         self.index, self.recorded, self.asked = index, recorded, asked
-        super().__init__(f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}")
+        if recorded == asked:
+            why = f"recorded answer #{index + 1} is for {recorded!r} with another request (the event sent differs)"
+        else:
+            why = f"recorded answer #{index + 1} is for {recorded!r}, but the run asks {asked!r}"
+        super().__init__(why)
 
 
 def request_digest(request: FunctionRequest) -> str:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from dataclasses import dataclass
 from typing import Any
 
 EXECUTION_STARTED = "ExecutionStarted"
@@ -46,16 +45,30 @@ TYPES = (EXECUTION_STARTED, EXECUTION_SUCCEEDED, EXECUTION_FAILED, EXECUTION_STO
          TASK_SUCCEEDED, TASK_FAILED, TASK_TIMED_OUT, STEP_RETRYING, CALLBACK_REFUSED)
 
 
-@dataclass(frozen=True, slots=True)
 class Event:
-    id: int
-    type: str
-    time: float
-    state: str
-    scope: str
-    detail: Any = None
-    schedule_id: int = 0
-    step: int = -1  # index of the state activation (StepRecord) it belongs to; -1 if none
+    """One history event. Never changed once emitted (a plain class: it is
+    made for every event of a run, and a frozen dataclass costs twice as much)."""
+
+    __slots__ = ("id", "type", "time", "state", "scope", "detail", "schedule_id", "step")
+
+    def __init__(self, id: int, type: str, time: float, state: str, scope: str, detail: Any = None,
+                 schedule_id: int = 0, step: int = -1):
+        self.id = id
+        self.type = type
+        self.time = time
+        self.state = state
+        self.scope = scope
+        self.detail = detail
+        self.schedule_id = schedule_id
+        self.step = step  # index of the state activation (StepRecord) it belongs to; -1 if none
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Event):
+            return NotImplemented
+        return self.to_json() == other.to_json() and self.step == other.step
+
+    def __repr__(self) -> str:
+        return f"Event({self.id}, {self.type!r}, {self.state!r}, scope={self.scope!r})"
 
     def to_json(self) -> dict:
         return {"id": self.id, "type": self.type, "time": self.time, "state": self.state,

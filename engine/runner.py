@@ -72,21 +72,39 @@ class _Only:
         return self.backend.invoke(request)
 
 
-def summarize(ex: Execution) -> dict:
-    """The ``flowdbg run --json`` object."""
+def summarize(ex: Execution, events: bool = True) -> dict:
+    """The ``flowdbg run --json`` object (``events=False``: without the
+    events, which are most of its size; ``event_count`` says how many)."""
     status = ex.status
     err = None
     if ex.error is not None and status != SUCCEEDED:
         err = {"code": ex.error.code, "detail": ex.error.detail}
-    return {
+    out = {
         "status": status,
         "output": ex.output if status == SUCCEEDED else None,
         "error": err,
         "states": [r.state for r in ex.records],
-        "events": [e.to_json() for e in ex.events],
         "pending": [p.to_json() for p in ex.pending_tasks()],
         "time": ex.clock,
+        "event_count": len(ex.events),
     }
+    if events:
+        out["events"] = [e.to_json() for e in ex.events]
+    return out
+
+
+def write_json(summary: dict, ex: Execution, stream) -> None:
+    """Write ``summary`` as one JSON object with ``"events"`` streamed one
+    per line: the same data as ``json.dumps(summarize(ex))`` without holding
+    every event's dict, or the whole text, in memory at once."""
+    import json
+    head = {k: v for k, v in summary.items() if k != "events"}
+    text = json.dumps(head, ensure_ascii=False, indent=2)
+    stream.write(text[:-2] + ',\n  "events": [')
+    enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    for i, e in enumerate(ex.events):
+        stream.write(("\n    " if i == 0 else ",\n    ") + enc(e.to_json()))
+    stream.write("\n  ]\n}\n" if ex.events else "]\n}\n")
 
 
 def exit_code(ex: Execution) -> int:
@@ -97,5 +115,5 @@ def exit_code(ex: Execution) -> int:
     return EXIT_FAILED
 
 
-__all__ = ["default_mocks_path", "BackendConfig", "make_backends", "summarize", "exit_code",
+__all__ = ["default_mocks_path", "BackendConfig", "make_backends", "summarize", "write_json", "exit_code",
            "EXIT_SUCCEEDED", "EXIT_FAILED", "EXIT_INVALID", "EXIT_RUNNING"]

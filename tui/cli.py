@@ -96,6 +96,16 @@ def _positive(text: str) -> int:
     return n
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError("must be 0 or more")
+    return n
+
+
 def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", metavar="JSON", help="execution input (a JSON object)")
     p.add_argument("--input-file", metavar="PATH", help="file holding the execution input")
@@ -117,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--session", metavar="PATH", help="save the session journal here")
     r.add_argument("--max-steps", type=_positive, default=1_000_000,
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
+    r.add_argument("--max-events", type=_count, default=None, metavar="N",
+                   help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true")
@@ -126,6 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         add_callback_parser(sub)
     except ImportError:
         pass
+    from .serve_cli import add_serve_parser
+    add_serve_parser(sub)
     _add_convert(sub)
     return p
 
@@ -136,14 +150,16 @@ def _add_convert(sub) -> None:
 
 
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,convert} ...",
-                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback|convert.")
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,serve,convert} ...",
+                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback|serve|convert.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
     _add_backend_args(p)
     p.add_argument("--break", dest="breaks", metavar="STATE", action="append", default=[], help="breakpoint on STATE")
     p.add_argument("--resume", metavar="SESSION", nargs="?", const="latest", help="restore a saved session")
     p.add_argument("--session", metavar="PATH", help="save the session journal here")
+    from .record_launch import add_record_args
+    add_record_args(p)
     return p
 
 
@@ -178,7 +194,7 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "convert", "-h", "--help"):
+        if argv and argv[0] in ("run", "validate", "callback", "serve", "convert", "-h", "--help"):
             args = build_parser().parse_args(argv)
             if args.command == "validate":
                 return cmd_validate(args)
@@ -188,6 +204,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
+            if args.command == "serve":
+                from .serve_cli import cmd_serve
+                return cmd_serve(args)
             if args.command == "convert":
                 from .convert_cmd import cmd_convert
                 return cmd_convert(args)
@@ -198,6 +217,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_USAGE
         args = build_tui_parser().parse_args(argv)
         _check_tui_start(args.flow)
+        if args.replay or args.cloud:
+            from .record_launch import launch_recorded
+            return launch_recorded(args)
         from .launch import launch
         return launch(args)
     except KeyboardInterrupt:
@@ -218,7 +240,7 @@ def _check_tui_start(flow: str) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
     import difflib
     if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "convert"], n=1)
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "serve", "convert"], n=1)
         hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
         _die(f"{flow}: no such file{hint}")
     if os.path.isdir(flow):

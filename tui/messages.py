@@ -65,3 +65,9 @@ class BreakpointToggled(Message):
     """Enable or disable breakpoint ``bp_id``."""
 
     bp_id: int
+
+
+@dataclass
+class ExecutionsChanged(Message):
+    """``flowdbg serve --debug``: an execution was started, moved on or ended
+    (posted from the service's threads)."""

@@ -9,7 +9,7 @@ from flowdbg.engine.backends.base import BackendError
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
 from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, exit_code, make_backends,
-                                   summarize)
+                                   summarize, write_json)
 
 from .cli import read_input
 
@@ -129,12 +129,14 @@ def _run(args) -> int:
     try:
         if args.resume:
             session = Session.resume(args.resume, defn, mocks=mocks, backends=make_backends(mocks, cfg),
-                                     journal_path=args.session or args.resume, callback_url=cfg.callback_url)
+                                     journal_path=args.session or args.resume, callback_url=cfg.callback_url,
+                                     max_events=args.max_events, checkpoints=False)
             for w in session.resume_warnings:
                 print(f"flowdbg: warning: {w}", file=sys.stderr)
         else:
             session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
-                              journal_path=args.session, callback_url=cfg.callback_url)
+                              journal_path=args.session, callback_url=cfg.callback_url, max_events=args.max_events,
+                              checkpoints=False)  # headless: nobody steps back
         holder["s"] = session
         # With a callback endpoint someone can still answer, so the clock must
         # not jump past a waiting task's Timeout; without one, nobody can.
@@ -165,7 +167,7 @@ def _run(args) -> int:
     if stop.reason == "limit":
         print(f"flowdbg: warning: {stop.message} (--max-steps); the execution is still running", file=sys.stderr)
     ex = session.execution
-    summary = summarize(ex)
+    summary = summarize(ex, events=False)
     summary["diagnostics"] = [d.format(defn.path) for d in defn.warnings]
     if args.history:
         from flowdbg.engine.history import write_history
@@ -174,14 +176,14 @@ def _run(args) -> int:
         except OSError as e:
             raise _Invalid(f"--history {args.history}: cannot write: {e.strerror or e}") from None
     if args.json:
-        print(json.dumps(summary, ensure_ascii=False, indent=2))
+        write_json(summary, ex, sys.stdout)
     else:
         _print_summary(summary, session, args)
     return exit_code(ex)
 
 
 def _print_summary(s: dict, session, args) -> None:
-    print(f"status: {s['status']}  (virtual time {s['time']:g} s, {len(s['events'])} events)")
+    print(f"status: {s['status']}  (virtual time {s['time']:g} s, {s['event_count']} events)")
     print("states: " + " -> ".join(s["states"]))
     if s["status"] == "Succeeded":
         print("output: " + json.dumps(s["output"], ensure_ascii=False))

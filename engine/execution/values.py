@@ -37,7 +37,19 @@ def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) ->
     return template.evaluate(state_env(rec, inp, ex.random, output, template.roots), rec.state)
 
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False, allow_nan=True).encode
+def _encoder():
+    # The C encoder called directly: json.dumps would build a JSONEncoder and
+    # go through two Python-level calls for every state's input and output.
+    from json import encoder as _e
+    make = getattr(_e, "c_make_encoder", None)
+    if make is None:  # no C speedups: the pure-Python encoder
+        enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+        return lambda v: enc.encode(v)
+    c = make(None, None, _e.c_encode_basestring or _e.py_encode_basestring, None, ":", ",", False, False, True)
+    return lambda v: "".join(c(v, 0))
+
+
+_encode = _encoder()
 _SCALARS = (int, float, bool, type(None))
 
 

@@ -71,6 +71,9 @@ class Session(Stepping, Inputs):
         self.timeline = Timeline()
         self.checkpoints = checkpoints
         self.journal_path = journal_path
+        #: more reasons to stop, asked after every unit like breakpoints:
+        #: ``check(session, events) -> Stop | None`` (replay divergence, engine/replay)
+        self.stop_checks: list = []
         self.journal: JournalWriter | None = None
         if journal_path:
             self.journal = JournalWriter(journal_path, append=_journal_append, overwrite=overwrite)

@@ -105,12 +105,17 @@ def _check_entry(e: Any, path: str, n: int) -> str:
     k = e.get("k")
     _need(isinstance(k, str), path, n, "the line has no kind ('k')")
     if k == "answer":
-        _need(isinstance(e.get("key"), str), path, n, "an answer line needs a 'key' string")
-        if "response" in e:
-            _need(isinstance(e["response"], dict), path, n, "an answer's 'response' must be an object")
+        key = e.get("key")
+        _need(isinstance(key, str) and key.startswith(("fn:", "state:", "cb:")), path, n,
+              "an answer line needs a 'key' of a function, state or callback")
+        _need(isinstance(e.get("req", ""), str), path, n, "an answer's 'req' must be a string")
+        if key.startswith("fn:"):
+            _need(_is_response(e.get("response")), path, n, "a function answer needs a 'response' as flowdbg writes it")
+        elif key.startswith("state:"):
+            _need(_is_state_answer(e.get("answer")), path, n, "a state answer needs 'result' or an 'error' name")
         else:
-            _need("answer" in e and (e["answer"] is None or isinstance(e["answer"], dict)), path, n,
-                  "an answer line needs a 'response' or an 'answer' object")
+            _need("answer" in e and _is_callback_answer(e["answer"]), path, n,
+                  "a callback answer needs 'succeed' with an object or 'fail' with an error name (or null)")
     elif k in ("callback", "choose"):
         _need(_is_int(e.get("step")), path, n, f"a {k} line needs a 'step' count")
         if k == "callback":
@@ -137,6 +142,48 @@ def _check_entry(e: Any, path: str, n: int) -> str:
     else:
         _need(False, path, n, f"unknown line kind {k!r}")
     return k
+
+
+def _is_seconds(v: Any) -> bool:
+    return v is None or (isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1e12)
+
+
+def _is_response(d: Any) -> bool:
+    """A FunctionResponse.to_json(), field by field."""
+    if not isinstance(d, dict) or not set(d) <= {"source", "error", "detail", "payload", "payload_b64", "duration",
+                                                   "log", "meta"}:
+        return False
+    if not isinstance(d.get("source", "mock"), str) or not isinstance(d.get("meta", {}), dict):
+        return False
+    if not all(isinstance(d.get(f, ""), str) for f in ("detail", "payload", "payload_b64", "log")):
+        return False
+    if "payload_b64" in d:
+        import base64
+        import binascii
+        try:
+            base64.b64decode(d["payload_b64"], validate=True)
+        except (binascii.Error, ValueError):
+            return False
+    return (d.get("error") is None or isinstance(d["error"], str)) and _is_seconds(d.get("duration"))
+
+
+def _is_state_answer(d: Any) -> bool:
+    if not isinstance(d, dict) or not _is_seconds(d.get("delay")):
+        return False
+    if "error" in d:
+        return isinstance(d["error"], str) and isinstance(d.get("detail", ""), (str, int, float))
+    return "result" in d
+
+
+def _is_callback_answer(d: Any) -> bool:
+    if d is None:
+        return True
+    if not isinstance(d, dict) or not _is_seconds(d.get("after")):
+        return False
+    if "succeed" in d:
+        return isinstance(d["succeed"], dict) and "fail" not in d
+    fail = d.get("fail")
+    return isinstance(fail, dict) and isinstance(fail.get("error"), str)
 
 
 def _check_start(e: Any, path: str) -> dict:

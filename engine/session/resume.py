@@ -28,7 +28,7 @@ def resume(cls, path: str, definition: Definition, *, mocks=None, backends=None,
     old, new = start.get("digests", {}), dict(definition.flow.digests)
     changed = sorted({k for k in old.keys() | new.keys() if old.get(k) != new.get(k)})
     if changed and not allow_changes:
-        raise SessionError(f"{definition.path} changed since the session was saved (states: "
+        raise SessionError(f"{path}: {definition.path} changed since the session was saved (states: "
                            f"{', '.join(changed)}); replaying it would not reproduce the run. "
                            "Start a new session, or restore the flow as it was")
     target_path = journal_path or path

@@ -53,7 +53,8 @@ class Stepping:
             try:
                 evs = self._unit()
             except BackendError as e:  # a misconfigured backend: keep the session, report it
-                stop = Stop("error", message=str(e))
+                # (a backend may say it is not an error: "following", a cloud task still running)
+                stop = Stop(getattr(e, "stop_reason", "error"), message=str(e))
                 self._replay_to(before)
                 ex = self.execution
                 break
@@ -65,6 +66,9 @@ class Stepping:
             n += 1
             self._checkpoint()
             bp = self.bps.check(ex, evs)
+            for check in self.stop_checks:
+                found = check(self, evs)  # asked even after a breakpoint: checks follow every event
+                bp = bp or found
             if bp is not None:
                 stop = bp
                 break

@@ -506,3 +506,29 @@ def test_resume_of_a_waiting_session_restores_the_waiting_stop(tmp_path):
     assert s.cont().reason == "waiting"
     r = Session.resume(str(path), defn_file(CALLBACK_FLOW), mocks=load_mocks(CALLBACK_MOCKS))
     assert (r.last_stop.reason, r.last_stop.state) == ("waiting", "Approve")
+
+
+def test_resume_refuses_a_journal_whose_answer_belongs_to_another_request(tmp_path):
+    path = tmp_path / "s.jsonl"
+    s = order_session(path)
+    s.cont()
+    s.close()
+    lines = journal_lines(path)
+    assert lines[1]["k"] == "answer" and lines[1]["req"]
+    lines[0]["input"] = {**lines[0]["input"], "orderId": "somebody else's"}  # so ValidateOrder is sent another body
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    with pytest.raises(SessionError) as e:
+        resume_order(path)
+    assert str(e.value).startswith(f"{path}: recorded answer #1 is for 'fn:ValidateOrder:validate-order:LATEST' "
+                                   "with another request (the event sent differs)")
+    assert "does not belong to this run" in str(e.value)
+
+
+def test_a_new_session_does_not_overwrite_an_existing_journal(tmp_path):
+    path = tmp_path / "s.jsonl"
+    order_session(path).close()
+    before = path.read_bytes()
+    with pytest.raises(SessionError, match="a journal exists already"):
+        order_session(path)
+    assert path.read_bytes() == before
+    order_session(path, overwrite=True).close()

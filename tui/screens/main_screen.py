@@ -257,6 +257,8 @@ class MainScreen(Screen):
             self.notify(msg, severity="error", title="Error — nothing was lost", timeout=20)
         elif r == "breakpoint-error":
             self.notify(stop.message, severity="warning", title="Breakpoint condition")
+        elif r == "diverged":  # a replayed history (flowdbg FLOW --replay/--cloud)
+            self.notify(stop.message, severity="warning", title="Diverged from the recorded run", timeout=20)
         elif r == "waiting":
             future = describe_future(self.session)
             if future:

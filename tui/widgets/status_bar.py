@@ -15,7 +15,8 @@ STATUS_STYLE = {"Running": "bold black on #89b4fa", "Succeeded": "bold black on 
                 "Not started": "bold black on #a6adc8"}
 REASON = {"step": "stopped at", "breakpoint": "breakpoint at", "breakpoint-error": "breakpoint error at",
           "finished": "finished", "waiting": "waiting:", "paused": "paused at",
-          "limit": "step limit at", "error": "error:"}
+          "limit": "step limit at", "error": "error:", "diverged": "diverged from the record at",
+          "following": "waiting for CloudFlow at"}
 
 
 def describe_future(session, name_state: bool = True, detail: bool = False) -> str | None:
