@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .diagnostics import Diagnostic, has_errors
-from . import legacy
+from .legacy.detect import is_legacy
 from .load import load_file, load_text
 from .model import Flow, build_flow
 from .validate import validate
@@ -21,7 +21,7 @@ class Definition:
     path: str
     text: str
     diagnostics: tuple[Diagnostic, ...]
-    flow: "Flow | legacy.LegacyFlow | None"
+    flow: "Flow | LegacyFlow | None"  # noqa: F821 (engine.legacy.model)
     format: str = "v1"  # or "legacy"
 
     @property
@@ -36,17 +36,20 @@ class Definition:
 def _finish(path: str, res, express: bool) -> Definition:
     diags = list(res.diagnostics)
     root = res.root
-    if legacy.is_legacy(root):
-        found, refs = legacy.validate(root)
+    if is_legacy(root):
+        from .legacy.model import FORMAT, build_flow as build_legacy
+        from .legacy.validate import validate as validate_legacy
+        found, refs = validate_legacy(root)
         # A !Ref on a resourceArn names a function (matched by name); keep the loader's
         # warning only for tags the legacy format does not read.
         diags = [d for d in diags if not (d.code == "yaml-tag" and (d.line, d.col) in refs)] + found
         diags.sort(key=lambda d: (d.line, d.col))
-        flow = legacy.build_flow(root, res.text, path) if not has_errors(diags) else None
-        return Definition(path, res.text, tuple(diags), flow, legacy.FORMAT)
+        flow = build_legacy(root, res.text, path) if not has_errors(diags) else None
+        return Definition(path, res.text, tuple(diags), flow, FORMAT)
     if root is not None:
         found = validate(root, express=express)
-        mixed = legacy.legacy_fields_in_v1(root)
+        from .legacy.mixed import legacy_fields_in_v1
+        mixed = legacy_fields_in_v1(root)
         at = {(m.line, m.col) for m in mixed}
         # The legacy-field error replaces the generic unknown-field warning at the same place.
         diags += [d for d in found if not (d.code == "unknown-field" and (d.line, d.col) in at)] + mixed

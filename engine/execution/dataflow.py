@@ -18,9 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..legacy.model import StepList
 from ..model import Scope
-from .legacy.dataflow import LEGACY
 from .values import NO_OUTPUT_IN_CATCH, construct, state_env
 
 
@@ -67,11 +65,17 @@ class V1:
         return output
 
 
-DATAFLOWS = {Scope: V1, StepList: LEGACY}
+DATAFLOWS: dict = {Scope: V1}
 
 
 def dataflow_for(scope):
-    return DATAFLOWS[type(scope)]
+    df = DATAFLOWS.get(type(scope))
+    if df is None:  # a legacy list of steps: its dataflow is loaded on first use (FDL v1 runs never pay for it)
+        from ..legacy.model import StepList
+        from .legacy.dataflow import LEGACY
+        DATAFLOWS[StepList] = LEGACY
+        df = DATAFLOWS[type(scope)]
+    return df
 
 
 __all__ = ["V1", "DATAFLOWS", "dataflow_for"]

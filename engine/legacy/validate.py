@@ -14,18 +14,12 @@ from ..load import Map, Node, Scalar, Seq
 from ..validate import Validator, _suggest, _type_name
 from . import schema as S
 from .checks import Checks
+from .detect import is_legacy  # noqa: F401 (re-exported)
+from .mixed import legacy_fields_in_v1  # noqa: F401 (re-exported)
 
 _V1_TYPES = {"Task": "task", "Pass": "pass", "Choice": "choice", "Parallel": "parallel", "Map": "foreach",
              "Wait": "wait", "Succeed": "succeed", "Fail": "fail"}
 _MIXED_HINT = "this file is in the legacy format (type: flow, steps); the two formats do not mix"
-
-
-def is_legacy(root: Node | None) -> bool:
-    """A legacy flow: ``steps`` or ``type: flow`` at the top, and no FDL v1 ``States``."""
-    if not isinstance(root, Map) or "States" in root:
-        return False
-    t = root.get("type")
-    return "steps" in root or (isinstance(t, Scalar) and t.value == "flow")
 
 
 class LegacyValidator(Checks, Validator):
@@ -67,7 +61,10 @@ class LegacyValidator(Checks, Validator):
                       "read as v1")
         elif v is None and t is not None:
             self.warn(root, "missing-field", "missing 'version' (v1beta1 or v1); read as v1", "add 'version: v1'")
-        self.integer(root, "timeoutSeconds", 1, None, "flow: ")
+        if self.integer(root, "timeoutSeconds", 1, None, "flow: ") is not None:
+            self.warn(root.key_node("timeoutSeconds"), "not-simulated",
+                      "flow: timeoutSeconds (in Alibaba's editor schema, not in the docs) is not simulated: flowdbg "
+                      "does not time the whole execution out")
         self.mappings(root, "inputMappings", "flow: ", "flow-input")
         self.mappings(root, "outputMappings", "flow: ", "flow-output")
         steps = root.get("steps")
@@ -328,53 +325,6 @@ def validate(root: Map) -> tuple[list[Diagnostic], set[tuple[int, int]]]:
     v = LegacyValidator()
     diags = v.validate(root)
     return diags, v.accepted_tags
-
-
-def legacy_fields_in_v1(root: Node | None) -> list[Diagnostic]:
-    """Errors for legacy fields (``goto``, ``inputMappings``, ``steps``...) written in an FDL v1
-    flow, where they would be ignored; each names the v1 spelling."""
-    out: list[Diagnostic] = []
-    allowed_lower = {"resourceArn"}  # no v1 state field is lowercase; Parameters' keys are not walked
-
-    def check(m: Map, where: str) -> None:
-        for k, _ in m.items:
-            if k.value in S.LEGACY_FIELDS and k.value not in allowed_lower:
-                out.append(Diagnostic("error", "legacy-field", k.line, k.col,
-                                      f"{where}'{k.value}' is a legacy Serverless Workflow field; FDL v1 writes "
-                                      f"{S.LEGACY_FIELDS[k.value]}",
-                                      "this file is FDL v1 (Type: StateMachine); the two formats do not mix"))
-
-    def scope(m: Map, where: str) -> None:
-        states = m.get("States")
-        if not isinstance(states, Seq):
-            return
-        for st in states.items:
-            if not isinstance(st, Map):
-                continue
-            name = st.get("Name")
-            sw = f"{where}state {name.value!r}: " if isinstance(name, Scalar) else where
-            check(st, sw)
-            for key in ("Retry", "Catch"):
-                rules = st.get(key)
-                if isinstance(rules, Seq):
-                    for i, r in enumerate(rules.items):
-                        if isinstance(r, Map):
-                            check(r, f"{sw}{key}[{i}]: ")
-            br = st.get("Branches")
-            if isinstance(br, Seq):
-                for i, b in enumerate(br.items):
-                    if isinstance(b, Map):
-                        check(b, f"{sw}Branches[{i}]: ")
-                        scope(b, sw)
-            proc = st.get("Processor")
-            if isinstance(proc, Map):
-                check(proc, f"{sw}Processor: ")
-                scope(proc, sw)
-
-    if isinstance(root, Map):
-        check(root, "")
-        scope(root, "")
-    return out
 
 
 __all__ = ["is_legacy", "validate", "legacy_fields_in_v1", "LegacyValidator"]

@@ -8,7 +8,6 @@ from typing import Any
 
 from .. import events as E
 from ..expressions import ExpressionError, compile_expression
-from ..expressions.legacy import compile_legacy_expression
 from .types import SessionError, Stop
 
 
@@ -54,6 +53,7 @@ def compile_condition(text: str, what: str, fmt: str = "v1") -> None:
     or legacy: over ``$input``/``$local``/``$context``)."""
     try:
         if fmt == "legacy":
+            from ..expressions.legacy import compile_legacy_expression
             compile_legacy_expression(text)
         else:
             compile_expression(text)

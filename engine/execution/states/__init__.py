@@ -17,7 +17,6 @@ from __future__ import annotations
 from ...model import ChoiceState, FailState, MapState, ParallelState, PassState, SucceedState, TaskState, WaitState
 from ..frames import BLOCK
 from . import choice, fail, map_, parallel, pass_, task, wait
-from ..legacy.table import HANDLERS as LEGACY_HANDLERS
 
 HANDLERS = {
     PassState: pass_,
@@ -28,12 +27,16 @@ HANDLERS = {
     TaskState: task,
     ParallelState: parallel,
     MapState: map_,
-    **LEGACY_HANDLERS,  # the legacy format's steps (../legacy)
 }
 
 
 def handler_for(state):
-    return HANDLERS[type(state)]
+    h = HANDLERS.get(type(state))
+    if h is None:  # a legacy step: the legacy table (../legacy/table.py) joins on first use
+        from ..legacy.table import HANDLERS as LEGACY
+        HANDLERS.update(LEGACY)
+        h = HANDLERS[type(state)]
+    return h
 
 
 def register(state_type, handler) -> None:
