@@ -491,3 +491,53 @@ def test_context_fields():
         """), {})
     entered = [e for e in events_of(ex, "StepEntered", "ctx")]
     assert ex.output == {"seen": {"flow": "", "execution": "test-exec", "step": "ctx", "eventId": entered[0]["id"]}}
+
+
+V1_CHILD = """\
+Type: StateMachine
+Name: v1child
+SpecVersion: v1
+StartAt: Say
+States:
+  - Type: Pass
+    Name: Say
+    OutputConstructor:
+      said.$: $Input.x
+    End: true
+"""
+
+
+def test_a_legacy_flow_starts_an_fdl_v1_child_and_a_v1_flow_a_legacy_child(tmp_path):
+    (tmp_path / "v1child.yaml").write_text(V1_CHILD)
+    (tmp_path / "legacychild.yaml").write_text(legacy("""
+        - type: pass
+          name: say
+          outputMappings: [{target: said, source: $input.x}]
+        """))
+    (tmp_path / "main.mocks.yaml").write_text("flows: {v1child: v1child.yaml, legacychild: legacychild.yaml}\n")
+    (tmp_path / "main.yaml").write_text(legacy("""
+        - type: task
+          name: start
+          resourceArn: acs:fnf:::flow/v1child
+          pattern: sync
+        """))
+    (tmp_path / "v1main.yaml").write_text("""\
+Type: StateMachine
+Name: v1main
+SpecVersion: v1
+StartAt: Start
+States:
+  - Type: Task
+    Name: Start
+    Action: FNF:StartExecution
+    TaskMode: WaitForSystemCallback
+    Parameters:
+      resourceArn: acs:fnf:::flow/legacychild
+      input.$: $Input
+    End: true
+""")
+    mocks = load_mocks(str(tmp_path / "main.mocks.yaml"))
+    for flow, out in (("main.yaml", {"said": "hi"}), ("v1main.yaml", {"said": "hi"})):
+        s = Session(load_definition(str(tmp_path / flow)), {"x": "hi"}, mocks=mocks, start_time=START, name="x")
+        s.run_to_end(max_steps=1000)
+        assert (s.execution.status, s.execution.output) == ("Succeeded", out), s.execution.error

@@ -332,3 +332,9 @@ def test_every_published_legacy_flow_validates_with_no_error(path):
     d = load_definition(path)
     assert d.format == "legacy" and d.flow is not None and not d.errors
     assert [(x.code, x.line) for x in d.diagnostics] == REALFLOW_WARNINGS.get(os.path.basename(path), [])
+
+
+def test_a_flow_level_timeout_is_accepted_but_said_not_simulated():
+    assert diags("version: v1\ntype: flow\ntimeoutSeconds: 60\nsteps:\n  - type: pass\n    name: a\n") == [
+        ("warning", "not-simulated", 3, 1, "flow: timeoutSeconds (in Alibaba's editor schema, not in the docs) is not "
+         "simulated: flowdbg does not time the whole execution out", "")]

@@ -144,3 +144,15 @@ def test_the_legacy_sample_with_a_child_flow_steps_through():
     assert [st.state for st in step_all(s)][:-1] == ["triggerAudit", "check_status", "auditPassedDoJobs",
                                                      "notifyDeveloper"]
     assert (s.execution.status, s.execution.output, START) == ("Succeeded", {"audited": "true"}, START)
+
+
+def test_a_changed_step_refuses_the_resume_and_names_it(tmp_path):
+    journal = tmp_path / "s.jsonl"
+    s = session(journal=journal)
+    s.run_to("pick")
+    s.close()
+    from helpers.session import defn_text
+    changed = defn_text(FLOW.replace("source: big", "source: huge"))
+    with pytest.raises(SessionError) as e:
+        Session.resume(str(journal), changed, mocks=mocks_text(MOCKS))
+    assert "changed since the session was saved (states: pick, pick.Choice0/big)" in str(e.value)
