@@ -266,37 +266,21 @@ class Checks:
         return "$context.task.token" in text
 
     def retry_catch(self, m: Map, where: str, names, targets: set) -> None:
-        for key, allowed in (("retry", S.RETRY_FIELDS), ("catch", S.CATCH_FIELDS)):
-            node = m.get(key)
-            if node is None:
-                continue
-            if not isinstance(node, Seq):
-                self.err(node, "wrong-type", f"{where}'{key}' must be an array of rules, got {_type_name(node)}")
-                continue
-            first_rule: dict[str, int] = {}
-            all_at = None
-            for i, r in enumerate(node.items):
-                rw = f"{where}{key}[{i}]: "
-                if not isinstance(r, Map):
-                    self.err(r, "wrong-type", f"{rw}a rule must be an object, got {_type_name(r)}")
-                    continue
-                self.fields(r, allowed, rw)
-                listed = self._errors(r, rw)
-                if listed:
-                    self._shadowed(key, i, r, rw, listed, first_rule, all_at)
-                    for _, n in listed:
-                        first_rule.setdefault(n, i)
-                    if all_at is None and any(n == "FnF.ALL" for _, n in listed):
-                        all_at = i
-                if key == "retry":
-                    self.integer(r, "intervalSeconds", 0, S.RETRY_MAX_INTERVAL, rw)
-                    self.integer(r, "maxIntervalSeconds", 0, S.RETRY_MAX_INTERVAL, rw)
-                    self.integer(r, "maxAttempts", 0, None, rw)
-                    self.number(r, "multiplier", 1, rw)
-                elif "goto" not in r:
-                    self.err(r, "missing-field", f"{rw}missing required field 'goto'")
-                else:
-                    self.target(r, "goto", names, rw, targets)
+        self.rule_list(m, "retry", S.RETRY_FIELDS, where, self._errors, self._retry_fields)
+        self.rule_list(m, "catch", S.CATCH_FIELDS, where, self._errors,
+                       lambda r, rw: self._goto(r, rw, names, targets))
+
+    def _retry_fields(self, r: Map, rw: str) -> None:
+        self.integer(r, "intervalSeconds", 0, S.RETRY_MAX_INTERVAL, rw)
+        self.integer(r, "maxIntervalSeconds", 0, S.RETRY_MAX_INTERVAL, rw)
+        self.integer(r, "maxAttempts", 0, None, rw)
+        self.number(r, "multiplier", 1, rw)
+
+    def _goto(self, r: Map, rw: str, names, targets: set) -> None:
+        if "goto" not in r:
+            self.err(r, "missing-field", f"{rw}missing required field 'goto'")
+        else:
+            self.target(r, "goto", names, rw, targets)
 
     def _errors(self, r: Map, rw: str) -> list:
         errs = r.get("errors")

@@ -79,6 +79,14 @@ class FailStep(StepBase):
     error: str | None = None
     cause: str | None = None
 
+    @property
+    def code(self) -> str | None:  # the FDL v1 Fail's names: its handler runs this step too
+        return self.error
+
+    @property
+    def detail(self) -> str | None:
+        return self.cause
+
 
 @dataclass(frozen=True)
 class WaitStep(StepBase):

@@ -1,7 +1,8 @@
 """The legacy steps' handler table, joined to the FDL v1 one in ``../states``."""
 from ...legacy.model import (ChoiceStep, FailStep, ForeachStep, ParallelStep, PassStep, SucceedStep, TaskStep,
                              WaitStep)
-from . import choice, fail, foreach, parallel, pass_, task, wait
+from ..states import fail  # a fail step fails the execution as an FDL v1 Fail does
+from . import choice, foreach, parallel, pass_, task, wait
 
 HANDLERS = {
     PassStep: pass_,

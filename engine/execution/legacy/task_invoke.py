@@ -80,19 +80,9 @@ def _child(ex, f, act, params):
 
 
 def _state(ex, f, act):
-    step, rec = act.state, act.rec
-    res = step.resource
-    label = "FNF:StartExecution" if res.kind == FLOW else res.label
-    answer = ex.door.state(step.name, label)
-    rec.attempts[-1]["response"] = {k: v for k, v in answer.items() if k != "line"}
-    duration = float(answer.get("delay", 0) or 0)
-    if "error" in answer:
-        err = FlowError(answer["error"], str(answer.get("detail", "")))
-        if step.task_mode != "RequestComplete":
-            raise err
-        return err, duration
-    if step.task_mode == CUSTOM:
-        v1.register(ex, f, act)
-        return None, 0.0
-    local, err = _local(answer.get("result"), step)
+    res = act.state.resource
+    result, duration = v1.state_mock_answer(ex, f, act, "FNF:StartExecution" if res.kind == FLOW else res.label)
+    if result is None or isinstance(result, FlowError):
+        return result, duration
+    local, err = _local(result, act.state)
     return (err or local), duration

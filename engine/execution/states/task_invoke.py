@@ -71,13 +71,19 @@ def _invoke_fc(ex, f, act, params: Any):
 
 def _invoke_action(ex, f, act):
     state, rec = act.state, act.rec
-    attempt = rec.attempts[-1]
     if state.action == "FNF:StartExecution" and not ex.door.has_state_mock(state.name):
         child = _child_flow(ex, rec.parameters)
         if child is not None:
             return _run_child(ex, f, act, *child)
-    answer = ex.door.state(state.name, state.action)
-    attempt["response"] = {k: v for k, v in answer.items() if k != "line"}
+    return state_mock_answer(ex, f, act, state.action)
+
+
+def state_mock_answer(ex, f, act, action: str):
+    """A ``states:`` mock's answer for the task: ``(result_or_FlowError, duration)``;
+    raises the error of a submission (callback modes); registers a callback task."""
+    state, rec = act.state, act.rec
+    answer = ex.door.state(state.name, action)
+    rec.attempts[-1]["response"] = {k: v for k, v in answer.items() if k != "line"}
     duration = float(answer.get("delay", 0) or 0)
     if "error" in answer:
         err = FlowError(answer["error"], str(answer.get("detail", "")))
