@@ -9,7 +9,9 @@ Runs are interleaved (flowdbg, peer, flowdbg, ...) so the machine's noise
 falls on both alike; medians and the ratio flowdbg/peer are printed.
 
 flowdbg is measured as a user has it: a normal (not editable) ``pip install``
-into bench/.release-venv, bytecode written. The peer comes from npm
+into bench/.release-venv, bytecode written, with its definition cache filled
+by a first run (``--cold`` also times runs without it: the YAML parsed every
+time). The peer comes from npm
 (bench/package.json, installed into bench/node_modules on first use).
 """
 from __future__ import annotations
@@ -98,11 +100,11 @@ def peer() -> str:
     return exe
 
 
-def timed(cmd: list[str], stdin: str | None) -> float:
+def timed(cmd: list[str], stdin: str | None, env: dict | None = None) -> float:
     t = time.perf_counter()
     with tempfile.TemporaryFile() as out:
         r = subprocess.run(cmd, input=stdin.encode() if stdin is not None else None, stdout=out,
-                           stderr=subprocess.PIPE)
+                           stderr=subprocess.PIPE, env=env)
         if r.returncode != 0:
             raise SystemExit(f"bench_peer: {' '.join(cmd)} failed ({r.returncode}): {r.stderr.decode()[-400:]}")
     return time.perf_counter() - t
@@ -112,12 +114,16 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=9)
     ap.add_argument("--flowdbg", help="a flowdbg executable (default: a release install in bench/.release-venv)")
+    ap.add_argument("--cold", action="store_true",
+                    help="also time flowdbg with its definition cache off (every run parses the YAML)")
     args = ap.parse_args()
+    cold_env = dict(os.environ, FLOWDBG_NO_CACHE="1")
     fd = args.flowdbg or release_flowdbg()
     sfn = peer()
     tmp = tempfile.mkdtemp(prefix="flowdbg-bench-")
     print(f"flowdbg: {fd}\npeer:    {sfn} (aws-local-stepfunctions)\nrounds:  {args.rounds}, interleaved\n")
-    print(f"{'workload':44} {'flowdbg':>9} {'peer':>9} {'ratio':>7}")
+    head = f"{'workload':44} {'flowdbg':>9} {'peer':>9} {'ratio':>7}"
+    print(head + (f" {'cold':>9} {'ratio':>7}" if args.cold else ""))
     for i, (name, fdl, asl, inp) in enumerate(workloads()):
         flow, machine, input_path = (os.path.join(tmp, f"w{i}{ext}") for ext in (".yaml", ".asl.json", ".input.json"))
         with open(flow, "w") as f:
@@ -127,13 +133,21 @@ def main() -> None:
         text = json.dumps(inp)
         with open(input_path, "w") as f:
             f.write(text)
-        ours, theirs = [], []
+        ours, theirs, cold = [], [], []
+        # --max-events 0: the peer has no events limit, CloudFlow's 5,000 would stop these runs
+        cmd = [fd, "run", flow, "--input-file", input_path, "--max-events", "0"]
+        timed(cmd, None)  # the first run fills the definition cache, as a user's first run does
         for _ in range(args.rounds):
-            # --max-events 0: the peer has no events limit, CloudFlow's 5,000 would stop these runs
-            ours.append(timed([fd, "run", flow, "--input-file", input_path, "--max-events", "0"], None))
+            ours.append(timed(cmd, None))
             theirs.append(timed([sfn, "-f", machine], text))
+            if args.cold:
+                cold.append(timed(cmd, None, cold_env))
         a, b = statistics.median(ours), statistics.median(theirs)
-        print(f"{name:44} {a:8.3f}s {b:8.3f}s {a / b:7.2f}")
+        line = f"{name:44} {a:8.3f}s {b:8.3f}s {a / b:7.2f}"
+        if args.cold:
+            c = statistics.median(cold)
+            line += f" {c:8.3f}s {c / b:7.2f}"
+        print(line)
     shutil.rmtree(tmp, ignore_errors=True)
 
 

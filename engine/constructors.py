@@ -38,6 +38,9 @@ class Template:
     def expressions(self) -> list[Expression]:
         return list(_exprs(self.root))
 
+    def __reduce__(self):  # the builder is a closure: pickle the tree, build it again
+        return (_template, (self.field, self.root, self.roots))
+
 
 @dataclass(frozen=True, slots=True)
 class _Expr:
@@ -68,6 +71,10 @@ def _compile(value: Any, path: str) -> Any:
     if isinstance(value, list):
         return _Arr(tuple(_compile(v, f"{path}[{i}]") for i, v in enumerate(value)))
     return value
+
+
+def _template(field: str, root: Any, roots: frozenset) -> Template:
+    return Template(field, root, roots, _builder(root, field))
 
 
 def compile_template(field: str, value: Any) -> Template:

@@ -1,17 +1,17 @@
-"""A definition file taken through load -> validate -> model in one call.
+"""A definition file taken through load -> validate -> model in one call
+(or, for a file built before, out of the definition cache).
 
 Both formats load here: FDL v1 (``Type: StateMachine``) and the legacy Serverless Workflow
 format (``type: flow``, ``steps``; :mod:`.legacy`), told apart by the top-level keys.
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
+from . import defcache
 from .diagnostics import Diagnostic, has_errors
-from .legacy.detect import is_legacy
-from .load import load_file, load_text
-from .model import Flow, build_flow
-from .validate import validate
+from .model import Flow
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class Definition:
 
 
 def _finish(path: str, res, express: bool) -> Definition:
+    # Imported here: a definition from the cache needs no YAML parser, validator or builder.
+    from .legacy.detect import is_legacy
     diags = list(res.diagnostics)
     root = res.root
     if is_legacy(root):
@@ -46,9 +48,11 @@ def _finish(path: str, res, express: bool) -> Definition:
         diags.sort(key=lambda d: (d.line, d.col))
         flow = build_legacy(root, res.text, path) if not has_errors(diags) else None
         return Definition(path, res.text, tuple(diags), flow, FORMAT)
+    from .build import build_flow
+    from .legacy.mixed import legacy_fields_in_v1
+    from .validate import validate
     if root is not None:
         found = validate(root, express=express)
-        from .legacy.mixed import legacy_fields_in_v1
         mixed = legacy_fields_in_v1(root)
         at = {(m.line, m.col) for m in mixed}
         # The legacy-field error replaces the generic unknown-field warning at the same place.
@@ -62,8 +66,26 @@ def _finish(path: str, res, express: bool) -> Definition:
 
 def load_definition(path: str, express: bool = False) -> Definition:
     """Load, validate and build ``path``. Never raises on bad input."""
-    return _finish(path, load_file(path), express)
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+        text = raw.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        from .load import load_file
+        return _finish(path, load_file(path), express)  # it says what is wrong with the file
+    k = defcache.key(raw, express)
+    hit = defcache.get(k)
+    if hit is not None:
+        diagnostics, flow = hit
+        return Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path),
+                          getattr(flow, "format", "v1"))
+    from .load import load_text
+    d = _finish(path, load_text(text), express)
+    if d.flow is not None:
+        defcache.put(k, d.diagnostics, d.flow)
+    return d
 
 
 def parse_definition(text: str, path: str = "<text>", express: bool = False) -> Definition:
+    from .load import load_text
     return _finish(path, load_text(text), express)

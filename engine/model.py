@@ -1,6 +1,6 @@
-"""Model: immutable objects per state type, built from a validated tree.
-
-Nothing downstream of this module touches YAML nodes. Known misspellings
+"""Model: immutable objects per state type (``build.py`` makes them from a
+validated tree). Nothing downstream of the builder touches YAML nodes, and
+a model pickles (the definition cache keeps built flows). Known misspellings
 (decision 9) are already canonical here: ``FC::InvokeFunction`` is
 ``FC:InvokeFunction``, ``WaitForUserCallback`` is ``WaitForCustomCallback``,
 ``MaxConcuccency`` is ``MaxConcurrency``, ``States.ALL`` is ``FnF.ALL``.
@@ -9,16 +9,12 @@ Source: https://www.alibabacloud.com/help/en/serverless-workflow/latest/process-
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import ClassVar, Mapping, Union
+from typing import Any, Callable, ClassVar, Mapping, Union
 
-from . import schema as S
-from .constructors import Template, compile_template
-from .expressions import Expression, compile_expression
-from .load import Map, Node, Scalar, Seq, to_python, walk
+from .constructors import Template
+from .expressions import Expression
 
 
 @dataclass(frozen=True)
@@ -113,6 +109,13 @@ class Scope:
     start_at: str
     states: Mapping[str, "State"]
 
+    def __reduce__(self):
+        return (_scope, (self.start_at, dict(self.states)))
+
+
+def _scope(start_at: str, states: dict) -> Scope:
+    return Scope(start_at, MappingProxyType(states))
+
 
 @dataclass(frozen=True)
 class ParallelState(StateBase):
@@ -142,9 +145,24 @@ class Flow:
     description: str | None = None
     source: str = ""
     path: str = ""
-    #: per state (by scope path + name) a digest of its definition, to detect
-    #: edits between a saved session and a resume.
-    digests: Mapping[str, str] = field(default_factory=dict)
+    #: computes ``digests`` when first asked (only sessions with a journal need them)
+    digest_source: Callable[[], Mapping[str, str]] | Mapping[str, str] | None = field(default=None, repr=False,
+                                                                                        compare=False)
+
+    @property
+    def digests(self) -> Mapping[str, str]:
+        """Per state (by scope path + name) a digest of its definition, to
+        detect edits between a saved session and a resume."""
+        got = self.digest_source
+        if got is None:
+            return MappingProxyType({})
+        if not isinstance(got, MappingProxyType):
+            got = MappingProxyType(dict(got() if callable(got) else got))
+            object.__setattr__(self, "digest_source", got)
+        return got
+
+    def __reduce__(self) -> Any:
+        return (Flow, (self.name, self.scope, self.description, "", "", dict(self.digests)))
 
     @property
     def start_at(self) -> str:
@@ -165,117 +183,3 @@ class Flow:
 
     def find(self, name: str) -> list:
         return [s for _, s in self.all_states() if s.name == name]
-
-
-# -- building -----------------------------------------------------------
-
-def _val(m: Map, key: str, default=None):
-    n = m.get(key)
-    return n.value if isinstance(n, Scalar) else default
-
-
-def _template(m: Map, key: str, field_name: str | None = None) -> Template | None:
-    n = m.get(key)
-    return compile_template(field_name or key, to_python(n)) if isinstance(n, Map) else None
-
-
-def _errors(rule: Map) -> tuple[str, ...]:
-    return tuple(S.ERROR_ALIASES.get(e.value, e.value) for e in rule.get("Errors").items)
-
-
-def _retry(m: Map) -> tuple[RetryRule, ...]:
-    node = m.get("Retry")
-    if not isinstance(node, Seq):
-        return ()
-    rules = []
-    for r in node.items:
-        rate = _val(r, "BackoffRate", 1.0)
-        mb = _val(r, "MaxBackoffSeconds")
-        rules.append(RetryRule(_errors(r), int(_val(r, "MaxAttempts", 0)), float(_val(r, "IntervalSeconds", 0)),
-                               float(rate), float(mb) if mb is not None else None, r.line))
-    return tuple(rules)
-
-
-def _catch(m: Map) -> tuple[CatchRule, ...]:
-    node = m.get("Catch")
-    if not isinstance(node, Seq):
-        return ()
-    return tuple(CatchRule(_errors(r), _val(r, "Next"), _template(r, "OutputConstructor", "Catch.OutputConstructor"), r.line)
-                 for r in node.items)
-
-
-def _end_line(node: Node) -> int:
-    return max(n.line for n in walk(node))
-
-
-def _state(m: Map) -> State:
-    t = _val(m, "Type")
-    common = dict(name=_val(m, "Name"), type=t, line=m.line, end_line=_end_line(m),
-                  description=_val(m, "Description"), input=_template(m, "InputConstructor"),
-                  output=_template(m, "OutputConstructor") if t != "Choice" else None,
-                  next=_val(m, "Next"), end=bool(_val(m, "End", False)))
-    if t == "Pass":
-        return PassState(**common)
-    if t == "Succeed":
-        return SucceedState(**common)
-    if t == "Fail":
-        return FailState(**common, code=_val(m, "Code"), detail=_val(m, "Detail"))
-    if t == "Wait":
-        se = m.get("Seconds.$")
-        return WaitState(**common, seconds=_val(m, "Seconds"),
-                         seconds_expr=compile_expression(se.value) if isinstance(se, Scalar) else None)
-    if t == "Choice":
-        branches = tuple(ChoiceBranch(compile_expression(_val(b, "Condition")), _val(b, "Next"), b.line)
-                         for b in m.get("Branches").items)
-        return ChoiceState(**common, branches=branches, default=_val(m, "Default"))
-    if t == "Task":
-        mode = _val(m, "TaskMode", "RequestComplete")
-        timeout = _val(m, "Timeout")
-        if isinstance(timeout, str):
-            timeout = int(timeout.strip())
-        return TaskState(**common, action=S.ACTION_ALIASES.get(_val(m, "Action"), _val(m, "Action")),
-                         task_mode=S.TASK_MODE_ALIASES.get(mode, mode),
-                         parameters=_template(m, "Parameters"), timeout=timeout or None,
-                         retry=_retry(m), catch=_catch(m))
-    if t == "Parallel":
-        return ParallelState(**common, branches=tuple(_scope(b) for b in m.get("Branches").items),
-                             retry=_retry(m), catch=_catch(m))
-    if t == "Map":
-        mc = _val(m, "MaxConcurrency", _val(m, "MaxConcuccency", 0)) or 0
-        return MapState(**common, items_path=compile_expression(_val(m, "ItemsPath")),
-                        processor=_scope(m.get("Processor")), max_concurrency=int(mc),
-                        item_constructor=_template(m, "ItemConstructor"),
-                        distributed="ProcessorConfig" in m, retry=_retry(m), catch=_catch(m))
-    raise ValueError(f"unknown state type {t!r}")  # validation rejects this first
-
-
-def _scope(m: Map) -> Scope:
-    states = {}
-    for item in m.get("States").items:
-        s = _state(item)
-        states[s.name] = s
-    return Scope(_val(m, "StartAt"), MappingProxyType(states))
-
-
-def _digests(root: Map) -> dict[str, str]:
-    out: dict[str, str] = {}
-
-    def rec(scope: Map, prefix: str):
-        out[prefix + "@StartAt"] = str(_val(scope, "StartAt"))
-        for item in scope.get("States").items:
-            name = _val(item, "Name")
-            data = json.dumps(to_python(item), sort_keys=True, default=str).encode()
-            out[prefix + name] = hashlib.sha256(data).hexdigest()[:16]
-            if _val(item, "Type") == "Parallel":
-                for i, b in enumerate(item.get("Branches").items):
-                    rec(b, f"{prefix}{name}.Branch{i}/")
-            elif _val(item, "Type") == "Map":
-                rec(item.get("Processor"), f"{prefix}{name}/")
-    rec(root, "")
-    return out
-
-
-def build_flow(root: Map, source: str = "", path: str = "") -> Flow:
-    """Build the model from a tree that :func:`validate` found no errors in."""
-    return Flow(name=_val(root, "Name") or "", scope=_scope(root), description=_val(root, "Description"),
-                source=source, path=path, digests=MappingProxyType(_digests(root)))

@@ -14,3 +14,10 @@ def cli(capsys):
         out = capsys.readouterr()
         return code, out.out, out.err
     return call
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _definition_cache(tmp_path_factory):
+    """Tests never read or fill the user's definition cache."""
+    import os
+    os.environ["FLOWDBG_CACHE_DIR"] = str(tmp_path_factory.mktemp("flowdbg-cache"))

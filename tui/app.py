@@ -325,6 +325,8 @@ class FlowdbgApp(App[int]):
                 ("Export history", "Write the events as GetExecutionHistory JSON (e)", "export_history"),
                 ("Forget recorded future", "After a step back: drop the recorded callbacks/choices ahead (f)",
                  "forget_future"),
+                ("Save as test case", "Append this run to the flow's NAME.tests.yaml (T)", "save_test"),
+                ("Test coverage", "Run the flow's test cases; show what they never reach (C)", "coverage"),
             ):
                 yield SystemCommand(title, help_text, getattr(screen, "action_" + action))
             yield SystemCommand("Help", "Keys and panes (?)", self.action_help)

@@ -1,7 +1,7 @@
 """The ``flowdbg`` command.
 
 ``flowdbg FLOW`` opens the debugger (Textual, imported only then);
-``flowdbg run``, ``flowdbg validate`` and ``flowdbg callback`` are headless
+``flowdbg run``, ``flowdbg validate``, ``flowdbg test`` and ``flowdbg callback`` are headless
 and never import Textual (start-up time). Exit codes: 0 succeeded / valid,
 1 failed, 2 invalid definition, input or usage, 3 still running.
 """
@@ -129,10 +129,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
     r.add_argument("--max-events", type=_count, default=None, metavar="N",
                    help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
+    r.add_argument("--save-test", metavar="NAME.tests.yaml",
+                   help="append this run as a case (input, mocks, status and output) to a test file")
+    r.add_argument("--case", metavar="NAME", help="the name of the case --save-test writes")
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true")
     v.add_argument("--express", action="store_true", help="check Express workflow limits")
+    from .test_cmd import add_test_parser
+    add_test_parser(sub, _positive)
     try:
         from .callback_cli import add_callback_parser
         add_callback_parser(sub)
@@ -140,8 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     from .serve_cli import add_serve_parser
     add_serve_parser(sub)
+    _add_graph_command(sub)
     _add_convert(sub)
     return p
+
+
+def _add_graph_command(sub) -> None:
+    from .graph_cmd import add_graph_parser
+    add_graph_parser(sub)
 
 
 def _add_convert(sub) -> None:
@@ -150,17 +161,24 @@ def _add_convert(sub) -> None:
 
 
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,callback,serve,convert} ...",
-                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|callback|serve|convert.")
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,test,callback,graph,serve,convert} ...",
+                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|test|callback|graph|serve|convert.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
     _add_backend_args(p)
     p.add_argument("--break", dest="breaks", metavar="STATE", action="append", default=[], help="breakpoint on STATE")
     p.add_argument("--resume", metavar="SESSION", nargs="?", const="latest", help="restore a saved session")
     p.add_argument("--session", metavar="PATH", help="save the session journal here")
+    _add_web_args(p)
     from .record_launch import add_record_args
     add_record_args(p)
     return p
+
+
+def _add_web_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--web", action="store_true",
+                   help="serve this debugger to a browser on 127.0.0.1 (textual-serve) instead of the terminal")
+    p.add_argument("--port", metavar="N", type=_port, help="with --web: the port (default 8000; 0 = any free port)")
 
 
 def cmd_validate(args) -> int:
@@ -194,16 +212,22 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "serve", "convert", "-h", "--help"):
+        if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help"):
             args = build_parser().parse_args(argv)
             if args.command == "validate":
                 return cmd_validate(args)
             if args.command == "run":
                 from .run_cmd import cmd_run
                 return cmd_run(args)
+            if args.command == "test":
+                from .test_cmd import cmd_test
+                return cmd_test(args)
             if args.command == "callback":
                 from .callback_cli import run_callback
                 return run_callback(args)
+            if args.command == "graph":
+                from .graph_cmd import cmd_graph
+                return cmd_graph(args)
             if args.command == "serve":
                 from .serve_cli import cmd_serve
                 return cmd_serve(args)
@@ -215,8 +239,15 @@ def main(argv: list[str] | None = None) -> int:
         if not argv:
             build_parser().print_help()
             return EXIT_USAGE
-        args = build_tui_parser().parse_args(argv)
-        _check_tui_start(args.flow)
+        parser = build_tui_parser()
+        args = parser.parse_args(argv)
+        if args.port is not None and not args.web:
+            _die("--port goes with --web")
+        _check_tui_start(args.flow, terminal=not args.web)
+        if args.web:
+            _check_web_start(args)
+            from .web import serve
+            return serve(parser, args)
         if args.replay or args.cloud:
             from .record_launch import launch_recorded
             return launch_recorded(args)
@@ -236,17 +267,26 @@ def main(argv: list[str] | None = None) -> int:
         return _report_bug(e)
 
 
-def _check_tui_start(flow: str) -> None:
+def _check_tui_start(flow: str, terminal: bool = True) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
     import difflib
     if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "serve", "convert"], n=1)
+        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "test", "serve", "convert"], n=1)
         hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
         _die(f"{flow}: no such file{hint}")
     if os.path.isdir(flow):
         _die(f"{flow}: is a directory; give a flow file")
-    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+    # Under --web each browser tab runs the debugger with Textual's web driver, on pipes.
+    if terminal and not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         _die("the debugger needs a terminal; for scripts and CI use 'flowdbg run FLOW'")
+
+
+def _check_web_start(args) -> None:
+    """What would only fail inside a browser tab fails here, before serving."""
+    from .run_cmd import parse_local
+    if args.input is not None or args.input_file is not None:
+        read_input(args)
+    parse_local(args.local)
 
 
 def _report_bug(e: Exception) -> int:

@@ -12,6 +12,7 @@ from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_pa
                                    summarize, write_json)
 
 from .cli import read_input
+from .save_test_cmd import check_save_test, save_test
 
 
 class _Invalid(Exception):
@@ -110,6 +111,8 @@ def _run(args) -> int:
         print("flowdbg: warning: --resume restores the session's own input; --input/--input-file are ignored",
               file=sys.stderr)
     inp = read_input(args) if not args.resume else {}
+    if args.save_test or args.case:
+        check_save_test(args)
     for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
         if path:
             _check_output_path(option, path, args, journal)
@@ -175,6 +178,8 @@ def _run(args) -> int:
             write_history(args.history, ex, session.start_time)
         except OSError as e:
             raise _Invalid(f"--history {args.history}: cannot write: {e.strerror or e}") from None
+    if args.save_test:  # before the summary: with --json, a failure to save is the one JSON object printed
+        save_test(args, session)
     if args.json:
         write_json(summary, ex, sys.stdout)
     else:
@@ -184,7 +189,10 @@ def _run(args) -> int:
 
 def _print_summary(s: dict, session, args) -> None:
     print(f"status: {s['status']}  (virtual time {s['time']:g} s, {s['event_count']} events)")
-    print("states: " + " -> ".join(s["states"]))
+    states = s["states"]
+    if len(states) > 12:  # a long run: its start and end (--json lists them all)
+        states = states[:6] + [f"... {len(states) - 11:,} more ..."] + states[-5:]
+    print("states: " + " -> ".join(states))
     if s["status"] == "Succeeded":
         print("output: " + json.dumps(s["output"], ensure_ascii=False))
     if s["error"]:

@@ -44,6 +44,9 @@ class Expression:
         return any(p == prefix or p.startswith(prefix + ".") or p.startswith(prefix + "[")
                    for p in self.paths)
 
+    def __reduce__(self):  # the evaluator is a closure: pickle the tree, build it again (no parsing)
+        return (_rebuild, (self.text, self.tree, self.roots, self.paths, self.is_constant))
+
     def evaluate(self, env: Env) -> Any:
         """Value of the expression in *env*. Raises ExpressionRuntimeError only."""
         try:
@@ -58,6 +61,10 @@ class Expression:
         if value is True or value is False:
             return value
         raise ExpressionRuntimeError(f"condition must be a boolean, got {describe(value)}", 1)
+
+
+def _rebuild(text: str, tree, roots: frozenset, paths: tuple, is_constant: bool) -> Expression:
+    return Expression(text, tree, roots, paths, is_constant, build(tree))
 
 
 @lru_cache(maxsize=4096)

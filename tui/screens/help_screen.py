@@ -27,6 +27,8 @@ HELP = """\
 | **k** | callbacks: answer tasks waiting for ReportTaskSucceeded / Failed |
 | **f** | forget the recorded callbacks/choices ahead (after a step back) |
 | **e** | export the history as GetExecutionHistory JSON |
+| **T** | save this run as a case of the flow's `NAME.tests.yaml` (for `flowdbg test`) |
+| **C** | run the flow's test cases: what they never reach; Enter shows it on the graph |
 | **Escape** | back to the current step after inspecting an older one |
 | **1**–**5** | go to a pane: 1 graph, 2 source, 3 values/record, 4 scopes/watches/breakpoints, 5 history |
 | **v** | switch Values / Record |

@@ -56,6 +56,8 @@ class MainScreen(Screen):
         Binding("w", "add_watch", "Watch", show=False, id="add_watch"),
         Binding("e", "export_history", "Export history", show=False, id="export_history"),
         Binding("f", "forget_future", "Forget recorded", show=False, id="forget_future"),
+        Binding("T", "save_test", "Save as test", show=False, id="save_test"),
+        Binding("C", "coverage", "Test coverage", show=False, id="coverage"),
         Binding("escape", "live", "Current step", show=False, id="live"),
         Binding("1", "pane('graph')", "Panes", key_display="1-5", id="pane_graph"),
         Binding("2", "pane('source')", "Source", show=False, id="pane_source"),
@@ -429,6 +431,53 @@ class MainScreen(Screen):
             self.notify(f"Could not write {path}: {e.strerror or e}", severity="error", title="Export history")
             return
         self.notify(f"{len(s.execution.events)} events written to {path}", title="Export history")
+
+    # -- flow tests (flowdbg test): see screens/save_test_screen.py, screens/coverage_screen.py ----------
+    def action_save_test(self) -> None:
+        if not self._idle("save the run as a test case"):
+            return
+        from flowdbg.engine.testing.testfile import tests_beside
+        from .save_test_screen import SaveTestScreen
+        s = self.session
+        status = s.execution.status if s.execution.finished else "still running"
+        self.app.push_screen(SaveTestScreen(tests_beside(s.definition.path), s.definition.path, status),
+                             self._save_test)
+
+    def _save_test(self, answer: tuple[str, str] | None) -> None:
+        if answer is not None:
+            self._write_test(*answer)
+
+    @work(thread=True, exit_on_error=False, group="save_test")
+    def _write_test(self, path: str, name: str) -> None:
+        from flowdbg.engine.testing.record import RecordError, record_session
+        try:
+            tf, case, warnings = record_session(self.session, name, path, getattr(self.app, "mocks_path", None))
+        except (RecordError, OSError) as e:
+            self.app.call_from_thread(self.notify, str(e), severity="error", title="Not saved")
+            return
+        expect = case["expect"]["status"]
+        text = (f"Case {name!r} saved to {path} ({len(tf.cases)} case{'s' if len(tf.cases) != 1 else ''}); it "
+                f"expects {expect}. Run it with: flowdbg test {path}")
+        self.app.call_from_thread(self.notify, text, title="Saved as a test case", timeout=12)
+        for w in warnings:
+            self.app.call_from_thread(self.notify, w, severity="warning", title="Test case", timeout=12)
+
+    def action_coverage(self) -> None:
+        import os
+        from flowdbg.engine.testing.testfile import tests_beside
+        from .coverage_screen import CoverageScreen
+        path = tests_beside(self.session.definition.path)
+        if not os.path.exists(path):
+            self.notify(f"No {os.path.basename(path)} beside the flow yet: T saves this run as its first case",
+                        severity="warning", title="Test coverage")
+            return
+        self.app.push_screen(CoverageScreen(path), self._show_on_graph)
+
+    def _show_on_graph(self, key: str | None) -> None:
+        if key is not None:
+            graph = self.query_one(StateGraph)
+            graph.select(key)
+            graph.focus()
 
     def action_forget_future(self) -> None:
         """Drop the callbacks/choices recorded ahead of this step (after a

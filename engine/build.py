@@ -1,0 +1,127 @@
+"""Build the model (``model.py``) from a tree that validation found no errors in."""
+from __future__ import annotations
+
+import hashlib
+import json
+from types import MappingProxyType
+
+from . import schema as S
+from .constructors import Template, compile_template
+from .expressions import compile_expression
+from .load import Map, Node, Scalar, Seq, to_python, walk
+from .model import (ChoiceBranch, ChoiceState, CatchRule, FailState, Flow, MapState, ParallelState, PassState,
+                    RetryRule, Scope, State, SucceedState, TaskState, WaitState)
+
+
+# -- building -----------------------------------------------------------
+
+def _val(m: Map, key: str, default=None):
+    n = m.get(key)
+    return n.value if isinstance(n, Scalar) else default
+
+
+def _template(m: Map, key: str, field_name: str | None = None) -> Template | None:
+    n = m.get(key)
+    return compile_template(field_name or key, to_python(n)) if isinstance(n, Map) else None
+
+
+def _errors(rule: Map) -> tuple[str, ...]:
+    return tuple(S.ERROR_ALIASES.get(e.value, e.value) for e in rule.get("Errors").items)
+
+
+def _retry(m: Map) -> tuple[RetryRule, ...]:
+    node = m.get("Retry")
+    if not isinstance(node, Seq):
+        return ()
+    rules = []
+    for r in node.items:
+        rate = _val(r, "BackoffRate", 1.0)
+        mb = _val(r, "MaxBackoffSeconds")
+        rules.append(RetryRule(_errors(r), int(_val(r, "MaxAttempts", 0)), float(_val(r, "IntervalSeconds", 0)),
+                               float(rate), float(mb) if mb is not None else None, r.line))
+    return tuple(rules)
+
+
+def _catch(m: Map) -> tuple[CatchRule, ...]:
+    node = m.get("Catch")
+    if not isinstance(node, Seq):
+        return ()
+    return tuple(CatchRule(_errors(r), _val(r, "Next"), _template(r, "OutputConstructor", "Catch.OutputConstructor"), r.line)
+                 for r in node.items)
+
+
+def _end_line(node: Node) -> int:
+    return max(n.line for n in walk(node))
+
+
+def _state(m: Map) -> State:
+    t = _val(m, "Type")
+    common = dict(name=_val(m, "Name"), type=t, line=m.line, end_line=_end_line(m),
+                  description=_val(m, "Description"), input=_template(m, "InputConstructor"),
+                  output=_template(m, "OutputConstructor") if t != "Choice" else None,
+                  next=_val(m, "Next"), end=bool(_val(m, "End", False)))
+    if t == "Pass":
+        return PassState(**common)
+    if t == "Succeed":
+        return SucceedState(**common)
+    if t == "Fail":
+        return FailState(**common, code=_val(m, "Code"), detail=_val(m, "Detail"))
+    if t == "Wait":
+        se = m.get("Seconds.$")
+        return WaitState(**common, seconds=_val(m, "Seconds"),
+                         seconds_expr=compile_expression(se.value) if isinstance(se, Scalar) else None)
+    if t == "Choice":
+        branches = tuple(ChoiceBranch(compile_expression(_val(b, "Condition")), _val(b, "Next"), b.line)
+                         for b in m.get("Branches").items)
+        return ChoiceState(**common, branches=branches, default=_val(m, "Default"))
+    if t == "Task":
+        mode = _val(m, "TaskMode", "RequestComplete")
+        timeout = _val(m, "Timeout")
+        if isinstance(timeout, str):
+            timeout = int(timeout.strip())
+        return TaskState(**common, action=S.ACTION_ALIASES.get(_val(m, "Action"), _val(m, "Action")),
+                         task_mode=S.TASK_MODE_ALIASES.get(mode, mode),
+                         parameters=_template(m, "Parameters"), timeout=timeout or None,
+                         retry=_retry(m), catch=_catch(m))
+    if t == "Parallel":
+        return ParallelState(**common, branches=tuple(_scope(b) for b in m.get("Branches").items),
+                             retry=_retry(m), catch=_catch(m))
+    if t == "Map":
+        mc = _val(m, "MaxConcurrency", _val(m, "MaxConcuccency", 0)) or 0
+        return MapState(**common, items_path=compile_expression(_val(m, "ItemsPath")),
+                        processor=_scope(m.get("Processor")), max_concurrency=int(mc),
+                        item_constructor=_template(m, "ItemConstructor"),
+                        distributed="ProcessorConfig" in m, retry=_retry(m), catch=_catch(m))
+    raise ValueError(f"unknown state type {t!r}")  # validation rejects this first
+
+
+def _scope(m: Map) -> Scope:
+    states = {}
+    for item in m.get("States").items:
+        s = _state(item)
+        states[s.name] = s
+    return Scope(_val(m, "StartAt"), MappingProxyType(states))
+
+
+def _digests(root: Map) -> dict[str, str]:
+    out: dict[str, str] = {}
+
+    def rec(scope: Map, prefix: str):
+        out[prefix + "@StartAt"] = str(_val(scope, "StartAt"))
+        for item in scope.get("States").items:
+            name = _val(item, "Name")
+            data = json.dumps(to_python(item), sort_keys=True, default=str).encode()
+            out[prefix + name] = hashlib.sha256(data).hexdigest()[:16]
+            if _val(item, "Type") == "Parallel":
+                for i, b in enumerate(item.get("Branches").items):
+                    rec(b, f"{prefix}{name}.Branch{i}/")
+            elif _val(item, "Type") == "Map":
+                rec(item.get("Processor"), f"{prefix}{name}/")
+    rec(root, "")
+    return out
+
+
+def build_flow(root: Map, source: str = "", path: str = "") -> Flow:
+    """Build the model from a tree that :func:`validate` found no errors in."""
+    return Flow(name=_val(root, "Name") or "", scope=_scope(root), description=_val(root, "Description"),
+                source=source, path=path, digest_source=lambda: _digests(root))

@@ -1,0 +1,418 @@
+"""Load: a ``NAME.tests.yaml`` file -> a :class:`TestFile`, or diagnostics.
+
+```yaml
+flow: claim.yaml                 # default: the sibling NAME.yaml
+mocks: claim.mocks.yaml          # default: the flow's sibling mock file
+cases:
+  - name: small claim is paid
+    input: {claimId: C-1}        # or input_file: small.json
+    mocks: {callbacks: {...}}    # merged over the default mocks, key by key
+    expect: {status: Succeeded, output_contains: {paid: true}, visits: [Pay]}
+```
+Like the flow loader, this never raises on bad input: every problem is a
+:class:`~flowdbg.engine.diagnostics.Diagnostic` at the line and column of
+the test file (or of the mock or input file it names), with a
+did-you-mean where one exists. Inline mocks are parsed by the mock file's
+own parser (:func:`~flowdbg.engine.mocks.parse_mocks`), on the test file's
+text, so its messages point into the test file.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..definition import Definition, load_definition
+from ..diagnostics import ERROR, Diagnostic, sort_key
+from ..load import Map, Node, Scalar, Seq, load_file, to_python
+from ..mocks import MockFile, MockFileError, load_mocks
+from ..runner import default_mocks_path
+from ..validate import _suggest, _type_name
+from .expect import STATUSES, ErrorExpectation, Expectation
+from .mocksource import MockLayer, inline_mocks
+
+TEST_SUFFIXES = (".tests.yaml", ".tests.yml")
+_TOP_KEYS = ("flow", "mocks", "cases")
+_CASE_KEYS = ("name", "input", "input_file", "mocks", "expect")
+_EXPECT_KEYS = ("status", "output", "output_contains", "error", "visits", "skips")
+_ERROR_KEYS = ("code", "detail", "detail_contains")
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    line: int
+    input: dict
+    mocks: tuple[MockFile | MockLayer, ...]  # merged, in order, over the file's default mocks
+    expect: Expectation
+
+
+@dataclass
+class TestFile:
+    """``cases`` is empty and ``diagnostics`` hold errors when the file is
+    invalid; ``flow_diagnostics`` are the flow's own (formatted with its path)."""
+
+    __test__ = False  # not a pytest class
+
+    path: str
+    flow_path: str = ""
+    definition: Definition | None = None
+    mocks: tuple[MockFile | MockLayer, ...] = ()
+    cases: list[Case] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: every file the result depends on (the test file, flow, mock and input files)
+    depends_on: set[str] = field(default_factory=set)
+
+    @property
+    def errors(self) -> list[str]:
+        """Each error as one ``file:line:col: error: message`` line."""
+        out = [d.format(getattr(d, "path", None) or self.path) for d in self.diagnostics if d.severity == ERROR]
+        if self.definition is not None and self.definition.flow is None:
+            out += [d.format(self.flow_path) for d in self.definition.errors]
+        return out
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors
+
+
+@dataclass(frozen=True)
+class _At(Diagnostic):
+    """A diagnostic in another file than the test file (a mock or input file)."""
+
+    path: str = ""
+
+
+def is_test_file(path: str) -> bool:
+    return path.endswith(TEST_SUFFIXES)
+
+
+def tests_beside(flow_path: str) -> str:
+    """The test file a flow's cases go in by default: ``claim.yaml`` -> ``claim.tests.yaml``."""
+    return os.path.splitext(flow_path)[0] + TEST_SUFFIXES[0]
+
+
+def sibling_flow(test_path: str) -> str | None:
+    """``claim.tests.yaml`` -> ``claim.yaml`` (or ``.yml``/``.json``) if it exists."""
+    for suffix in TEST_SUFFIXES:
+        if test_path.endswith(suffix):
+            base = test_path[: -len(suffix)]
+            for ext in (".yaml", ".yml", ".json"):
+                if os.path.exists(base + ext):
+                    return base + ext
+            return None
+    return None
+
+
+class _Loader:
+    def __init__(self, path: str, text: str, root: Map):
+        self.path, self.text, self.root = path, text, root
+        self.base = os.path.dirname(os.path.abspath(path))
+        self.tf = TestFile(path)
+        self.tf.depends_on.add(os.path.abspath(path))
+        self.state_names: list[str] = []
+
+    # -- reporting --------------------------------------------------------
+    def error(self, node: Node, message: str, hint: str = "", code: str = "test-file") -> None:
+        self.tf.diagnostics.append(Diagnostic(ERROR, code, node.line, node.col, message, hint))
+
+    def keys(self, m: Map, allowed: tuple[str, ...], where: str) -> None:
+        for k, _ in m.items:
+            if k.value not in allowed:
+                guess = _suggest(str(k.value), allowed)
+                self.error(k, f"{where}: unknown key {k.value!r}; allowed: {', '.join(allowed)}",
+                           f"did you mean {guess!r}?" if guess else "", "unknown-key")
+
+    def string(self, node: Node, where: str) -> str | None:
+        if isinstance(node, Scalar) and isinstance(node.value, str):
+            return node.value
+        self.error(node, f"{where} must be a string, not {_type_name(node)}", code="wrong-type")
+        return None
+
+    def resolve(self, rel: str) -> str:
+        return os.path.normpath(os.path.join(self.base, os.path.expanduser(rel)))
+
+    # -- the file -----------------------------------------------------------
+    def load(self) -> TestFile:
+        self.keys(self.root, _TOP_KEYS, "test file")
+        if not self.flow():
+            return self.tf
+        self.tf.mocks = self.default_mocks()
+        cases = self.root.get("cases")
+        if cases is None:
+            self.error(self.root, "the test file has no 'cases:' list", "cases: [{name: ..., expect: {...}}]",
+                       "no-cases")
+        elif not isinstance(cases, Seq):
+            self.error(cases, f"'cases' must be a list of cases, not {_type_name(cases)}", code="wrong-type")
+        elif not cases.items:
+            self.error(cases, "'cases' is empty; a test file needs at least one case", code="no-cases")
+        else:
+            seen: dict[str, int] = {}
+            for i, node in enumerate(cases.items):
+                case = self.case(node, i, seen)
+                if case is not None:
+                    self.tf.cases.append(case)
+        # The test file's own problems first, in order; then those in the files it names.
+        self.tf.diagnostics.sort(key=lambda d: (getattr(d, "path", ""), *sort_key(d)))
+        if not self.tf.valid:
+            self.tf.cases = []
+        return self.tf
+
+    def flow(self) -> bool:
+        node = self.root.get("flow")
+        if node is not None:
+            rel = self.string(node, "'flow'")
+            if rel is None:
+                return False
+            path = self.resolve(rel)
+            if not os.path.isfile(path):
+                self.error(node, f"flow file {rel!r} does not exist" if not os.path.isdir(path)
+                           else f"flow {rel!r} is a directory; give a flow file", code="missing-file")
+                return False
+        else:
+            path = sibling_flow(self.path)
+            if path is None:
+                stem = os.path.basename(self.path)
+                for suffix in TEST_SUFFIXES:
+                    stem = stem[: -len(suffix)] if stem.endswith(suffix) else stem
+                self.error(self.root, f"no flow to test: {stem}.yaml does not exist beside the test file",
+                           "name the flow with 'flow: PATH'", "missing-file")
+                return False
+        self.tf.flow_path = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
+        self.tf.depends_on.add(os.path.abspath(path))
+        self.tf.definition = d = load_definition(self.tf.flow_path)
+        if d.flow is None:
+            return False
+        names: list[str] = []
+        for prefix, s in d.flow.all_states():
+            names.append(s.name)
+            if prefix:
+                names.append(prefix + s.name)
+        self.state_names = list(dict.fromkeys(names))
+        return True
+
+    # -- mocks --------------------------------------------------------------------
+    def default_mocks(self) -> tuple[MockFile | MockLayer, ...]:
+        node = self.root.get("mocks")
+        if node is None:
+            found = default_mocks_path(self.tf.flow_path)
+            return tuple(x for x in [self.mock_file(found, self.root, found)] if x is not None) if found else ()
+        return self.mock_layers(node, "mocks")
+
+    def mock_layers(self, node: Node, where: str) -> tuple[MockFile | MockLayer, ...]:
+        """A mock file path, an inline mock mapping, or a list of them (applied in order)."""
+        items = node.items if isinstance(node, Seq) else (node,)
+        out = []
+        for it in items:
+            mf = None
+            if isinstance(it, Scalar) and isinstance(it.value, str):
+                mf = self.mock_file(self.resolve(it.value), it, it.value)
+            elif isinstance(it, Map):
+                mf = self.inline(it, where)
+            else:
+                self.error(it, f"{where} must be a mock file path or a mapping with functions/states/callbacks, "
+                               f"not {_type_name(it)}", code="wrong-type")
+            if mf is not None:
+                out.append(mf)
+        return tuple(out)
+
+    def mock_file(self, path: str, at: Node, shown: str) -> MockFile | None:
+        self.tf.depends_on.add(os.path.abspath(path))
+        if not os.path.isfile(path):
+            self.error(at, f"mock file {shown!r} does not exist", code="missing-file")
+            return None
+        try:
+            mf = load_mocks(path)
+        except MockFileError as e:
+            self.tf.diagnostics.extend(_At(d.severity, d.code, d.line, d.col, d.message, d.hint, path=path)
+                                       for d in e.diagnostics)
+            return None
+        self.tf.depends_on.update(os.path.abspath(p) for p in mf.flows.values())
+        return mf
+
+    def inline(self, node: Map, where: str) -> MockLayer | None:
+        for section in ("states", "callbacks"):
+            sec = node.get(section)
+            if isinstance(sec, Map):
+                for k, _ in sec.items:
+                    self.state_name(k, f"{where}.{section}")
+        try:
+            layer = inline_mocks(self.text, node, self.path)
+        except MockFileError as e:
+            self.tf.diagnostics.extend(e.diagnostics)
+            return None
+        self.tf.depends_on.update(os.path.abspath(p) for p in layer.mocks.flows.values())
+        return layer
+
+    def state_name(self, node: Node, where: str) -> str | None:
+        name = self.string(node, where)
+        if name is None or name in self.state_names:
+            return name
+        guess = _suggest(name, self.state_names)
+        self.error(node, f"{where}: the flow has no state {name!r}",
+                   f"did you mean {guess!r}?" if guess else "", "unknown-state")
+        return None
+
+    # -- one case ---------------------------------------------------------------
+    def case(self, node: Node, i: int, seen: dict[str, int]) -> Case | None:
+        where = f"cases[{i}]"
+        if not isinstance(node, Map):
+            self.error(node, f"{where} must be a mapping with name, input and expect, not {_type_name(node)}",
+                       code="wrong-type")
+            return None
+        before = len(self.tf.diagnostics)
+        self.keys(node, _CASE_KEYS, where)
+        name = None
+        name_node = node.get("name")
+        if name_node is None:
+            self.error(node, f"{where} has no 'name'", "name: what this case shows")
+        else:
+            name = self.string(name_node, f"{where}: name")
+            if name is not None and not name.strip():
+                self.error(name_node, f"{where}: name is empty")
+            elif name is not None and name in seen:
+                self.error(name_node, f"{where}: a case named {name!r} exists already (line {seen[name]})",
+                           code="duplicate-case")
+            elif name is not None:
+                seen[name] = name_node.line
+                where = f"case {name!r}"  # a name only says which case while it is unique
+        inp = self.case_input(node, where)
+        mocks = self.mock_layers(node.get("mocks"), f"{where}: mocks") if node.get("mocks") is not None else ()
+        expect = self.expectation(node.get("expect"), where)
+        if len(self.tf.diagnostics) > before or name is None or inp is None or expect is None:
+            return None
+        return Case(name, node.line, inp, mocks, expect)
+
+    def case_input(self, node: Map, where: str) -> dict | None:
+        given, from_file = node.get("input"), node.get("input_file")
+        if given is not None and from_file is not None:
+            self.error(node.key_node("input_file"), f"{where}: give 'input' or 'input_file', not both")
+            return None
+        if given is not None:
+            if not isinstance(given, Map):
+                self.error(given, f"{where}: input must be a JSON object (a mapping), not {_type_name(given)}",
+                           code="wrong-type")
+                return None
+            value = to_python(given)
+            bad = _non_finite(value)
+            if bad:
+                self.error(given, f"{where}: input: {bad} is not a JSON number")
+                return None
+            return value
+        if from_file is not None:
+            rel = self.string(from_file, f"{where}: input_file")
+            return None if rel is None else self.input_file(self.resolve(rel), from_file, rel)
+        return {}
+
+    def input_file(self, path: str, at: Node, shown: str) -> dict | None:
+        self.tf.depends_on.add(os.path.abspath(path))
+        try:
+            with open(path, encoding="utf-8-sig") as f:
+                text = f.read()
+        except (OSError, UnicodeDecodeError) as e:
+            why = "not UTF-8 text" if isinstance(e, UnicodeDecodeError) else (e.strerror or str(e))
+            self.error(at, f"input file {shown!r}: cannot read it: {why}", code="missing-file")
+            return None
+        try:
+            value = json.loads(text, parse_constant=_reject)
+        except json.JSONDecodeError as e:
+            self.tf.diagnostics.append(_At(ERROR, "input-json", e.lineno, e.colno,
+                                           f"the input is not valid JSON: {e.msg}", path=path))
+            return None
+        except (ValueError, RecursionError) as e:
+            self.tf.diagnostics.append(_At(ERROR, "input-json", 1, 1, f"the input is not valid JSON: {e}", path=path))
+            return None
+        if not isinstance(value, dict):
+            self.tf.diagnostics.append(_At(ERROR, "input-json", 1, 1, "the input must be a JSON object", path=path))
+            return None
+        return value
+
+    # -- expectations ---------------------------------------------------------
+    def expectation(self, node: Node | None, where: str) -> Expectation | None:
+        if node is None:
+            return Expectation()
+        if not isinstance(node, Map):
+            self.error(node, f"{where}: expect must be a mapping, not {_type_name(node)}", code="wrong-type")
+            return None
+        self.keys(node, _EXPECT_KEYS, f"{where}: expect")
+        kw: dict[str, Any] = {}
+        status = node.get("status")
+        if status is not None:
+            value = self.string(status, f"{where}: expect.status")
+            if value is not None and value not in STATUSES:
+                guess = _suggest(value, STATUSES)
+                self.error(status, f"{where}: expect.status: {value!r} is not a status; one of {', '.join(STATUSES)}",
+                           f"did you mean {guess!r}?" if guess else "", "bad-value")
+            kw["status"] = value
+        for key in ("output", "output_contains"):
+            if key in node:
+                value = to_python(node.get(key))
+                bad = _non_finite(value)
+                if bad:
+                    self.error(node.get(key), f"{where}: expect.{key}: {bad} is not a JSON number")
+                kw[key] = value
+        err = node.get("error")
+        if err is not None:
+            kw["error"] = self.error_expectation(err, where)
+        for key in ("visits", "skips"):
+            seq = node.get(key)
+            if seq is None:
+                continue
+            if not isinstance(seq, Seq):
+                self.error(seq, f"{where}: expect.{key} must be a list of state names, not {_type_name(seq)}",
+                           code="wrong-type")
+                continue
+            kw[key] = tuple(n for n in (self.state_name(x, f"{where}: expect.{key}") for x in seq.items) if n)
+        exp = Expectation(**kw)
+        if exp.error is not None and exp.status in ("Succeeded", "Running"):
+            self.error(err, f"{where}: expect: an execution that ends {exp.status} has no error; "
+                            "drop 'error' or expect status Failed", code="contradiction")
+        if ("output" in kw or "output_contains" in kw) and exp.status in ("Failed", "Running"):
+            self.error(node, f"{where}: expect: an execution that ends {exp.status} has no output; "
+                             "drop 'output' or expect status Succeeded", code="contradiction")
+        return exp
+
+    def error_expectation(self, node: Node, where: str) -> ErrorExpectation | None:
+        if not isinstance(node, Map):
+            self.error(node, f"{where}: expect.error must be a mapping with code, detail or detail_contains, "
+                             f"not {_type_name(node)}", "error: {code: Rejected}", "wrong-type")
+            return None
+        self.keys(node, _ERROR_KEYS, f"{where}: expect.error")
+        if not node.items:
+            self.error(node, f"{where}: expect.error is empty; give code, detail or detail_contains")
+        values = {k: self.string(node.get(k), f"{where}: expect.error.{k}") for k in _ERROR_KEYS if k in node}
+        return ErrorExpectation(**values)
+
+
+def _reject(name: str):
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _non_finite(v: Any) -> str | None:
+    if isinstance(v, float) and (v != v or v in (float("inf"), float("-inf"))):
+        return repr(v)
+    for x in (v.values() if isinstance(v, dict) else v if isinstance(v, list) else ()):
+        bad = _non_finite(x)
+        if bad:
+            return bad
+    return None
+
+
+def load_test_file(path: str) -> TestFile:
+    """Load and check ``path`` against its flow. Never raises on bad input."""
+    res = load_file(path)
+    if res.root is None or any(d.severity == ERROR for d in res.diagnostics):
+        tf = TestFile(path, diagnostics=[d for d in res.diagnostics if d.severity == ERROR]
+                      or [Diagnostic(ERROR, "empty", 1, 1, "the test file is empty")])
+        tf.depends_on.add(os.path.abspath(path))
+        return tf
+    if not isinstance(res.root, Map):
+        tf = TestFile(path, diagnostics=[Diagnostic(ERROR, "wrong-type", res.root.line, res.root.col,
+                                                    "a test file is a mapping with flow, mocks and cases")])
+        tf.depends_on.add(os.path.abspath(path))
+        return tf
+    return _Loader(path, res.text, res.root).load()
+
+
+__all__ = ["Case", "TestFile", "load_test_file", "is_test_file", "sibling_flow", "tests_beside", "TEST_SUFFIXES"]

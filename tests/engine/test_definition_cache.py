@@ -1,0 +1,82 @@
+"""The definition cache (engine/defcache.py): a flow loaded again comes out
+of the cache as the same definition, and anything that changes it, or a
+broken entry, makes it be built again."""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+
+from flowdbg.engine import defcache
+from flowdbg.engine.definition import load_definition
+from flowdbg.engine.session import Session
+
+from helpers import SAMPLE_FLOWS, read_json
+
+ORDER = os.path.join(SAMPLE_FLOWS, "order-pipeline.yaml")
+
+
+def _entries() -> list[str]:
+    d = defcache.cache_dir()
+    return sorted(os.listdir(d)) if d and os.path.isdir(d) else []
+
+
+def _run(defn) -> dict:
+    from flowdbg.engine.mocks import load_mocks
+    from flowdbg.engine.runner import summarize
+    s = Session(defn, read_json(ORDER.replace(".yaml", ".input.json")),
+                mocks=load_mocks(ORDER.replace(".yaml", ".mocks.yaml")), start_time="2026-01-01T00:00:00Z")
+    s.run_to_end()
+    return summarize(s.execution)
+
+
+def test_a_cached_definition_runs_exactly_as_a_built_one(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path))
+    built = load_definition(ORDER)
+    assert len(_entries()) == 1
+    cached = load_definition(ORDER)
+    assert cached.flow is not built.flow, "the second load came out of the cache"
+    assert cached.text == built.text and cached.path == ORDER and cached.flow.path == ORDER
+    assert cached.diagnostics == built.diagnostics
+    assert dict(cached.flow.digests) == dict(built.flow.digests)
+    assert json.dumps(_run(cached)) == json.dumps(_run(built))
+
+
+def test_an_edited_flow_or_the_express_option_is_built_again(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    flow = tmp_path / "f.yaml"
+    flow.write_text("Type: StateMachine\nName: f\nSpecVersion: v1\nStartAt: Done\nStates:\n"
+                    "  - Name: Done\n    Type: Pass\n    End: true\n")
+    load_definition(str(flow))
+    load_definition(str(flow), express=True)
+    assert len(_entries()) == 2
+    flow.write_text(flow.read_text().replace("Done", "Finished"))
+    d = load_definition(str(flow))
+    assert d.flow.find("Finished") and not d.flow.find("Done")
+    assert len(_entries()) == 3
+
+
+def test_a_broken_entry_is_ignored_and_a_flow_with_errors_is_not_cached(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    load_definition(ORDER)
+    (entry,) = _entries()
+    with open(os.path.join(defcache.cache_dir(), entry), "wb") as f:
+        f.write(pickle.dumps("not a definition")[:5])
+    assert load_definition(ORDER).flow is not None
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("Type: StateMachine\nName: b\nSpecVersion: v1\nStartAt: Nope\nStates: []\n")
+    assert load_definition(str(bad)).flow is None
+    assert len(_entries()) == 1
+
+
+def test_no_cache_when_turned_off(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("FLOWDBG_NO_CACHE", "1")
+    load_definition(ORDER)
+    assert not (tmp_path / "cache").exists()
+
+
+def test_the_cache_folder_is_private(tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    load_definition(ORDER)
+    assert os.stat(defcache.cache_dir()).st_mode & 0o077 == 0
