@@ -44,6 +44,9 @@ class _Wildcard:
     def __repr__(self) -> str:
         return "*"
 
+    def __reduce__(self):  # one object, also out of the definition cache (segments are tested with `is`)
+        return "WILDCARD"
+
 
 WILDCARD = _Wildcard()
 

@@ -226,6 +226,10 @@ class LegacyFlow:
     def scope(self) -> StepList:
         return self.steps
 
+    def __reduce__(self):  # for the definition cache: the digests' read-only view does not pickle
+        return (_flow, (self.name, self.steps, self.version, self.input_mappings, self.output_mappings, self.timeout,
+                        self.source, self.path, dict(self.digests), self.description))
+
     @property
     def start_at(self) -> str:
         return self.steps.start_at
@@ -237,6 +241,11 @@ class LegacyFlow:
 
     def find(self, name: str) -> list:
         return [s for _, s in self.all_states() if s.name == name]
+
+
+def _flow(name, steps, version, input_mappings, output_mappings, timeout, source, path, digests, description):
+    return LegacyFlow(name, steps, version, input_mappings, output_mappings, timeout, source, path,
+                      MappingProxyType(digests), description)
 
 
 def _walk(steps: StepList, prefix: str):

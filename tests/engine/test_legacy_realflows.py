@@ -44,3 +44,24 @@ def test_published_legacy_flow_runs_to_its_end(name):
     got = {"status": ex.status, "time": ex.clock, "states": [r.state for r in ex.records],
            "output": ex.output}
     assert got == want, ex.error
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_legacy_flow_out_of_the_definition_cache_runs_the_same(name, tmp_path, monkeypatch):
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("FLOWDBG_NO_CACHE", raising=False)
+    path = os.path.join(REALFLOWS, name + ".yaml")
+    if not os.path.exists(path):
+        pytest.skip("shared/realflows not present")
+    fresh, cached = load_definition(path), load_definition(path)
+    assert os.listdir(tmp_path / "definitions") and cached.format == "legacy"
+    assert cached.flow is not fresh.flow and cached.flow.digests == fresh.flow.digests and cached.flow.path == path
+    mocks = parse_mocks(read(os.path.join(HERE, name + ".mocks.yaml")), os.path.join(REALFLOWS, name + ".mocks.yaml"))
+    inp = read_json(os.path.join(HERE, name + ".input.json"))
+    outs = []
+    for d in (fresh, cached):
+        s = Session(d, inp, mocks=mocks, start_time=START, name="cache-test")
+        s.run_to_end(max_steps=100_000)
+        outs.append((s.execution.status, s.execution.output, [r.state for r in s.execution.records]))
+    assert outs[0] == outs[1]
+    assert outs[0][1] == read_json(os.path.join(HERE, name + ".expected.json"))["output"]
