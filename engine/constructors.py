@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import RUNTIME_ERROR, FlowError
-from .expressions import Env, Expression, ExpressionError, compile_expression
+from .errors import FlowError
+from .expressions import Env, Expression, ExpressionError, compile_expression, flow_error_code
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +96,7 @@ def _builder(node: Any, field: str):
             try:
                 return evaluate(env)
             except ExpressionError as e:
-                raise FlowError(RUNTIME_ERROR, f"state {state!r}, {field}.{path}: {e}") from None
+                raise FlowError(flow_error_code(e), f"state {state!r}, {field}.{path}: {e}") from None
         return expr
     if t is _Obj or t is _Arr:
         if not any(True for _ in _exprs(node)):

@@ -38,30 +38,38 @@ def _finish(path: str, res, express: bool) -> Definition:
     from .legacy.detect import is_legacy
     diags = list(res.diagnostics)
     root = res.root
-    if is_legacy(root):
-        from .legacy.model import FORMAT, build_flow as build_legacy
-        from .legacy.validate import validate as validate_legacy
-        found, refs = validate_legacy(root)
-        # A !Ref on a resourceArn names a function (matched by name); keep the loader's
-        # warning only for tags the legacy format does not read.
-        diags = [d for d in diags if not (d.code == "yaml-tag" and (d.line, d.col) in refs)] + found
-        diags.sort(key=lambda d: (d.line, d.col))
-        flow = build_legacy(root, res.text, path) if not has_errors(diags) else None
-        return Definition(path, res.text, tuple(diags), flow, FORMAT)
-    from .build import build_flow
-    from .legacy.mixed import legacy_fields_in_v1
-    from .validate import validate
+    legacy = is_legacy(root)
     if root is not None:
-        found = validate(root, express=express)
-        mixed = legacy_fields_in_v1(root)
-        at = {(m.line, m.col) for m in mixed}
-        # The legacy-field error replaces the generic unknown-field warning at the same place.
-        diags += [d for d in found if not (d.code == "unknown-field" and (d.line, d.col) in at)] + mixed
+        if legacy:
+            from .legacy.validate import validate as validate_legacy
+            found, refs = validate_legacy(root)
+            # A !Ref on a resourceArn names a function (matched by name); keep the loader's
+            # warning only for tags the legacy format does not read.
+            diags = [d for d in diags if not (d.code == "yaml-tag" and (d.line, d.col) in refs)]
+        else:
+            from .legacy.mixed import legacy_fields_in_v1
+            from .validate import validate
+            mixed = legacy_fields_in_v1(root)
+            at = {(m.line, m.col) for m in mixed}
+            # The legacy-field error replaces the generic unknown-field warning at the same place.
+            found = [d for d in validate(root, express=express)
+                     if not (d.code == "unknown-field" and (d.line, d.col) in at)] + mixed
+        # A value the loader refused (`BackoffRate: .inf`) is the cause: what
+        # validation says about the same place ("must be a number, got string") is not.
+        refused = {(d.line, d.col) for d in diags if d.severity == "error"}
+        diags += [d for d in found if (d.line, d.col) not in refused]
+    # A yaml11-value warning gives way to an error at the same place, which says
+    # the same and what the field wanted ('Code' must be a string, got boolean false).
+    errors_at = {(d.line, d.col) for d in diags if d.severity == "error"}
+    diags = [d for d in diags if not (d.code == "yaml11-value" and (d.line, d.col) in errors_at)]
     diags.sort(key=lambda d: (d.line, d.col))
-    flow = None
-    if root is not None and not has_errors(diags):
-        flow = build_flow(root, res.text, path)
-    return Definition(path, res.text, tuple(diags), flow)
+    if root is None or has_errors(diags):
+        return Definition(path, res.text, tuple(diags), None, "legacy" if legacy else "v1")
+    if legacy:
+        from .legacy.model import FORMAT, build_flow as build_legacy
+        return Definition(path, res.text, tuple(diags), build_legacy(root, res.text, path), FORMAT)
+    from .build import build_flow
+    return Definition(path, res.text, tuple(diags), build_flow(root, res.text, path))
 
 
 def load_definition(path: str, express: bool = False) -> Definition:

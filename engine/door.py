@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from typing import Callable
 
-from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse
+from .backends.base import Backend, BackendError, FunctionRequest, FunctionResponse, scrub_response
 from .mocks import MockBackend, MockFile, callback_answer, mock_file_name, state_answer, yaml_key
 
 
@@ -122,7 +122,9 @@ class Door:
     def _invoke(self, request: FunctionRequest, n: int) -> FunctionResponse:
         for b in self.backends:
             if b.handles(request):
-                return b.invoke(request)
+                # Credentials stop here: nothing downstream (journal, history,
+                # --json, the TUI) sees what a local or live answer echoed.
+                return scrub_response(b.invoke(request))
         return self.mock_backend.answer(request, n)
 
     def state(self, state: str, action: str) -> dict:

@@ -45,6 +45,24 @@ TYPES = (EXECUTION_STARTED, EXECUTION_SUCCEEDED, EXECUTION_FAILED, EXECUTION_STO
          TASK_SUCCEEDED, TASK_FAILED, TASK_TIMED_OUT, STEP_RETRYING, CALLBACK_REFUSED)
 
 
+_CYCLE = 146097 * 86400  # seconds in 400 Gregorian years, after which the calendar repeats
+
+
+def iso_time(start: datetime.datetime, seconds: float) -> str:
+    """``start`` + ``seconds`` in ISO 8601 (UTC ``Z``, milliseconds). Past the
+    year 9999 (a long virtual run) the year is written in ISO 8601's expanded
+    form, as JavaScript does (``+010000-01-01T00:00:00.000Z``), not an overflow."""
+    try:
+        t = start + datetime.timedelta(seconds=seconds)
+        return t.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    except OverflowError:
+        cycles = int(seconds // _CYCLE)
+        t = start + datetime.timedelta(seconds=seconds - cycles * _CYCLE)
+        year = t.year + 400 * cycles
+        rest = t.isoformat(timespec="milliseconds").replace("+00:00", "Z")[4:]
+        return f"+{year:06d}{rest}"
+
+
 class Event:
     """One history event. Never changed once emitted (a plain class: it is
     made for every event of a run, and a frozen dataclass costs twice as much)."""
@@ -76,8 +94,7 @@ class Event:
 
     def to_history(self, start: datetime.datetime) -> dict:
         """The GetExecutionHistory shape (EventDetail is a JSON string)."""
-        t = start + datetime.timedelta(seconds=self.time)
         return {"EventId": self.id, "ScheduleEventId": self.schedule_id, "StepName": self.state,
-                "Type": self.type, "Time": t.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+                "Type": self.type, "Time": iso_time(start, self.time),
                 "EventDetail": json.dumps(self.detail, ensure_ascii=False) if self.detail is not None else "{}",
                 "Scope": self.scope}

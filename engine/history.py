@@ -18,6 +18,12 @@ def history(execution, start: datetime.datetime) -> dict:
 
 
 def write_history(path: str, execution, start: datetime.datetime) -> None:
-    """Write the history to ``path``. Raises OSError if it cannot."""
+    """Write the history to ``path`` (the same JSON as :func:`history`, one
+    event at a time, so a long run's history is never all in memory at once).
+    Raises OSError if it cannot."""
     with open(path, "w", encoding="utf-8") as f:
-        json.dump(history(execution, start), f, ensure_ascii=False, indent=2)
+        f.write('{\n  "Events": [')
+        for i, e in enumerate(execution.events):
+            text = json.dumps(e.to_history(start), ensure_ascii=False, indent=2).replace("\n", "\n    ")
+            f.write(("\n    " if i == 0 else ",\n    ") + text)
+        f.write("\n  ]\n}\n" if execution.events else "]\n}\n")

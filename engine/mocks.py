@@ -39,6 +39,7 @@ from .load import Map, Node, Scalar, Seq, load_file, load_text, to_python
 _FUNCTION_KEYS = {"body", "error", "detail", "times", "delay", "log"}
 _STATE_KEYS = {"result", "error", "detail", "times", "delay"}
 _CALLBACK_KEYS = {"succeed", "fail", "after", "times"}
+MAX_DELAY = 365 * 86400  # virtual seconds; a call or callback later than a year could never be seen
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,8 @@ class MockFile:
     local: dict[str, str] = field(default_factory=dict)
     live: list[str] = field(default_factory=list)
     flows: dict[str, str] = field(default_factory=dict)
+    #: the loader's warnings (yaml11-value, yaml-tag), ``path:line:col`` with ``d.format(path)``
+    warnings: list[Diagnostic] = field(default_factory=list)
 
 
 class MockFileError(Exception):
@@ -89,9 +92,11 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
             times = 1
         for num in ("delay", "after"):
             v = data.get(num)
-            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or v < 0):
+            if v is not None and (isinstance(v, bool) or not isinstance(v, (int, float)) or not 0 <= v <= MAX_DELAY):
                 at = it.get(num) or it
-                diags.append(Diagnostic(ERROR, "mock", at.line, at.col, f"{section}.{key}: '{num}' must be a number of seconds >= 0"))
+                diags.append(Diagnostic(ERROR, "mock", at.line, at.col,
+                                        f"{section}.{key}: '{num}' must be a number of seconds from 0 to "
+                                        f"{MAX_DELAY:,} (a year, CloudFlow's longest execution)"))
         if section == "callbacks":
             if ("succeed" in data) == ("fail" in data):
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: each answer needs exactly one of 'succeed' or 'fail'"))
@@ -175,6 +180,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                                     f"unknown section {name!r}; a mock file has functions, states, callbacks, local, live, flows"))
     if diags:
         raise MockFileError(path, diags)
+    mf.warnings = [d for d in res.diagnostics if d.severity != ERROR]
     return mf
 
 

@@ -17,6 +17,11 @@ from .constructors import Template
 from .expressions import Expression
 
 
+#: The longest retry wait flowdbg computes when a rule has no MaxBackoffSeconds:
+#: a year, CloudFlow's longest execution (a wait past it could never end).
+MAX_RETRY_WAIT = 365 * 86400.0
+
+
 @dataclass(frozen=True)
 class RetryRule:
     """``MaxAttempts`` retries after the first failure (decision 3); the wait
@@ -30,8 +35,16 @@ class RetryRule:
     line: int = 0
 
     def delay(self, n: int) -> float:
-        d = self.interval * (self.backoff_rate ** (n - 1))
-        return min(d, self.max_backoff) if self.max_backoff is not None else d
+        """Never overflows: ``BackoffRate: 1e300`` makes the second wait the cap,
+        MaxBackoffSeconds or else MAX_RETRY_WAIT (docs/semantics.md)."""
+        cap = self.max_backoff if self.max_backoff is not None else MAX_RETRY_WAIT
+        if self.interval <= 0:
+            return 0.0
+        try:
+            d = self.interval * (self.backoff_rate ** (n - 1))
+        except OverflowError:
+            return cap
+        return min(d, cap)
 
 
 @dataclass(frozen=True)

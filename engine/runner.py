@@ -21,6 +21,18 @@ def default_mocks_path(flow_path: str) -> str | None:
     return None
 
 
+def local_needs_consent(mocks: MockFile, named: bool) -> str | None:
+    """Why the mock file's ``local:`` entries must not run without an opt-in,
+    or None. A mock file found beside the flow (not named with ``--mocks``)
+    came with the flow, e.g. a cloned repository: its ``local:`` entries would
+    run that repository's Python code."""
+    if named or not mocks.local:
+        return None
+    entries = ", ".join(f"{fn} -> {target}" for fn, target in sorted(mocks.local.items()))
+    return (f"{mocks.path} (found beside the flow, not named with --mocks) has 'local:' entries that run "
+            f"Python code on this machine: {entries}")
+
+
 @dataclass
 class BackendConfig:
     """Which functions go where. ``local`` maps function keys to
@@ -115,5 +127,6 @@ def exit_code(ex: Execution) -> int:
     return EXIT_FAILED
 
 
-__all__ = ["default_mocks_path", "BackendConfig", "make_backends", "summarize", "write_json", "exit_code",
+__all__ = ["default_mocks_path", "local_needs_consent", "BackendConfig", "make_backends", "summarize", "write_json",
+           "exit_code",
            "EXIT_SUCCEEDED", "EXIT_FAILED", "EXIT_INVALID", "EXIT_RUNNING"]

@@ -56,6 +56,9 @@ def _suggest(word: str, options, cutoff: float = 0.6) -> str:
     return lower[m[0]] if m else ""
 
 
+_ASCII_DIGITS = re.compile(r"[0-9]+")
+_HUGE = 10 ** 30  # a numeric string too long to be any field's value: out of range
+
 _BOOL_WORDS = "YAML reads yes/no/on/off/true/false as booleans"
 
 
@@ -109,8 +112,8 @@ class Validator:
         if node is None:
             return None
         v = node.value if isinstance(node, Scalar) else None
-        if allow_numeric_string and isinstance(v, str) and v.strip().isdigit():
-            v = int(v.strip())
+        if allow_numeric_string and isinstance(v, str) and _ASCII_DIGITS.fullmatch(v.strip()):
+            v = int(v.strip()) if len(v.strip()) <= 30 else _HUGE  # "²".isdigit() is true; int("²") fails
         if isinstance(v, bool) or not isinstance(v, int):
             hint = ""
             if isinstance(v, str) and _SLASH_COMMENT.search(v):
@@ -130,6 +133,9 @@ class Validator:
         v = node.value if isinstance(node, Scalar) else None
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             self.err(node, "wrong-type", f"{where}'{key}' must be a number, got {_type_name(node)}")
+            return None
+        if v != v or v in (float("inf"), float("-inf")):
+            self.err(node, "out-of-range", f"{where}'{key}' must be a finite number")
             return None
         if lo is not None and v < lo:
             self.err(node, "out-of-range", f"{where}'{key}' is {v}; it must be at least {lo}")

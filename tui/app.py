@@ -16,9 +16,11 @@ from typing import Any, Callable, Iterable
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from flowdbg.engine.expressions.values import parse_json
 from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
+from .screens.confirm_screen import ConfirmScreen
 from .screens.diagnostics_screen import DiagnosticsScreen
 from .screens.error_screen import ErrorScreen
 from .screens.help_screen import HelpScreen
@@ -79,6 +81,9 @@ class FlowdbgApp(App[int]):
     first. ``input``: the execution input; ``None`` asks for it.
     ``startup_errors``: ``(title, message)`` pairs shown in an error modal
     once the debugger is up; ``notices``: ``(message, severity)`` toasts.
+    ``local_prompt``: ``(title, message, answer)``: a yes/no question asked
+    before anything runs (the sibling mock file's ``local:`` code); ``answer(yes)``
+    may return a ``(message, severity)`` notice.
     """
 
     CSS_PATH = "app.tcss"
@@ -98,6 +103,7 @@ class FlowdbgApp(App[int]):
                  breaks: Iterable[str] = (), startup_errors: Iterable[tuple[str, str]] = (),
                  notices: Iterable[tuple[str, str]] = (), inputs_store: str | None = None,
                  server: dict | None = None, diagnostics_poll: float = 0.5, mocks_path: str | None = None,
+                 local_prompt: tuple[str, str, Callable[[bool], tuple[str, str] | None]] | None = None,
                  mock_poll: float = 1.0):
         super().__init__()
         self.definition = definition
@@ -109,6 +115,7 @@ class FlowdbgApp(App[int]):
         self.resume = resume
         self.breaks = list(breaks)
         self.startup_errors = list(startup_errors)
+        self.local_prompt = local_prompt
         self.notices = list(notices)
         self.inputs_store = inputs_store
         self.server = server
@@ -126,6 +133,17 @@ class FlowdbgApp(App[int]):
     def on_mount(self) -> None:
         self.sub_title = self.definition.path
         self.set_interval(self.mock_poll, self._poll_mocks)
+        if self.local_prompt is not None:  # before anything can call a function
+            title, message, answer = self.local_prompt
+            self.local_prompt = None
+
+            def answered(yes: bool | None) -> None:
+                notice = answer(bool(yes))
+                if notice:
+                    self.notices.append(notice)
+                self._start(self.definition)
+            self.push_screen(ConfirmScreen(title, message, yes="Run them", no="Mocks only"), answered)
+            return
         self._start(self.definition)
 
     def _start(self, definition) -> None:
@@ -261,7 +279,7 @@ class FlowdbgApp(App[int]):
         path = os.path.splitext(self.definition.path)[0] + ".input.json"
         try:
             with open(path, encoding="utf-8") as f:
-                value = json.load(f)
+                value = parse_json(f.read())  # BadJSON is a ValueError
         except (OSError, ValueError):
             return None, None
         return (value, path) if isinstance(value, dict) else (None, None)

@@ -8,7 +8,6 @@ Wire format: docs/backends.md ("Callback endpoint").
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 
@@ -51,10 +50,12 @@ def run_callback(args) -> int:
     """Send the report; returns the exit code (see module docstring)."""
     if args.callback_action == "succeed":
         text = sys.stdin.read() if args.output == "-" else args.output
+        from flowdbg.engine.expressions.values import BadJSON, parse_json
         try:
-            json.loads(text)
-        except ValueError as exc:
-            return _err(f"--output is not valid JSON: {exc}")
+            parse_json(text)
+        except BadJSON as exc:
+            where = f" (line {exc.line} column {exc.col})" if exc.line else ""
+            return _err(f"--output is {exc.message}{where}")
         action, body = "ReportTaskSucceeded", {"TaskToken": args.token, "Output": text}
     else:
         if not 1 <= len(args.error) <= MAX_ERROR:

@@ -17,7 +17,8 @@ EXIT_USAGE = 2
 
 
 def _die(message: str, code: int = EXIT_USAGE) -> NoReturn:
-    print(f"flowdbg: error: {message}", file=sys.stderr)
+    from flowdbg.engine.scrub import scrub_text
+    print(f"flowdbg: error: {scrub_text(message)}", file=sys.stderr)
     raise SystemExit(code)
 
 
@@ -41,21 +42,17 @@ def read_input(args) -> dict:
     return value
 
 
-def _reject_constant(name: str):
-    raise ValueError(f"{name} is not valid JSON")
-
-
 def parse_json_object(text: str, where: str, what: str) -> dict:
-    """Strict JSON (no NaN/Infinity) that must be an object; exits 2 with
-    ``where:line:col: message`` otherwise."""
+    """Strict JSON that must be an object (no NaN/Infinity, numbers within the
+    double range, no lone surrogates, nesting at most 100: values.parse_json);
+    exits 2 with ``where:line:col: message`` or ``where: what: $.path: message``."""
+    from flowdbg.engine.expressions.values import BadJSON, parse_json
     try:
-        value = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as e:
-        _die(f"{where}:{e.lineno}:{e.colno}: {what} is not valid JSON: {e.msg}")
-    except ValueError as e:
-        _die(f"{where}: {what}: {e}")
-    except RecursionError:
-        _die(f"{where}: {what} nests too deeply")
+        value = parse_json(text)
+    except BadJSON as e:
+        if e.line:
+            _die(f"{where}:{e.line}:{e.col}: {what} is {e.message}")
+        _die(f"{where}: {what} is {e.message}")
     if not isinstance(value, dict):
         from flowdbg.engine.expressions.values import type_name
         _die(f"{where}: {what} must be a JSON object, got {type_name(value)}")
@@ -66,6 +63,8 @@ def _add_backend_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--mocks", metavar="PATH", help="mock file (default: FLOW's sibling *.mocks.yaml)")
     p.add_argument("--local", metavar="FN=FILE.py:HANDLER", action="append", default=[],
                    help="run function FN from local code (repeatable)")
+    p.add_argument("--allow-local", action="store_true",
+                   help="run the 'local:' handlers of the sibling FLOW.mocks.yaml (found, not named with --mocks)")
     p.add_argument("--backend", choices=["mock", "live"], default="mock",
                    help="default backend for functions with no local handler")
     p.add_argument("--live", metavar="FN", action="append", default=[], help="call FN on real Function Compute")
@@ -125,6 +124,8 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--history", metavar="PATH", help="write the events as GetExecutionHistory JSON")
     r.add_argument("--resume", metavar="SESSION", help="continue a saved session")
     r.add_argument("--session", metavar="PATH", help="save the session journal here")
+    r.add_argument("--overwrite-session", action="store_true",
+                   help="let --session replace an existing journal (refused otherwise)")
     r.add_argument("--max-steps", type=_positive, default=1_000_000,
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
     r.add_argument("--max-events", type=_count, default=None, metavar="N",
@@ -170,6 +171,8 @@ def build_tui_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", metavar="SESSION", nargs="?", const="latest", help="restore a saved session")
     p.add_argument("--session", metavar="PATH", help="save the session journal here")
     _add_web_args(p)
+    p.add_argument("--overwrite-session", action="store_true",
+                   help="let --session replace an existing journal (refused otherwise)")
     from .record_launch import add_record_args
     add_record_args(p)
     return p
@@ -251,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.replay or args.cloud:
             from .record_launch import launch_recorded
             return launch_recorded(args)
+        if (why := session_path_problem(args)) is not None:
+            _die(why)
         from .launch import launch
         return launch(args)
     except KeyboardInterrupt:
@@ -265,6 +270,22 @@ def main(argv: list[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else EXIT_USAGE
     except Exception as e:  # a flowdbg bug: short message + log file, never a traceback
         return _report_bug(e)
+
+
+def session_path_problem(args) -> str | None:
+    """Why ``--session P`` must not be used: P exists and may be the only record
+    of an earlier run; replacing it needs ``--overwrite-session``."""
+    path = getattr(args, "session", None)
+    if not path or getattr(args, "overwrite_session", False) or not os.path.isfile(path):
+        return None
+    resume = getattr(args, "resume", None)
+    try:
+        if resume and resume != "latest" and os.path.exists(resume) and os.path.samefile(path, resume):
+            return None  # continuing a session in its own journal
+    except OSError:
+        pass
+    return (f"--session {path}: a file is already there (a saved session?); resume it with --resume {path}, "
+            "give another path, or pass --overwrite-session to replace it")
 
 
 def _check_tui_start(flow: str, terminal: bool = True) -> None:
@@ -289,16 +310,61 @@ def _check_web_start(args) -> None:
     parse_local(args.local)
 
 
+def crash_dir() -> str:
+    """The per-user directory for crash logs (platformdirs' state directory,
+    e.g. ~/.local/state/flowdbg/crashes), created 0700 and checked to be a
+    real directory of this user, not a symlink someone else planted."""
+    import platformdirs
+    import stat
+    path = os.path.join(platformdirs.user_state_dir("flowdbg"), "crashes")
+    os.makedirs(path, mode=0o700, exist_ok=True)
+    st = os.lstat(path)
+    if not stat.S_ISDIR(st.st_mode) or (hasattr(os, "getuid") and st.st_uid != os.getuid()):
+        raise OSError(f"{path} is not a directory of this user")
+    if st.st_mode & 0o077:
+        os.chmod(path, 0o700)
+    return path
+
+
+MAX_CRASH_LOGS = 20
+
+
+def write_crash_log(text: str) -> str:
+    """Write ``text`` to a new file in :func:`crash_dir` (O_EXCL|O_NOFOLLOW,
+    0600: never through a symlink, never over another file, never readable by
+    other users); keeps the newest MAX_CRASH_LOGS. Returns the path."""
+    import time
+    d = crash_dir()
+    stamp = time.strftime("%Y%m%dT%H%M%S")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    for n in range(100):
+        path = os.path.join(d, f"crash-{stamp}-{os.getpid()}{f'-{n}' if n else ''}.log")
+        try:
+            fd = os.open(path, flags, 0o600)
+            break
+        except FileExistsError:
+            continue
+    else:
+        raise OSError("no free crash log name")
+    with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as f:
+        f.write(text)
+    logs = sorted(x for x in os.listdir(d) if x.startswith("crash-") and x.endswith(".log"))
+    for old in logs[:-MAX_CRASH_LOGS]:
+        try:
+            os.unlink(os.path.join(d, old))
+        except OSError:
+            pass
+    return path
+
+
 def _report_bug(e: Exception) -> int:
-    import tempfile
     import traceback
-    path = os.path.join(tempfile.gettempdir(), "flowdbg-crash.log")
+    from flowdbg.engine.scrub import scrub_text
     try:
-        with open(path, "w", encoding="utf-8") as f:
-            traceback.print_exc(file=f)
-    except OSError:
+        path = write_crash_log(scrub_text(traceback.format_exc()))
+    except Exception:  # noqa: BLE001 - reporting a bug must not raise another
         path = "(could not write a log)"
-    print(f"flowdbg: internal error: {type(e).__name__}: {e} (details in {path})", file=sys.stderr)
+    print(f"flowdbg: internal error: {type(e).__name__}: {scrub_text(str(e))} (details in {path})", file=sys.stderr)
     return 70
 
 

@@ -7,12 +7,13 @@ with code 2, before the screen is taken over.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
 
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import BackendConfig, default_mocks_path, make_backends
+from flowdbg.engine.runner import BackendConfig, default_mocks_path, local_needs_consent, make_backends
 
 
 def _journal_path(args) -> str:
@@ -82,11 +83,35 @@ def launch(args) -> int:
         except (OSError, ValueError, ImportError) as e:
             errors.append(("The callback endpoint did not start",
                            f"127.0.0.1:{args.callback_port}: {e}\n\nAnswer callbacks with k instead."))
-    try:
-        backends = make_backends(mocks, cfg)
-    except Exception as e:  # a local/live backend that cannot be set up
-        errors.append(("A function backend could not be set up", f"{e}\n\nThose functions fall back to mocks."))
-        backends = []
+    backends: list = []  # filled in place: the prompt below may add local handlers once the app runs
+
+    def build(with_local: bool) -> str | None:
+        chosen = mocks if with_local else dataclasses.replace(mocks, local={})
+        try:
+            backends[:] = make_backends(chosen, cfg)
+        except Exception as e:  # a local/live backend that cannot be set up
+            backends[:] = []
+            return str(e)
+        return None
+    why = local_needs_consent(mocks, named=bool(args.mocks))
+    local_prompt = None
+    if why and not args.allow_local:
+        build(False)
+
+        def answer(yes: bool) -> tuple[str, str] | None:
+            if yes:
+                failed = build(True)
+                return (f"A function backend could not be set up: {failed}. Those functions fall back to mocks.",
+                        "error") if failed else None
+            return (f"{mocks.path}: its local: handlers do not run; mock answers stand in "
+                    "(--allow-local runs them without asking)", "warning")
+        entries = "\n".join(f"  {fn} -> {target}" for fn, target in sorted(mocks.local.items()))
+        local_prompt = ("Run local code from the mock file?",
+                        f"{mocks.path} was found beside the flow (not named with --mocks). Its 'local:' entries "
+                        f"run Python code on this machine:\n{entries}\n\n"
+                        "Run them? Without them, those functions are answered by mocks.", answer)
+    elif (failed := build(True)) is not None:
+        errors.append(("A function backend could not be set up", f"{failed}\n\nThose functions fall back to mocks."))
 
     from flowdbg.engine.session import Session, latest_session
 
@@ -94,7 +119,8 @@ def launch(args) -> int:
 
     def factory(defn, inp):
         return Session(defn, inp, mocks=mocks, backends=backends, seed=args.seed,
-                       journal_path=_journal_path(args), callback_url=callback_url)
+                       journal_path=_journal_path(args), callback_url=callback_url,
+                       overwrite=args.overwrite_session)
 
     resume = None
     if args.resume:
@@ -109,7 +135,7 @@ def launch(args) -> int:
     from .app import FlowdbgApp, default_inputs_store
     app = FlowdbgApp(definition, input=value, session_factory=factory, resume=resume, breaks=args.breaks,
                      startup_errors=errors, notices=notices, inputs_store=default_inputs_store(),
-                     server=server_info, mocks_path=args.mocks)
+                     server=server_info, mocks_path=args.mocks, local_prompt=local_prompt)
     sink.app = app
     try:
         code = app.run()

@@ -8,10 +8,11 @@ import sys
 from flowdbg.engine.backends.base import BackendError
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, exit_code, make_backends,
-                                   summarize, write_json)
+from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, exit_code, local_needs_consent,
+                                   make_backends, summarize, write_json)
+from flowdbg.engine.scrub import scrub_text
 
-from .cli import read_input
+from .cli import read_input, session_path_problem
 from .save_test_cmd import check_save_test, save_test
 
 
@@ -34,7 +35,7 @@ def parse_local(specs: list[str]) -> dict[str, str]:
 
 
 def _usage(msg: str) -> int:
-    print(f"flowdbg: error: {msg}", file=sys.stderr)
+    print(f"flowdbg: error: {scrub_text(msg)}", file=sys.stderr)
     return EXIT_INVALID
 
 
@@ -49,6 +50,12 @@ def load_backend_setup(args):
             for d in e.diagnostics:
                 print(d.format(mocks_path), file=sys.stderr)
             raise SystemExit(EXIT_INVALID)
+    if not getattr(args, "json", False):
+        for d in mocks.warnings:
+            print(d.format(mocks_path), file=sys.stderr)
+    why = local_needs_consent(mocks, named=bool(args.mocks))
+    if why and not getattr(args, "allow_local", False):
+        raise _Invalid(f"{why}; pass --allow-local to run them (or name the file with --mocks)")
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     return mocks, cfg
@@ -90,7 +97,7 @@ def cmd_run(args) -> int:
         return _run(args)
     except _Invalid as e:
         if getattr(args, "json", False):
-            print(json.dumps({"status": "Invalid", "output": None, "error": {"code": "Invalid", "detail": str(e)},
+            print(json.dumps({"status": "Invalid", "output": None, "error": {"code": "Invalid", "detail": scrub_text(str(e))},
                               "diagnostics": e.diagnostics, "states": [], "events": []}, indent=2))
         return _usage(str(e))
 
@@ -116,6 +123,8 @@ def _run(args) -> int:
     for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
         if path:
             _check_output_path(option, path, args, journal)
+    if args.session and (why := session_path_problem(args)) is not None:
+        raise _Invalid(why)
     mocks, cfg = load_backend_setup(args)
     from flowdbg.engine.session import Session, SessionError
     server, holder = None, {}
@@ -139,7 +148,8 @@ def _run(args) -> int:
         else:
             session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
                               journal_path=args.session, callback_url=cfg.callback_url, max_events=args.max_events,
-                              checkpoints=False)  # headless: nobody steps back
+                              checkpoints=False,  # headless: nobody steps back
+                              overwrite=args.overwrite_session)
         holder["s"] = session
         # With a callback endpoint someone can still answer, so the clock must
         # not jump past a waiting task's Timeout; without one, nobody can.
@@ -171,7 +181,8 @@ def _run(args) -> int:
         print(f"flowdbg: warning: {stop.message} (--max-steps); the execution is still running", file=sys.stderr)
     ex = session.execution
     summary = summarize(ex, events=False)
-    summary["diagnostics"] = [d.format(defn.path) for d in defn.warnings]
+    summary["diagnostics"] = ([d.format(defn.path) for d in defn.warnings]
+                              + [d.format(mocks.path) for d in mocks.warnings])
     if args.history:
         from flowdbg.engine.history import write_history
         try:

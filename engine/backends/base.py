@@ -8,7 +8,7 @@ Responses therefore must round-trip through JSON (``to_json``/``from_json``).
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 from .fc import FunctionRef
@@ -85,6 +85,19 @@ class FunctionResponse:
         return cls(payload=payload, error=d.get("error"), detail=d.get("detail", ""),
                    duration=float(d.get("duration", 0.0)), log=d.get("log", ""),
                    source=d.get("source", "mock"), meta=d.get("meta", {}))
+
+
+def scrub_response(response: FunctionResponse, extra: tuple = ()) -> FunctionResponse:
+    """``response`` with credentials masked in its payload, detail, log and meta
+    (engine.scrub); the same object when there were none."""
+    from ..scrub import scrub
+    payload, detail, log, meta = (scrub(response.payload, tuple(x for x in extra if x)),
+                                  scrub(response.detail, tuple(x for x in extra if x)),
+                                  scrub(response.log, tuple(x for x in extra if x)),
+                                  scrub(response.meta, tuple(x for x in extra if x)))
+    if (payload, detail, log, meta) == (response.payload, response.detail, response.log, response.meta):
+        return response
+    return replace(response, payload=payload, detail=detail, log=log, meta=meta)
 
 
 class BackendError(Exception):

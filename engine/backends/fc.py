@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ..expressions.values import type_name
+from ..json_values import BadJSON, parse_json
 
 # FC 2.0: services/<svc>[.<qualifier>]/functions/<fn>
 _FC2 = re.compile(r"^services/(?P<service>[^/.]+)(?:\.(?P<qualifier>[^/]+))?/functions/(?P<function>[^/]+)$")
@@ -88,13 +89,14 @@ def body_to_bytes(body) -> bytes:
 
 def payload_value(payload: bytes | None):
     """The payload as a flow sees it: parsed JSON when it is JSON, else the
-    text (decision 5)."""
+    text (decision 5). JSON a flow cannot hold (NaN, numbers beyond the double
+    range, lone surrogates, nesting over 100 levels) stays text as well."""
     if not payload:
         return ""
     text = payload.decode("utf-8", errors="replace")
     try:
-        return json.loads(text)
-    except ValueError:
+        return parse_json(text)
+    except BadJSON:
         return text
 
 

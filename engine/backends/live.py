@@ -16,7 +16,8 @@ function raised, timed out or exited) → ``FC.Unknown``; transport failures →
 ``FC.RequestTimeout`` / ``FC.NetworkError``; async tasks that end Stopped,
 Expired or Invalid → ``FC.AsyncTaskStopped`` / ``FC.AsyncTaskExpired`` /
 ``FC.AsyncTaskInvalid``. Nothing is retried here: the flow's Retry decides.
-Credentials never appear in a response, log, meta or exception message.
+Credentials never appear in a response (payload included), log, meta or exception
+message: they are registered with :mod:`..scrub`, which masks them.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ import hashlib
 import json
 import time
 import uuid
-from dataclasses import replace
 from types import SimpleNamespace
 from typing import Any, Mapping
 from urllib.parse import quote, urlsplit
@@ -33,7 +33,8 @@ from urllib.parse import quote, urlsplit
 import httpx
 
 from ..errors import TASK_TIMEOUT
-from .base import BackendError, FunctionRequest, FunctionResponse
+from ..scrub import register, scrub_text
+from .base import BackendError, FunctionRequest, FunctionResponse, scrub_response
 from .callback_server import is_loopback
 from .fc import FUNCTION_ERROR
 
@@ -103,16 +104,24 @@ class LiveBackend:
     # -- configuration ---------------------------------------------------
     @staticmethod
     def _check_endpoint(endpoint: str) -> str:
-        parts = urlsplit(endpoint)
+        """``scheme://host[:port]``; a ``user:password@`` part is dropped (FC
+        requests are signed; it would only leak into the Host header and errors)."""
+        shown = scrub_text(endpoint)
+        try:
+            parts = urlsplit(endpoint)
+            port = parts.port
+        except ValueError:
+            raise BackendError(f"live endpoint {shown!r} is not an http(s) URL") from None
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise BackendError(f"live endpoint {endpoint!r} is not an http(s) URL")
+            raise BackendError(f"live endpoint {shown!r} is not an http(s) URL")
         if parts.scheme == "http" and not is_loopback(parts.hostname):
-            raise BackendError(f"live endpoint {endpoint!r}: plain http is allowed only for "
+            raise BackendError(f"live endpoint {shown!r}: plain http is allowed only for "
                                "loopback addresses (signed requests and function data would "
                                "travel unencrypted); use https")
         if parts.path not in ("", "/") or parts.query or parts.fragment:
-            raise BackendError(f"live endpoint {endpoint!r} must not have a path or query")
-        return f"{parts.scheme}://{parts.netloc}"
+            raise BackendError(f"live endpoint {shown!r} must not have a path or query")
+        host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+        return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
     def _base_url(self, request: FunctionRequest) -> str:
         ref = request.function
@@ -145,6 +154,7 @@ class LiveBackend:
                                f"{type(exc).__name__}: {str(exc)[:300]}") from None
         if not ak or not sk:
             raise BackendError("live backend: credentials lack an AccessKey ID or secret")
+        register(ak, sk, token)  # masked in everything printed or saved from now on
         return ak, sk, token or None
 
     # -- HTTP ---------------------------------------------------------------
@@ -179,9 +189,8 @@ class LiveBackend:
         try:
             resp = self._invoke(request, base, creds)
         except BackendError as exc:
-            raise BackendError(_scrub(str(exc), creds)) from None
-        return replace(resp, detail=_scrub(resp.detail, creds), log=_scrub(resp.log, creds),
-                       meta=_scrub(resp.meta, creds))
+            raise BackendError(scrub_text(str(exc), creds)) from None
+        return scrub_response(resp, creds)
 
     def _invoke(self, request: FunctionRequest, base: str, creds) -> FunctionResponse:
         ref = request.function
@@ -287,20 +296,6 @@ def _json(raw: bytes) -> dict:
     except ValueError:
         return {}
     return data if isinstance(data, dict) else {}
-
-
-def _scrub(value, creds):
-    """Replace every credential string inside ``value`` (str/dict/list) by ``***``."""
-    if isinstance(value, str):
-        for s in creds:
-            if s and len(s) >= 4:
-                value = value.replace(s, "***")
-        return value
-    if isinstance(value, dict):
-        return {k: _scrub(v, creds) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_scrub(v, creds) for v in value]
-    return value
 
 
 def _quiet_credentials_chain() -> None:

@@ -11,6 +11,7 @@ from typing import Any
 
 from ..errors import DATA_LIMIT_EXCEEDED, FlowError
 from ..expressions import Env
+from ..json_values import MAX_DEPTH, nesting_exceeds
 from .records import MISSING, StepRecord
 
 NO_OUTPUT = {"$Output": "$Output is only available in OutputConstructor"}
@@ -89,6 +90,9 @@ class SizeCheck:
             if got is not None and got[0] is value:
                 size = got[1]
             else:
+                if nesting_exceeds(value):  # before anything walks it recursively (issue 11)
+                    raise FlowError(DATA_LIMIT_EXCEEDED,
+                                    f"state {rec.state!r}: {what} nests deeper than {MAX_DEPTH} levels")
                 size = json_size(value)
                 if len(self._seen) > 50_000:
                     self._seen.clear()

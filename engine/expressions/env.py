@@ -6,6 +6,8 @@ import uuid as _uuid
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, runtime_checkable
 
+from .values import DATA_LIMIT
+
 
 @runtime_checkable
 class RandomSource(Protocol):
@@ -45,8 +47,10 @@ class Env:
     ``roots`` maps ``"$Input"``/``"$Output"``/``"$Context"``/``"$Item"`` to JSON values;
     a root absent from it is unavailable, with the reason taken from ``unavailable``
     (default ``"<root> is not available here"``). ``random`` feeds uuid()/randomInt().
+    ``data_limit`` bounds every value an expression builds (bytes of JSON).
     """
 
     roots: Mapping[str, Any]
     random: RandomSource | None = None
     unavailable: Mapping[str, str] = field(default_factory=dict)
+    data_limit: int = DATA_LIMIT

@@ -49,6 +49,22 @@ class ExpressionRuntimeError(ExpressionError):
     when known (``None`` otherwise); ``str(err)`` is the message alone.
     """
 
+    #: The CloudFlow error name a state fails with when this error escapes it.
+    error_code = "FnF.RuntimeError"
+
     def __init__(self, message: str, col: int | None = None) -> None:
         super().__init__(message)
         self.col = col
+
+
+class DataLimitError(ExpressionRuntimeError):
+    """A value built inside an expression passed the data limit or the nesting
+    limit: refused as it is built, so no expression allocates far past the
+    limit (a state fails with ``FnF.DataLimitExceeded``)."""
+
+    error_code = "FnF.DataLimitExceeded"
+
+
+def flow_error_code(error: ExpressionError) -> str:
+    """The error name a state fails with for ``error``."""
+    return getattr(error, "error_code", "FnF.RuntimeError")

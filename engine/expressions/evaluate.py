@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 from . import ast
 from .errors import ExpressionRuntimeError
-from .functions import lookup
+from .functions import built, lookup
 from .paths import resolve
 from .values import describe, is_number, json_equal, type_name
 
@@ -31,14 +31,25 @@ def _literal(node: ast.Literal) -> Fn:
     return lambda env: value
 
 
+def _measured(what: str, col: int, fn: Fn) -> Fn:
+    def measured(env):
+        try:
+            return built(what, fn(env), env)
+        except ExpressionRuntimeError as exc:
+            if exc.col is None:
+                exc.col = col
+            raise
+    return measured
+
+
 def _array(node: ast.ArrayLiteral) -> Fn:
     items = tuple(build(item) for item in node.items)
-    return lambda env: [f(env) for f in items]
+    return _measured("array literal", node.col, lambda env: [f(env) for f in items])
 
 
 def _object(node: ast.ObjectLiteral) -> Fn:
     entries = tuple((key, build(value)) for key, value in node.entries)
-    return lambda env: {key: f(env) for key, f in entries}
+    return _measured("object literal", node.col, lambda env: {key: f(env) for key, f in entries})
 
 
 def _path(node: ast.PathRef) -> Fn:

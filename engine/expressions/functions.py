@@ -10,14 +10,15 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import json
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-from .errors import ExpressionRuntimeError
-from .values import canonical, compact_json, describe, is_integer, json_equal
+import re2
+
+from .errors import DataLimitError, ExpressionRuntimeError
+from .values import (DATA_LIMIT, MAX_DEPTH, MAX_NUMBER, BadJSON, BadValue, canonical, compact_json, describe,
+                     is_integer, json_equal, json_size, parse_json)
 
 _HASHES = {"MD5": "md5", "SHA-1": "sha1", "SHA-256": "sha256", "SHA-512": "sha512"}
 _MAX_KEYS_SHOWN = 8
@@ -54,7 +55,33 @@ def _want(name: str, args: list, pos: int, kind: type, expected: str) -> Any:
     return value
 
 
-def _json_text(name: str, value: Any) -> str:
+def _limit(env: Any) -> int:
+    return getattr(env, "data_limit", DATA_LIMIT)
+
+
+def _too_big(name: str, limit: int, what: str = "the result") -> DataLimitError:
+    return DataLimitError(f"{name}: {what} would be over {limit:,} bytes, the data limit")
+
+
+def built(name: str, value: Any, env: Any) -> Any:
+    """``value``, once measured: a built value over the data limit, or nested
+    deeper than MAX_DEPTH, is refused here, before anything encodes it."""
+    limit = _limit(env)
+    try:
+        size = json_size(value, limit)
+    except BadValue:
+        raise DataLimitError(f"{name}: the result nests deeper than {MAX_DEPTH} levels") from None
+    if size > limit:
+        raise _too_big(name, limit)
+    return value
+
+
+def _text_size(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def _json_text(name: str, value: Any, env: Any = None) -> str:
+    built(name, value, env)  # a value made of shared references is measured before it is encoded
     try:
         return compact_json(value)
     except (TypeError, ValueError, RecursionError):
@@ -97,9 +124,14 @@ def _format(name, args, env):
     values = args[1:]
     if len(pieces) - 1 != len(values):
         raise ExpressionRuntimeError(placeholder_error(name, len(pieces) - 1, len(values)))
-    out = [pieces[0]]
+    limit = _limit(env)
+    out, size = [pieces[0]], _text_size(pieces[0])
     for value, piece in zip(values, pieces[1:]):
-        out.append(value if isinstance(value, str) else _json_text(name, value))
+        text = value if isinstance(value, str) else _json_text(name, value, env)
+        size += _text_size(text) + _text_size(piece)
+        if size > limit:  # stop before joining: 20,000 copies of a 60 KB input never exist
+            raise _too_big(name, limit)
+        out.append(text)
         out.append(piece)
     return "".join(out)
 
@@ -128,7 +160,7 @@ def _hash(name, args, env):
     algo = args[1]
     if not isinstance(algo, str) or algo not in _HASHES:
         raise _bad(name, 2, "one of " + ", ".join(f'"{a}"' for a in _HASHES), algo)
-    data = value if isinstance(value, str) else _json_text(name, value)
+    data = value if isinstance(value, str) else _json_text(name, value, env)
     return hashlib.new(_HASHES[algo], _utf8(data)).hexdigest()
 
 
@@ -145,35 +177,29 @@ def _from_base64(name, args, env):
 
 
 def _to_base64(name, args, env):
-    return base64.b64encode(_utf8(_want(name, args, 1, str, "a string"))).decode("ascii")
-
-
-def _reject_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not valid JSON")
+    data = _utf8(_want(name, args, 1, str, "a string"))
+    if (len(data) + 2) // 3 * 4 > _limit(env):
+        raise _too_big(name, _limit(env))
+    return base64.b64encode(data).decode("ascii")
 
 
 def _string_to_json(name, args, env):
     text = _want(name, args, 1, str, "a string")
     try:
-        return json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise ExpressionRuntimeError(
-            f"{name}: argument 1 is not valid JSON: {exc.msg} at line {exc.lineno} "
-            f"column {exc.colno} (char {exc.pos})") from None
-    except ValueError as exc:
-        raise ExpressionRuntimeError(f"{name}: argument 1 is not valid JSON: {exc}") from None
-    except RecursionError:
-        raise ExpressionRuntimeError(f"{name}: JSON is nested too deeply") from None
+        return parse_json(text)
+    except BadJSON as exc:
+        where = f" at line {exc.line} column {exc.col} (char {exc.pos})" if exc.line else ""
+        raise ExpressionRuntimeError(f"{name}: argument 1 is {exc.message}{where}") from None
 
 
 def _json_to_string(name, args, env):
-    return _json_text(name, args[0])
+    return built(name, _json_text(name, args[0], env), env)
 
 
 def _json_merge(name, args, env):
     first = _want(name, args, 1, dict, "an object")
     second = _want(name, args, 2, dict, "an object")
-    return {**first, **second}
+    return built(name, {**first, **second}, env)
 
 
 def _length(name, args, env):
@@ -197,7 +223,7 @@ def _array_unique(name, args, env):
 
 
 def _to_array(name, args, env):
-    return list(args)
+    return built(name, list(args), env)
 
 
 def _map_keys(name, args, env):
@@ -211,17 +237,39 @@ def _map_values(name, args, env):
 def _split(name, args, env):
     text = _want(name, args, 1, str, "a string")
     sep = _want(name, args, 2, str, "a string")
-    return list(text) if sep == "" else text.split(sep)
+    return built(name, list(text) if sep == "" else text.split(sep), env)
+
+
+# RE2 (Go's regexp syntax, which CloudFlow's engine is believed to use): matching
+# is linear in the text, so no pattern can hang a run ("^(a+)+$" on "aaa…!").
+# Differences from Python's re: docs/expressions.md ("Regular expressions").
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False  # RE2 would print parse errors on the terminal (the TUI's screen)
+_RE2_OPTIONS.max_mem = 8 << 20  # bounds the compiled program and DFA cache
+
+
+@lru_cache(maxsize=256)
+def compile_regex(pattern: str):
+    """The compiled RE2 program, or the reason ``pattern`` is not valid RE2."""
+    try:
+        return re2.compile(pattern, _RE2_OPTIONS)
+    except re2.error as exc:
+        reason = exc.args[0] if exc.args else str(exc)
+        return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
+    except (UnicodeEncodeError, TypeError, ValueError) as exc:
+        return str(exc)
 
 
 def _regex_match(name, args, env):
     pattern = _want(name, args, 1, str, "a string (a regular expression)")
     text = _want(name, args, 2, str, "a string")
+    compiled = compile_regex(pattern)
+    if isinstance(compiled, str):
+        raise ExpressionRuntimeError(f"{name}: argument 1 is not a valid RE2 regular expression: {compiled}")
     try:
-        compiled = re.compile(pattern)
-    except (re.error, RecursionError, OverflowError) as exc:
-        raise ExpressionRuntimeError(f"{name}: argument 1 is not a valid regular expression: {exc}") from None
-    return compiled.search(text) is not None
+        return compiled.search(text) is not None
+    except (UnicodeEncodeError, re2.error) as exc:
+        raise ExpressionRuntimeError(f"{name}: cannot match: {exc}") from None
 
 
 def _keys_note(obj: dict) -> str:
@@ -252,7 +300,10 @@ def _get(name, args, env):
 
 
 def _int_add(name, args, env):
-    return _want(name, args, 1, int, "an integer") + _want(name, args, 2, int, "an integer")
+    total = _want(name, args, 1, int, "an integer") + _want(name, args, 2, int, "an integer")
+    if not -MAX_NUMBER <= total <= MAX_NUMBER:
+        raise ExpressionRuntimeError(f"{name}: the sum is out of JSON's range (±{MAX_NUMBER:.6g})")
+    return total
 
 
 _TABLE = [

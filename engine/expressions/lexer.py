@@ -6,13 +6,15 @@ for unterminated strings, bad escapes, bad numbers and unexpected characters.
 """
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import ExpressionSyntaxError
 from .paths import parse_path
+from .values import MAX_NUMBER, number_problem
+
+_INT_DIGITS = len(str(int(MAX_NUMBER)))
 
 _NUMBER_RE = re.compile(r"[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 _NAME_RE = re.compile(r"[^\W\d]\w*")
@@ -101,10 +103,13 @@ def _read_number(text: str, pos: int) -> tuple[int | float, int]:
         raise ExpressionSyntaxError(f"invalid number '{bad}'", pos + 1)
     literal = m.group()
     if m.group(1) is None and m.group(2) is None:
-        return int(literal), end
-    value = float(literal)
-    if math.isinf(value):
-        raise ExpressionSyntaxError(f"number out of range '{literal}'", pos + 1)
+        value = int(literal) if len(literal) <= _INT_DIGITS else None
+    else:
+        value = float(literal)
+    if value is None or number_problem(value):
+        shown = literal if len(literal) <= 24 else f"{literal[:16]}…({len(literal):,} digits)"
+        raise ExpressionSyntaxError(f"number out of range '{shown}'", pos + 1,
+                                    hint=f"JSON numbers are at most ±{MAX_NUMBER:.6g}")
     return value, end
 
 

@@ -8,6 +8,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from ..json_values import (DATA_LIMIT, MAX_DEPTH, MAX_NUMBER, BadJSON, BadValue, check_value,  # noqa: F401
+                           json_size, nesting_exceeds, number_problem, parse_json, surrogate_problem)
+
 _ARTICLE = {"array": "an array", "object": "an object", "null": "null"}
 
 

@@ -187,3 +187,101 @@ def test_cli_errors_are_one_line_exit_2(served, capsys, monkeypatch):
         err = capsys.readouterr().err
         assert text in err and err.count("\n") == 1 and "Traceback" not in err
     assert not sink.reports
+
+
+# -- issue 11: hostile reports, secrets, stopping, load ------------------------------
+@pytest.mark.parametrize("output,message", [
+    ('"\\ud800"', "Output is not valid JSON: the string holds a lone surrogate \\ud800"),
+    ('{"n": 1e400}', "Output is not valid JSON: $.n: the number 1e400 is out of JSON's range"),
+    ("[NaN]", "Output is not valid JSON: $[0]: NaN is not valid JSON"),
+])
+def test_outputs_json_cannot_carry_are_400_before_the_sink(served, output, message):
+    srv, sink = served()
+    r = post(srv, "/ReportTaskSucceeded", srv.secret, json={"TaskToken": "t", "Output": output})
+    assert r.status_code == 400 and r.json()["Message"].startswith(message) and not sink.reports
+
+
+def test_a_lone_surrogate_in_error_or_cause_is_400(served):
+    srv, sink = served()
+    body = b'{"TaskToken": "t", "Error": "E", "Cause": "\\udc00"}'
+    r = post(srv, "/ReportTaskFailed", srv.secret, content=body, headers={"Content-Type": "application/json"})
+    assert r.status_code == 400 and "lone surrogate" in r.json()["Message"] and not sink.reports
+
+
+def test_the_secret_never_starts_with_a_dash(monkeypatch):
+    import secrets as real
+    drawn = iter(["-starts-with-a-dash-000000000000", "AlsoFine-000000000000000000000000"])
+    monkeypatch.setattr(real, "token_urlsafe", lambda n: next(drawn))
+    assert CallbackServer(Sink()).secret == "AlsoFine-000000000000000000000000"
+
+
+def test_stop_lets_a_reply_in_flight_reach_its_client():
+    # The report that finishes a run is answered while the run ends: stop()
+    # must not close the connection before the 200 is written (issue 11).
+    started, release = threading.Event(), threading.Event()
+
+    def sink(report):
+        started.set()
+        release.wait(5)
+        return CallbackReply(True)
+    srv = CallbackServer(sink).start()
+    result = {}
+
+    def client():
+        result["r"] = post(srv, "/ReportTaskSucceeded", srv.secret, json={"TaskToken": "t", "Output": "1"})
+    t = threading.Thread(target=client)
+    t.start()
+    assert started.wait(5)
+    stopper = threading.Thread(target=srv.stop)
+    stopper.start()
+    release.set()  # the sink answers while stop() is under way
+    stopper.join(10)
+    t.join(10)
+    assert result["r"].status_code == 200 and result["r"].json() == {"Accepted": True}
+
+
+def test_200_concurrent_reports_and_150_half_sent_requests():
+    import concurrent.futures
+    lock, seen = threading.Lock(), []
+
+    def sink(report):
+        with lock:
+            first = report.token not in seen
+            seen.append(report.token)
+        return CallbackReply(first, "" if first else "already answered")
+    srv = CallbackServer(sink).start()
+    stalled = []
+    try:
+        for _ in range(150):  # headers promise a body that never comes
+            s = socket.create_connection((srv.host, srv.port), timeout=5)
+            s.sendall(b"POST /ReportTaskSucceeded HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"Task")
+            stalled.append(s)
+        before = threading.active_count()
+
+        def report(i):
+            with httpx.Client(timeout=30) as c:
+                r = c.post(srv.url + "/ReportTaskSucceeded", headers={"x-flowdbg-secret": srv.secret},
+                           json={"TaskToken": f"t{i % 100}", "Output": json.dumps({"i": i})})
+                return r.status_code
+        with concurrent.futures.ThreadPoolExecutor(200) as pool:
+            codes = list(pool.map(report, range(200)))
+        # each of the 100 tokens accepted exactly once, refused once; nothing lost or doubled
+        assert sorted(codes) == [200] * 100 + [409] * 100
+        assert sorted(set(seen)) == sorted({f"t{i}" for i in range(100)}) and len(seen) == 200
+        assert threading.active_count() - before < 10  # half-sent requests hold sockets, not threads
+    finally:
+        for s in stalled:
+            s.close()
+        srv.stop()
+
+
+def test_a_half_sent_request_is_dropped_after_the_idle_timeout(monkeypatch):
+    import flowdbg.engine.backends.callback_server as cs
+    monkeypatch.setattr(cs, "CHANNEL_TIMEOUT", 1)
+    srv = CallbackServer(Sink()).start()
+    try:
+        s = socket.create_connection((srv.host, srv.port), timeout=10)
+        s.sendall(b"POST /ReportTaskSucceeded HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+        assert s.recv(100) == b""  # closed by the server within a few seconds
+    finally:
+        srv.stop()

@@ -50,7 +50,7 @@ def test_history_into_a_directory_or_missing_directory_is_exit_2(tmp_path, capsy
     (b"\xff\xfe garbage", "1:1: error: the file is not UTF-8 text"),
     (b"functions:\n  f: []\n", "2:6: error: functions.f: the list of answers is empty"),
     (b"functions:\n  f:\n    - body: {}\n      error: FC.X\n", "3:7: error: functions.f: an answer has either 'error' or 'body', not both"),
-    (b"functions:\n  f:\n    - body: {n: .nan}\n", "functions.f: nan is not a JSON number"),
+    (b"functions:\n  f:\n    - body: {n: .nan}\n", "m.yaml:3:17: error: .nan is not a JSON number (JSON has no infinity or NaN)"),
 ])
 def test_broken_mock_files(tmp_path, capsys, text, fragment):
     m = tmp_path / "m.yaml"
@@ -63,7 +63,7 @@ def test_broken_mock_files(tmp_path, capsys, text, fragment):
     ('{"a": NaN}', "NaN is not valid JSON"),
     ('{"a": Infinity}', "Infinity is not valid JSON"),
     ("[1]", "must be a JSON object, got array"),
-    ("[" * 5000 + "]" * 5000, "nests too deeply"),
+    ("[" * 5000 + "]" * 5000, "execution input is not valid JSON: the value nests deeper than 100 levels"),
 ])
 def test_bad_execution_input(capsys, text, fragment):
     rc, _, err = run(capsys, "run", CHILD, "--input", text)

@@ -367,3 +367,32 @@ def test_credentials_never_leak_even_when_echoed(fc):
     assert_no_secret(r.to_json(), repr(r))
     for raw in fc.raw:
         assert SK not in raw
+
+
+# -- issue 11: nothing downstream sees a credential ---------------------------------
+def test_a_payload_echoing_the_request_headers_is_scrubbed_where_it_enters(fc):
+    from flowdbg.engine.door import Door
+    fc.route = lambda c: (200, {}, json.dumps({"headers": c.headers}).encode())
+    recorded = []
+    door = Door(backends=[live(fc, credentials={**CREDS, "security_token": TOKEN})], record=recorded.append)
+    r = door.function(req())
+    echoed = json.loads(r.payload)["headers"]
+    assert echoed["authorization"] == "***" and echoed["x-acs-security-token"] == "***"
+    assert echoed["x-acs-action"] == "InvokeFunction"  # the rest is the function's data, kept
+    assert_no_secret(r.to_json(), recorded)
+    assert "Signature=" not in json.dumps(recorded)
+
+
+def test_user_and_password_in_the_endpoint_never_reach_the_host_header_or_messages(fc):
+    url = fc.url.replace("http://", "http://bob:hunter2@")
+    r = LiveBackend(endpoint=url, credentials=CREDS).invoke(req())
+    assert r.error is None and fc.calls[0].headers["host"] == fc.url.removeprefix("http://")
+    assert "authorization" not in {k for k in fc.calls[0].headers if fc.calls[0].headers[k].startswith("Basic")}
+    with pytest.raises(BackendError) as e:
+        LiveBackend(endpoint="http://bob:hunter2@example.com", credentials=CREDS)
+    assert "hunter2" not in str(e.value) and "http://***@example.com" in str(e.value)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        dead = f"http://bob:hunter2@127.0.0.1:{s.getsockname()[1]}"
+    r = LiveBackend(endpoint=dead, credentials=CREDS, timeout=2).invoke(req())
+    assert r.error == "FC.NetworkError" and "hunter2" not in json.dumps(r.to_json())

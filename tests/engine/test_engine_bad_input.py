@@ -74,8 +74,10 @@ def test_wrong_types_and_shapes(text, line, col, fragment):
 @pytest.mark.parametrize("text,fragment", [
     ("functions:\n  f:\n    - body: {}\n      times: 0\n", "'times' must be a positive integer"),
     ("functions:\n  f:\n    - body: {}\n      times: two\n", "'times' must be a positive integer"),
-    ("functions:\n  f:\n    - body: {}\n      delay: -1\n", "'delay' must be a number of seconds >= 0"),
-    ("callbacks:\n  S:\n    - succeed: {}\n      after: soon\n", "'after' must be a number of seconds >= 0"),
+    ("functions:\n  f:\n    - body: {}\n      delay: -1\n",
+     "functions.f: 'delay' must be a number of seconds from 0 to 31,536,000 (a year, CloudFlow's longest execution)"),
+    ("callbacks:\n  S:\n    - succeed: {}\n      after: soon\n",
+     "callbacks.S: 'after' must be a number of seconds from 0 to 31,536,000 (a year, CloudFlow's longest execution)"),
 ])
 def test_bad_numbers_are_reported(text, fragment):
     [(line, col, msg)] = mock_errors(text)

@@ -757,7 +757,7 @@ States:
     Branches:
       - Condition: $Input.a == 1
         Next: X
-    Default: Y
+    Default: Z
   - Type: Pass
     Name: H
     End: true
@@ -765,10 +765,10 @@ States:
     Name: X
     End: true
   - Type: Pass
-    Name: Y
+    Name: Z
     End: true
 """)
-    assert [d.code for d in ds] == ["catch-input-assumed"]  # no 'unreachable' for H, X or Y
+    assert [d.code for d in ds] == ["catch-input-assumed"]  # no 'unreachable' for H, X or Z
 
 
 def test_condition_syntax_errors_point_at_the_column():

@@ -233,10 +233,10 @@ def test_boolean_action():
                                    'YAML reads yes/no/on/off/true/false as booleans: quote it, e.g. Action: "Yes"')]
 
 
-def test_boolean_key_is_named_as_json_not_python():
+def test_a_yaml11_boolean_word_as_a_key_stays_the_key_written():
+    # Keys are the text written (YAML 1.2, JSON), so `yes:` is the key "yes", not true (issue 11).
     flow = H + "StartAt: A\nStates:\n  - Name: A\n    Type: Pass\n    yes: 1\n    End: true\n"
-    assert diags(flow) == [("warning", "unknown-field", 8, 5, "state 'A': unknown field true (ignored)",
-                            "YAML reads yes/no/on/off/true/false as booleans: quote the key if it is a name")]
+    assert diags(flow) == [("warning", "unknown-field", 8, 5, "state 'A': unknown field 'yes' (ignored)", "")]
 
 
 def test_missing_name_has_no_empty_state_prefix():

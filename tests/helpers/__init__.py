@@ -27,3 +27,10 @@ def read(path: str) -> str:
 
 def read_json(path: str) -> Any:
     return json.loads(read(path))
+
+
+def sample_flow_paths() -> list[str]:
+    """The flows in sample_flows/ (not their mock or test files), sorted."""
+    skip = (".mocks.yaml", ".tests.yaml", ".mocks.yml", ".tests.yml")
+    return sorted(os.path.join(SAMPLE_FLOWS, f) for f in os.listdir(SAMPLE_FLOWS)
+                  if f.endswith((".yaml", ".yml")) and not f.endswith(skip))

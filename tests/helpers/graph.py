@@ -17,7 +17,7 @@ from flowdbg.engine.history import history
 from flowdbg.engine.mocks import MockFile, load_mocks
 from flowdbg.engine.session import Session
 
-from . import FIXTURES, REPO, SAMPLE_FLOWS  # noqa: F401
+from . import FIXTURES, REPO, SAMPLE_FLOWS, sample_flow_paths  # noqa: F401
 
 GRAPH_FIXTURES = os.path.join(FIXTURES, "graph")
 CLAIMS = os.path.join(GRAPH_FIXTURES, "claims.yaml")
@@ -25,8 +25,7 @@ ORDER = os.path.join(SAMPLE_FLOWS, "order-pipeline.yaml")
 SVG = "{http://www.w3.org/2000/svg}"
 
 #: every flow of the repository a picture is checked on: the samples and the 30-state claims flow
-FLOWS = sorted([os.path.join(SAMPLE_FLOWS, f) for f in os.listdir(SAMPLE_FLOWS) if f.endswith(".yaml")
-                and not f.endswith(".mocks.yaml")] + [CLAIMS])
+FLOWS = sorted(sample_flow_paths() + [CLAIMS])
 
 
 def load(path: str):

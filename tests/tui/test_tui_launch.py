@@ -74,3 +74,36 @@ def test_launch_watches_the_mock_file_it_loaded(captured, tmp_path):
     args = build_tui_parser().parse_args([str(MAP_FLOW), "--input", "{}", "--mocks", str(other)])
     launch_mod.launch(args)
     assert captured["app"].mocks_path == str(other)
+
+
+@pytest.mark.parametrize("key,ran", [("y", "local code"), ("n", "mock")])
+async def test_the_sibling_mock_files_local_code_runs_only_after_the_prompt(captured, tmp_path, key, ran):
+    flow = tmp_path / "flow.yaml"
+    flow.write_text("Type: StateMachine\nName: t\nSpecVersion: v1\nStartAt: A\nStates:\n  - Name: A\n"
+                    "    Type: Task\n    Action: FC:InvokeFunction\n    Parameters:\n"
+                    "      resourceArn: acs:fc:cn-hangzhou:123:functions/f\n      invocationType: Sync\n"
+                    "    End: true\n")
+    (tmp_path / "flow.mocks.yaml").write_text("functions:\n  f:\n    - body: {ran: mock}\n"
+                                              "local:\n  f: h.py:handler\n")
+    (tmp_path / "h.py").write_text("def handler(event, context):\n    return {'ran': 'local code'}\n")
+    args = build_tui_parser().parse_args([str(flow), "--input", "{}"])
+    assert launch_mod.launch(args) == 0
+    app = captured["app"]
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        message = str(app.screen.query_one("#confirm-message").render())
+        assert "flow.mocks.yaml was found beside the flow (not named with --mocks)" in message
+        assert "\n  f -> h.py:handler\n" in message
+        await pilot.press(key)
+        await settle(pilot)
+        app.session.cont()
+        assert app.session.execution.output == {"Body": {"ran": ran}}
+
+
+def test_allow_local_skips_the_prompt(captured, tmp_path):
+    (tmp_path / "flow.yaml").write_text(CHOICE_FLOW.read_text())
+    (tmp_path / "flow.mocks.yaml").write_text("local:\n  f: h.py:handler\n")
+    args = build_tui_parser().parse_args([str(tmp_path / "flow.yaml"), "--input", "{}", "--allow-local"])
+    assert launch_mod.launch(args) == 0
+    assert captured["app"].local_prompt is None

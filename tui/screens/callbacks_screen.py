@@ -11,6 +11,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Label, TextArea
 
+from flowdbg.engine.expressions.values import BadJSON, parse_json
+
 from ..widgets.status_bar import describe_future
 
 MAX_ERROR, MAX_CAUSE = 128, 4096
@@ -108,7 +110,7 @@ class CallbacksScreen(ModalScreen[bool]):
         hint = Text("From a shell: ", style="#7f849c")
         if self.server:
             hint.append(f"flowdbg callback succeed {shlex.quote(token)} --output '{{}}' --url {self.server['url']} "
-                        f"--secret {self.server['secret']}", style="#a6adc8")
+                        f"--secret={self.server['secret']}", style="#a6adc8")
         else:
             hint.append("start flowdbg with --callback-port N to accept callbacks over HTTP "
                         "(flowdbg callback …, curl, or your function)", style="#a6adc8")
@@ -130,9 +132,10 @@ class CallbacksScreen(ModalScreen[bool]):
         text = self.query_one("#cb-output", TextArea).text
         status = self.query_one("#cb-json-status", Label)
         try:
-            value = json.loads(text)
-        except json.JSONDecodeError as e:
-            status.update(Text(f"✗ line {e.lineno}, column {e.colno}: {e.msg}", style="#f38ba8"))
+            value = parse_json(text)  # strict, as the endpoint: no NaN, numbers in range, no lone surrogates
+        except BadJSON as e:
+            where = f"line {e.line}, column {e.col}: " if e.line else ""
+            status.update(Text(f"✗ {where}{e.message.removeprefix('not valid JSON: ')}", style="#f38ba8"))
             self.query_one("#cb-send-ok", Button).disabled = True
             return None, False
         status.update(Text("✓ valid JSON", style="#a6e3a1"))

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
-from flowdbg.engine.expressions.values import type_name
+from flowdbg.engine.expressions.values import BadJSON, parse_json, type_name
 
 
 def _article(name: str) -> str:
@@ -20,9 +20,10 @@ def _article(name: str) -> str:
 def check_json_object(text: str) -> tuple[object, str | None]:
     """``(value, None)`` for a JSON object, else ``(None, message)``."""
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as e:
-        return None, f"line {e.lineno}, column {e.colno}: {e.msg}"
+        value = parse_json(text)  # strict, as --input: no NaN, numbers in range, no lone surrogates
+    except BadJSON as e:
+        return None, (f"line {e.line}, column {e.col}: {e.message.removeprefix('not valid JSON: ')}" if e.line
+                      else e.message)
     if not isinstance(value, dict):
         return None, f"the execution input must be a JSON object {{…}}, not {_article(type_name(value))}"
     return value, None

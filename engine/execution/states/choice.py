@@ -1,7 +1,7 @@
 """Choice: the first Branch whose Condition is true names the next state,
 else Default. The output is the input."""
-from ...errors import RUNTIME_ERROR, FlowError
-from ...expressions import ExpressionError
+from ...errors import FlowError
+from ...expressions import ExpressionError, flow_error_code
 from ..values import state_env
 
 
@@ -13,7 +13,7 @@ def run(ex, f, act):
             value = b.condition.evaluate_condition(env)
         except ExpressionError as e:
             rec.choice.append({"index": i, "condition": b.condition.text, "error": str(e)})
-            raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
+            raise FlowError(flow_error_code(e), f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
         rec.choice.append({"index": i, "condition": b.condition.text, "value": value})
         if value:
             act.next, act.exit_detail = b.next, {"branch": i, "next": b.next}

@@ -2,7 +2,7 @@
 with ``$Item``), at most MaxConcurrency at once; the output is
 ``{"Items": [...]}`` in item order (decision 5)."""
 from ...errors import RUNTIME_ERROR, FlowError
-from ...expressions import Env, ExpressionError, type_name
+from ...expressions import Env, ExpressionError, flow_error_code, type_name
 from .. import children
 from ..frames import BLOCK, Group
 from ..values import NO_OUTPUT, state_env
@@ -13,7 +13,7 @@ def run(ex, f, act):
     try:
         items = state.items_path.evaluate(state_env(rec, inp, ex.random, roots=state.items_path.roots))
     except ExpressionError as e:
-        raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {e}") from None
+        raise FlowError(flow_error_code(e), f"state {state.name!r}, ItemsPath: {e}") from None
     if not isinstance(items, list):
         raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, ItemsPath: {state.items_path.text} is "
                                        f"{type_name(items)}, not an array")

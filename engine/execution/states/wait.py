@@ -2,7 +2,7 @@
 import json
 
 from ...errors import RUNTIME_ERROR, FlowError
-from ...expressions import ExpressionError
+from ...expressions import ExpressionError, flow_error_code
 from ...schema import WAIT_SECONDS
 from ..frames import BLOCK
 from ..values import state_env
@@ -15,7 +15,7 @@ def run(ex, f, act):
         try:
             seconds = state.seconds_expr.evaluate(state_env(rec, inp, ex.random, roots=state.seconds_expr.roots))
         except ExpressionError as e:
-            raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Seconds.$: {e}") from None
+            raise FlowError(flow_error_code(e), f"state {state.name!r}, Seconds.$: {e}") from None
         lo, hi = WAIT_SECONDS["Express" if ex.options.express else "Standard"]
         if isinstance(seconds, bool) or not isinstance(seconds, int) or not lo <= seconds <= hi:
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Seconds.$: {state.seconds_expr.text} gave "
