@@ -88,7 +88,7 @@ steps:
     outputMappings:
       - target: names
         source: $local.name
-      - target: y
+      - target: why
         source: $.x
   - type: task
     name: cb
