@@ -134,6 +134,9 @@ class StepList:
     def index(self, name: str) -> int:
         return self._index[name]
 
+    def exits(self, step) -> list[tuple[str | None, str, str, str]]:
+        return exits(self, step)
+
 
 class _StatesView:
     """``name -> step`` of a StepList, without building a dict per look-up."""
@@ -253,6 +256,63 @@ def _walk(steps: StepList, prefix: str):
         yield prefix, s
         for sub, inner in children(s):
             yield from _walk(inner, f"{prefix}{sub}/")
+
+
+def exits(steps: StepList, step) -> list[tuple[str | None, str, str, str]]:
+    """Where control goes after ``step`` in ``steps``: ``(target, kind, label, rule)`` with
+    ``target`` None for the end of the list, ``kind`` next | choice | default | catch, and
+    ``rule`` the coverage name's suffix (``#Branches[0]``, ``#Default``, ``#Catch[1]``)."""
+    i = steps.index(step.name)
+    after = None if step.end or i + 1 >= len(steps.steps) else steps.steps[i + 1].name
+    if isinstance(step, FailStep):
+        return []
+    if isinstance(step, SucceedStep):
+        return [(None, "next", "", "")]
+    out: list[tuple[str | None, str, str, str]] = []
+    if isinstance(step, ChoiceStep):
+        for j, o in enumerate(step.choices):
+            out.append((o.goto or after, "choice", " ".join(o.condition.text.split()), f"#Branches[{j}]"))
+        if step.default is not None:
+            out.append((step.default.goto or after, "default", "default", "#Default"))
+        else:
+            out.append((after, "default", "no condition true", ""))
+    else:
+        out.append((after, "next", "", ""))
+    if isinstance(step, TaskStep):
+        for j, c in enumerate(step.catch):
+            out.append((c.next, "catch", "catch " + ", ".join(c.errors), f"#Catch[{j}]"))
+    return out
+
+
+def inner_lists(step) -> list[tuple[str, str, StepList]]:
+    """``(frame name, label, steps)`` of the lists inside ``step``, for pictures."""
+    labels = {}
+    if isinstance(step, ChoiceStep):
+        labels = {f"{step.name}.{lbl}": (f"{lbl}: " + " ".join(o.condition.text.split()) if o.condition else "default")
+                  for lbl, o in step.options()}
+    elif isinstance(step, ForeachStep):
+        labels = {step.name: f"steps (each item of {step.collection.text})"}
+    elif isinstance(step, ParallelStep):
+        labels = {f"{step.name}.Branch{i}": f"Branch {i}" for i in range(len(step.branches))}
+    return [(name, labels.get(name, name), sl) for name, sl in children(step)]
+
+
+def summary(step) -> str:
+    """One line on what a step does, beside its type."""
+    if isinstance(step, TaskStep):
+        return step.resource.label + ("" if step.pattern == S.DEFAULT_PATTERN else f" · {step.pattern}")
+    if isinstance(step, WaitStep):
+        if step.duration is not None or step.duration_path is not None:
+            return f"{step.duration} s" if step.duration is not None else step.duration_path.text
+        return f"until {step.timestamp if step.timestamp is not None else step.timestamp_path.text}"
+    if isinstance(step, FailStep):
+        return step.error or ""
+    if isinstance(step, ForeachStep):
+        return step.collection.text
+    if isinstance(step, ParallelStep):
+        n = len(step.branches)
+        return f"{n} branch{'es' if n != 1 else ''}"
+    return ""
 
 
 def children(step) -> list[tuple[str, StepList]]:

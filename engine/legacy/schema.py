@@ -63,6 +63,10 @@ ERROR_LOCALS = ("error", "cause", "code")
 #: JSON object).
 INVALID_LOCAL = "FnF.InvalidLocal"
 
+#: The FDL v1 state type each step type behaves like (what pictures and overlays switch on).
+V1_KIND = {"task": "Task", "pass": "Pass", "choice": "Choice", "parallel": "Parallel", "foreach": "Map", "wait": "Wait",
+           "succeed": "Succeed", "fail": "Fail"}
+
 #: FDL v1 fields that mean a v1 construct was written in a legacy step, and what to write.
 V1_FIELDS = {
     "Type": "type (lowercase: task, pass, choice, ...)", "Name": "name", "Next": "the order of steps (or goto)",

@@ -22,8 +22,7 @@ def run(ex, f, act):
     if step.default is not None:
         rec.choice.append({"index": None, "condition": "default", "value": True})
         return _take(ex, f, act, step.default, "Default", "default")
-    rec.choice.append({"index": None, "condition": "no condition is true and there is no default: the choice ends",
-                       "value": True})
+    rec.notes.append("no condition is true and there is no default: the choice ends and the next step runs")
     act.exit_detail = {"branch": None, "next": None}
     return {}
 

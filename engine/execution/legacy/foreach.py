@@ -12,7 +12,7 @@ def run(ex, f, act):
     items, notes = D.collection(step, inp)
     rec.notes.extend(notes)
     inputs = [D.iteration_input(step, inp, item, i) for i, item in enumerate(items)]
-    rec.parameters = {"items": len(inputs)}
+    rec.parameters = {"Items": len(inputs)}  # as a Map's, which the run overlays count
     if not inputs:
         return []
     children.run_children(ex, f, Group(f, step.name, "iteration", inputs, [step.steps] * len(inputs),
