@@ -202,16 +202,16 @@ def subtitle(state) -> str:
     if isinstance(state, TaskState):
         detail = _function_name(state) if state.action == "FC:InvokeFunction" else state.action
         mode = {"WaitForCustomCallback": " ⧗callback", "WaitForSystemCallback": " ⧗system"}.get(state.task_mode, "")
-        return f"Task · {detail}{mode}" if detail else f"Task{mode}"
+        return f"{t} · {detail}{mode}" if detail else f"{t}{mode}"
     if isinstance(state, WaitState):
-        return f"Wait · {state.seconds} s" if state.seconds is not None else "Wait · " + state.seconds_expr.text
+        return f"{t} · {state.seconds} s" if state.seconds is not None else f"{t} · " + state.seconds_expr.text
     if isinstance(state, FailState):
-        return f"Fail · {state.code}" if state.code else "Fail"
+        return f"{t} · {state.code}" if state.code else t
     if isinstance(state, MapState):
         extra = f" · max {state.max_concurrency}" if state.max_concurrency else ""
-        return f"Map · {state.items_path.text}{extra}"
+        return f"{t} · {state.items_path.text}{extra}"
     if isinstance(state, ParallelState):
-        return f"Parallel · {len(state.branches)} branches"
+        return f"{t} · {len(state.branches)} branches"
     return t
 
 
@@ -275,6 +275,8 @@ class _ScopeLayout:
             kinds: dict[str, str] = {}
 
             def add(target, label, kind):
+                if target is None:  # a legacy choice option that ends its list
+                    return
                 tk = self.key(target)
                 out.setdefault(tk, [])
                 if label:
@@ -304,7 +306,8 @@ class _ScopeLayout:
 
     def _node(self, key: str, st) -> _Node:
         lines = _text_lines(st)
-        inner_w = max([cell_len(st.name) + 9] + [cell_len(x) + 4 for x in lines])
+        name = getattr(st, "label", "") or st.name  # a legacy view state is named by its key
+        inner_w = max([cell_len(name) + 9] + [cell_len(x) + 4 for x in lines])
         inner_w = min(max(inner_w, 14), MAX_INNER)
         if isinstance(st, (ParallelState, MapState)):
             if isinstance(st, ParallelState):
@@ -315,9 +318,9 @@ class _ScopeLayout:
             frames_w = sum(c.w + 2 for _, c in subs) + 2 * (len(subs) - 1)
             w = max(inner_w + 2, frames_w + 4)
             h = 3 + max(c.h + 2 for _, c in subs) + 1
-            return _Node(key, st.name, "container", w, h, st, lines[:1], subs)
+            return _Node(key, name, "container", w, h, st, lines[:1], subs)
         h = 2 + 1 + len(lines)
-        return _Node(key, st.name, "state", inner_w + 2, h, st, lines)
+        return _Node(key, name, "state", inner_w + 2, h, st, lines)
 
     # placement
     def place(self) -> Canvas:
@@ -545,7 +548,11 @@ def layout_scope(scope: Scope, prefix: str, tags: Tags) -> Canvas:
 
 
 def layout_flow(flow) -> Picture:
-    """Lay out every state of ``flow`` (a ``flowdbg.engine.model.Flow``)."""
+    """Lay out every state of ``flow`` (a ``flowdbg.engine.model.Flow``, or a legacy flow
+    through its FDL v1 shaped view)."""
+    if getattr(flow, "format", "v1") == "legacy":
+        from .legacy_view import view
+        flow = view(flow)
     tags = Tags()
     inner = layout_scope(flow.scope, "", tags)
     c = Canvas(inner.w + 1, inner.h + 2)  # a margin all round

@@ -1,0 +1,79 @@
+"""The debugger on legacy flows: the graph draws the steps with their lists (a choice's steps
+under the keys the run gives them), stepping moves through them, the Record view shows
+$input, $local, $context and every mapping, and a waitForCallback token is answered by hand."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpers.tui import SIZE, make_app, plain, press, settle
+
+from flowdbg.tui.screens.callbacks_screen import CallbacksScreen
+from flowdbg.tui.widgets.record_view import RecordView
+from flowdbg.tui.widgets.state_graph import StateGraph
+
+VSCODE = Path("sample_flows/legacy/vscode-mock-all-steps.yaml")
+ML = Path("sample_flows/legacy/ml-pipeline.yaml")
+SUBFLOW = Path("sample_flows/legacy/subflow-audit-main.yaml")
+
+
+async def test_the_graph_draws_legacy_steps_and_follows_the_step():
+    app = make_app(SUBFLOW)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        graph = app.main.query_one(StateGraph)
+        assert {"triggerAudit", "check_status", "check_status.Choice0/auditPassedDoJobs",
+                "notifyDeveloper"} <= set(graph.picture.boxes)
+        await press(pilot, "s", "s", "s")
+        s = app.main.session
+        assert (s.last_stop.frame, s.last_stop.state) == ("check_status.Choice0", "auditPassedDoJobs")
+        assert graph.marks.current == "check_status.Choice0/auditPassedDoJobs"
+
+
+async def test_the_record_view_shows_the_mappings():
+    app = make_app(ML)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "s", "s", "s", "s")  # StartTraining, Wait10s, GetTrainStatus, IsTrainComplete
+        await press(pilot, "v")
+        body = plain(app.main.query_one(RecordView).query_one("#record-body"))
+        assert "just ran: #2 GetTrainStatus" in body
+        assert "inputMappings" in body and 'action ← "get-train-status" = "get-train-status"' in body
+        assert "default input" in body  # IsTrainComplete, paused before its mappings run
+        assert '$local        {"status": "running"}  (the step\'s own)' in body  # GetTrainStatus's result
+
+
+async def test_a_wait_for_callback_step_is_answered_by_hand(tmp_path):
+    flow = tmp_path / "cb.yaml"
+    flow.write_text(Path("/work/shared/realflows/wait-for-callback.yaml").read_text()
+                    if Path("/work/shared/realflows/wait-for-callback.yaml").exists() else
+                    "version: v1\ntype: flow\nsteps:\n  - type: task\n    name: test\n"
+                    "    resourceArn: !Ref WaitForCallbackService/funcProxy\n    pattern: waitForCallback\n"
+                    "    inputMappings:\n      - {target: taskToken, source: $context.task.token}\n")
+    mocks = tmp_path / "cb.mocks.yaml"
+    mocks.write_text("functions:\n  funcProxy: [{body: {}}]\n")
+    app = make_app(flow, mocks=mocks, input={"serviceName": "svc", "functionName": "job"})
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert app.main.session.last_stop.reason == "waiting"
+        await press(pilot, "k")
+        dlg = app.screen
+        assert isinstance(dlg, CallbacksScreen)
+        token = app.main.session.execution.pending_tasks()[0].token
+        assert dlg.query_one("#cb-token").value == token
+        # the function got the token through its inputMappings
+        assert app.main.session.execution.records[0].input["taskToken"] == token
+        dlg.query_one("#cb-output").text = '{"result": "done"}'
+        await settle(pilot)
+        await press(pilot, "ctrl+s", "escape", "c")
+        ex = app.main.session.execution
+        assert (ex.status, ex.output) == ("Succeeded", {"result": "done"})
+
+
+async def test_every_step_type_draws_at_80x24():
+    app = make_app(VSCODE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert app.main.session.execution.status == "Succeeded"
+        assert "CheckStatus.Choice0/OnSucceess" in app.main.query_one(StateGraph).picture.boxes
