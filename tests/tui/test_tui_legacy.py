@@ -77,3 +77,21 @@ async def test_every_step_type_draws_at_80x24():
         await press(pilot, "c")
         assert app.main.session.execution.status == "Succeeded"
         assert "CheckStatus.Choice0/OnSucceess" in app.main.query_one(StateGraph).picture.boxes
+
+
+async def test_a_watch_and_a_breakpoint_condition_in_legacy_terms():
+    from flowdbg.tui.screens.watch_screen import WatchScreen
+    app = make_app(ML)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "w")
+        dlg = app.screen
+        assert isinstance(dlg, WatchScreen) and dlg.query_one("#watch-input").placeholder == "$input."
+        await pilot.press(*"$local.status")
+        await press(pilot, "enter")
+        s = app.main.session
+        assert [w.expression for w in s.watches] == ["$local.status"]
+        s.add_breakpoint("IsTrainComplete", condition='$input.status == "succeeded"')
+        await press(pilot, "c")
+        assert (s.last_stop.reason, s.last_stop.state) == ("breakpoint", "IsTrainComplete")
+        assert s.execution.clock == 20.0  # the second poll, not the first (status running)

@@ -118,7 +118,7 @@ class MainScreen(Screen):
             return  # removed while its panes were still being composed (the app is closing)
         self.query_one("#graph").border_title = "1 Graph"
         self.query_one("#source").border_title = f"2 Source — {self.session.definition.path}"
-        self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",)}
+        self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}
         self.query_one(HistoryLog).title_prefix = "5 "
         self._progress = self.set_interval(0.1, self._tick, pause=True)
         self.set_interval(0.2, self._poll_inbox)
@@ -538,7 +538,8 @@ class MainScreen(Screen):
             b = graph.box(graph.cursor)
             name = b.name if b is not None and b.kind in ("state", "container") else None
             bp = next((x for x in self.session.breakpoints if name and x.state == name and x.event is None), None)
-        self.app.push_screen(BreakpointScreen(name, bp, check_scope=self.session.check_scope), self._breakpoint_edited)
+        self.app.push_screen(BreakpointScreen(name, bp, check_scope=self.session.check_scope,
+                                                fmt=self.session.definition.format), self._breakpoint_edited)
 
     def _breakpoint_edited(self, result: dict | None) -> None:
         if not result or not self._idle("change breakpoints"):
@@ -580,7 +581,7 @@ class MainScreen(Screen):
 
     def action_add_watch(self) -> None:
         if self._idle("add a watch"):
-            self.app.push_screen(WatchScreen(), self._watch_given)
+            self.app.push_screen(WatchScreen(self.session.definition.format), self._watch_given)
 
     def _watch_given(self, expression: str | None) -> None:
         if not expression or not self._idle("add a watch"):
