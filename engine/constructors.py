@@ -16,7 +16,7 @@ from .errors import FlowError
 from .expressions import Env, Expression, ExpressionError, compile_expression, flow_error_code
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Template:
     """A compiled constructor. ``field`` names it in error details
     (e.g. ``InputConstructor``)."""
@@ -24,12 +24,16 @@ class Template:
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
-    _fn: Any = None  # the compiled builder: fn(env, state) -> value
+    _fn: Any = None  # the compiled builder, fn(env, state) -> value, made on first use
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
         naming the state, the field and the path on any expression error."""
-        return self._fn(env, state)
+        fn = self._fn
+        if fn is None:  # a big flow builds only the templates its run reaches
+            fn = _builder(self.root, self.field)
+            object.__setattr__(self, "_fn", fn)
+        return fn(env, state)
 
     def references(self, prefix: str) -> bool:
         return any(e.references(prefix) for e in _exprs(self.root))
@@ -42,18 +46,18 @@ class Template:
         return (_template, (self.field, self.root, self.roots))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Expr:
     path: str  # e.g. "body.videoUrl.$"
     expr: Expression
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Obj:
     items: tuple  # ((key, node), ...)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class _Arr:
     items: tuple
 
@@ -74,14 +78,14 @@ def _compile(value: Any, path: str) -> Any:
 
 
 def _template(field: str, root: Any, roots: frozenset) -> Template:
-    return Template(field, root, roots, _builder(root, field))
+    return Template(field, root, roots)
 
 
 def compile_template(field: str, value: Any) -> Template:
     """Compile a constructor given as plain data. The definition must have
     passed validation (expression syntax errors raise here)."""
     root = _compile(value, "")
-    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))), _builder(root, field))
+    return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))))
 
 
 def _builder(node: Any, field: str):

@@ -7,11 +7,24 @@ format (``type: flow``, ``steps``; :mod:`.legacy`), told apart by the top-level 
 from __future__ import annotations
 
 import dataclasses
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import defcache
-from .diagnostics import Diagnostic, has_errors
+from .diagnostics import ERROR, WARNING, Diagnostic, has_errors, ordered
 from .model import Flow
+
+#: Warnings ``--strict`` leaves as warnings: they describe what flowdbg
+#: simulates, not a slip in the flow, so no edit of the flow could clear them
+#: (``not-simulated``: a legacy flow's ``timeoutSeconds``).
+NOT_STRICT = frozenset({"distributed-map", "not-simulated"})
+
+
+def strictly(diagnostics, strict: bool = True) -> list[Diagnostic]:
+    """``--strict``: every warning a slip is (all but :data:`NOT_STRICT`) becomes an error."""
+    if not strict:
+        return list(diagnostics)
+    return [replace(d, severity=ERROR) if d.severity == WARNING and d.code not in NOT_STRICT else d
+            for d in diagnostics]
 
 
 @dataclass(frozen=True)
@@ -52,7 +65,7 @@ def _finish(path: str, res, express: bool) -> Definition:
             mixed = legacy_fields_in_v1(root)
             at = {(m.line, m.col) for m in mixed}
             # The legacy-field error replaces the generic unknown-field warning at the same place.
-            found = [d for d in validate(root, express=express)
+            found = [d for d in validate(root, express=express, text=res.text)
                      if not (d.code == "unknown-field" and (d.line, d.col) in at)] + mixed
         # A value the loader refused (`BackoffRate: .inf`) is the cause: what
         # validation says about the same place ("must be a number, got string") is not.
@@ -61,8 +74,7 @@ def _finish(path: str, res, express: bool) -> Definition:
     # A yaml11-value warning gives way to an error at the same place, which says
     # the same and what the field wanted ('Code' must be a string, got boolean false).
     errors_at = {(d.line, d.col) for d in diags if d.severity == "error"}
-    diags = [d for d in diags if not (d.code == "yaml11-value" and (d.line, d.col) in errors_at)]
-    diags.sort(key=lambda d: (d.line, d.col))
+    diags = ordered(d for d in diags if not (d.code == "yaml11-value" and (d.line, d.col) in errors_at))
     if root is None or has_errors(diags):
         return Definition(path, res.text, tuple(diags), None, "legacy" if legacy else "v1")
     if legacy:
@@ -72,7 +84,7 @@ def _finish(path: str, res, express: bool) -> Definition:
     return Definition(path, res.text, tuple(diags), build_flow(root, res.text, path))
 
 
-def load_definition(path: str, express: bool = False) -> Definition:
+def load_definition(path: str, express: bool = False, strict: bool = False) -> Definition:
     """Load, validate and build ``path``. Never raises on bad input."""
     try:
         with open(path, "rb") as f:
@@ -80,20 +92,27 @@ def load_definition(path: str, express: bool = False) -> Definition:
         text = raw.decode("utf-8-sig")
     except (OSError, UnicodeDecodeError):
         from .load import load_file
-        return _finish(path, load_file(path), express)  # it says what is wrong with the file
+        return _strict(_finish(path, load_file(path), express), strict)  # it says what is wrong with the file
     k = defcache.key(raw, express)
     hit = defcache.get(k)
     if hit is not None:
         diagnostics, flow = hit
-        return Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path),
-                          getattr(flow, "format", "v1"))
+        return _strict(Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path),
+                                  getattr(flow, "format", "v1")), strict)
     from .load import load_text
     d = _finish(path, load_text(text), express)
     if d.flow is not None:
-        defcache.put(k, d.diagnostics, d.flow)
-    return d
+        defcache.put(k, d.diagnostics, d.flow)  # as found; --strict is applied to what comes out
+    return _strict(d, strict)
 
 
-def parse_definition(text: str, path: str = "<text>", express: bool = False) -> Definition:
+def parse_definition(text: str, path: str = "<text>", express: bool = False, strict: bool = False) -> Definition:
     from .load import load_text
-    return _finish(path, load_text(text), express)
+    return _strict(_finish(path, load_text(text), express), strict)
+
+
+def _strict(d: Definition, strict: bool) -> Definition:
+    if not strict:
+        return d
+    diags = tuple(strictly(d.diagnostics))
+    return Definition(d.path, d.text, diags, None if has_errors(diags) else d.flow, d.format)

@@ -85,8 +85,12 @@ class _Only:
 
 
 def summarize(ex: Execution, events: bool = True) -> dict:
-    """The ``flowdbg run --json`` object (``events=False``: without the
-    events, which are most of its size; ``event_count`` says how many)."""
+    """What the execution did, for the ``flowdbg run --json`` object: its
+    status, output or error, the states and events so far (``events=False``:
+    without the events, which are most of its size; ``event_count`` says how
+    many), the tasks still waiting, the virtual time, and who answered each
+    call (``calls``: the state, scope, attempt, ``source`` mock/local/live,
+    the mock ``entry`` as file:line, and a local or live function's log tail)."""
     status = ex.status
     err = None
     if ex.error is not None and status != SUCCEEDED:
@@ -97,6 +101,7 @@ def summarize(ex: Execution, events: bool = True) -> dict:
         "error": err,
         "states": [r.state for r in ex.records],
         "pending": [p.to_json() for p in ex.pending_tasks()],
+        "calls": [dict(c) for c in getattr(ex.door, "answered", ())],
         "time": ex.clock,
         "event_count": len(ex.events),
     }

@@ -17,8 +17,9 @@ import re
 from dataclasses import dataclass
 
 from . import schema as S
-from .diagnostics import ERROR, WARNING, Diagnostic, sort_key
+from .diagnostics import ERROR, WARNING, Diagnostic, ordered
 from .expressions import ExpressionSyntaxError, compile_expression
+from .flow_slips import parameter_slips, placeholders, reused_names, slip_note, slipped_key
 from .load import Map, Node, Scalar, Seq
 
 _SLASH_COMMENT = re.compile(r"\s//(\s|$)")
@@ -56,6 +57,12 @@ def _suggest(word: str, options, cutoff: float = 0.6) -> str:
     return lower[m[0]] if m else ""
 
 
+def _without_comment(name: str) -> str:
+    """``name`` up to a ``//`` YAML does not take for a comment."""
+    hit = _SLASH_COMMENT.search(name)
+    return name[:hit.start()].rstrip() if hit else name
+
+
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _HUGE = 10 ** 30  # a numeric string too long to be any field's value: out of range
 
@@ -69,6 +76,10 @@ def _bool_hint(key: str, node: Node) -> str:
     return ""
 
 
+#: Every field name FDL has: such a key is never a slip of another one.
+_ALL_FIELDS = frozenset().union(*S.FIELDS.values(), S.TOP_FIELDS, S.SCOPE_FIELDS, S.RETRY_FIELDS, S.CATCH_FIELDS,
+                                S.CHOICE_BRANCH_FIELDS)
+
 _KNOWN_ERRORS_CI = {e.lower(): e for e in S.KNOWN_ERRORS} | {a.lower(): c for a, c in S.ERROR_ALIASES.items()}
 
 
@@ -80,9 +91,11 @@ class _Ctx:
 
 
 class Validator:
-    def __init__(self, express: bool = False) -> None:
+    def __init__(self, express: bool = False, text: str = "") -> None:
         self.diags: list[Diagnostic] = []
         self.express = express
+        self.text = text
+        self._enclosing: list[dict[str, Map]] = []  # the state names of each scope we are inside, outermost first
 
     # -- reporting -------------------------------------------------------
     def err(self, node: Node, code: str, message: str, hint: str = "") -> None:
@@ -91,12 +104,25 @@ class Validator:
     def warn(self, node: Node, code: str, message: str, hint: str = "") -> None:
         self.diags.append(Diagnostic(WARNING, code, node.line, node.col, message, hint))
 
+    def missing(self, m: Map, key: str, message: str, hint: str = "", node: Node | None = None,
+                code: str = "missing-field") -> Scalar | None:
+        """Report ``key`` missing from ``m``. When a key of ``m`` is a slip of it
+        (``invocationtype``, ``next``), the error stands on that key and says
+        so, in place of the unknown-field warning it had; returns that key."""
+        k = slipped_key(m, key, _ALL_FIELDS)
+        if k is None:
+            self.err(node or m, code, message, hint)
+            return None
+        self.diags = [d for d in self.diags if not (d.code == "unknown-field" and (d.line, d.col) == (k.line, k.col))]
+        self.err(k, code, message + slip_note(k, key), f"rename {k.value!r} to {key!r}")
+        return k
+
     # -- primitives ------------------------------------------------------
     def string(self, m: Map, key: str, required: bool = False, where: str = "") -> str | None:
         node = m.get(key)
         if node is None:
             if required:
-                self.err(m, "missing-field", f"{where}missing required field '{key}'")
+                self.missing(m, key, f"{where}missing required field '{key}'")
             return None
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
             if isinstance(node, Scalar) and node.value is None and key == "Description":
@@ -253,7 +279,7 @@ class Validator:
             self.err(root.get("Type"), "not-a-flow", f"Type must be 'StateMachine', got {t!r}")
         sv = root.get("SpecVersion")
         if sv is None:
-            self.err(root, "missing-field", "missing required field 'SpecVersion' (v1)")
+            self.missing(root, "SpecVersion", "missing required field 'SpecVersion' (v1)")
         elif not (isinstance(sv, Scalar) and sv.value == "v1"):
             self.err(sv, "bad-version", f"SpecVersion must be 'v1', got {_type_name(sv)}")
         name = self.string(root, "Name")
@@ -262,14 +288,16 @@ class Validator:
                       f"flow name {name!r}: CloudFlow names use letters, digits, '_' and '-', start with a letter or '_', 1-128 characters")
         self.string(root, "Description")
         self.scope(root, "")
-        self.diags.sort(key=sort_key)
+        self.diags += placeholders(root, self.text) + reused_names(root)
+        self.diags = ordered(self.diags)
         return self.diags
 
     def scope(self, m: Map, where: str) -> None:
+        self._slash_comments(m)
         states_node = m.get("States")
         start = self.string(m, "StartAt", required=True, where=where)
         if states_node is None:
-            self.err(m, "missing-field", f"{where}missing required field 'States'")
+            self.missing(m, "States", f"{where}missing required field 'States'")
             return
         if not isinstance(states_node, Seq):
             hint = "States is an array: each state starts with '- Name: ...'" if isinstance(states_node, Map) else ""
@@ -295,10 +323,14 @@ class Validator:
         if start is not None and start not in names:
             self._missing_target(m.get("StartAt"), start, names, where, "StartAt")
         edges: dict[str, set[str]] = {}
-        for n, item in states:
-            targets = self.state(item, n, names, where)
-            if n is not None:
-                edges[n] = targets
+        self._enclosing.append(names)
+        try:
+            for n, item in states:
+                targets = self.state(item, n, names, where)
+                if n is not None:
+                    edges[n] = targets
+        finally:
+            self._enclosing.pop()
         if start in names:
             seen, todo = set(), [start]
             while todo:
@@ -312,9 +344,34 @@ class Validator:
                     self.warn(item.get("Name"), "unreachable", f"{where}state {n!r} is never reached from StartAt {start!r}")
 
     def _missing_target(self, node: Node, target: str, names, where: str, field: str) -> None:
+        """``field`` names no state of this scope. Say what it probably meant:
+        a state whose name differs by a '//' comment (on either side, listed
+        after that comment's error), a near miss, or a state of an enclosing
+        scope (a Next cannot leave its branch or iteration)."""
+        message = f"{where}{field} names no state {target!r} in this scope"
+        bare = _without_comment(target)
+        for n, item in names.items():
+            if _without_comment(n) == bare and (n != target):
+                name_node = item.get("Name")
+                if n == bare:  # the comment is in this field's own value, reported at this node just before
+                    hint, cause = f"did you mean {n!r}? '//' does not start a comment in YAML", None
+                else:
+                    hint = f"the state is named {n!r}: '//' does not start a comment in YAML"
+                    cause = (name_node.line, name_node.col)
+                self.diags.append(Diagnostic(ERROR, "missing-target", node.line, node.col, message, hint, cause))
+                return
         guess = _suggest(target, names)
-        self.err(node, "missing-target", f"{where}{field} names no state {target!r} in this scope",
-                 f"did you mean {guess!r}?" if guess else "")
+        if guess:
+            self.err(node, "missing-target", message, f"did you mean {guess!r}?")
+            return
+        for depth, outer in enumerate(reversed(self._enclosing[:-1])):
+            if target in outer:
+                scope = "the enclosing scope" if depth == 0 else "an enclosing scope"
+                self.err(node, "missing-target", message,
+                         f"did you mean the state {target!r} of {scope}? {field} cannot leave a branch or iteration: "
+                         f"end it with 'End: true' and go on to {target!r} from the Parallel or Map state's Next")
+                return
+        self.err(node, "missing-target", message)
 
     def _target(self, m: Map, key: str, names, where: str, targets: set) -> None:
         t = self.string(m, key, where=where)
@@ -350,8 +407,10 @@ class Validator:
             if has_next and end:
                 self.err(m.key_node("End"), "next-and-end", f"{where}has both Next and End: true; keep one")
             elif not has_next and not end:
-                self.err(m.get("Name") or m, "no-transition", f"{where}has neither Next nor End: true",
-                         "add 'Next: <state>' or 'End: true'")
+                key = "End" if slipped_key(m, "Next", _ALL_FIELDS) is None and slipped_key(m, "End", _ALL_FIELDS) \
+                    else "Next"
+                self.missing(m, key, f"{where}has neither Next nor End: true", "add 'Next: <state>' or 'End: true'",
+                             node=m.get("Name") or m, code="no-transition")
             if has_next:
                 self._target(m, "Next", names, where, targets)
         elif t in ("Fail", "Succeed"):
@@ -376,6 +435,8 @@ class Validator:
 
     def _slash_comments(self, m: Map) -> None:
         for k, v in m.items:
+            if k.value == "Description":  # free text: 'a // b' may be meant
+                continue
             if isinstance(v, Scalar) and isinstance(v.value, str) and not v.quoted:
                 hit = _SLASH_COMMENT.search(v.value)
                 if hit and not v.value.lstrip().startswith("$"):
@@ -409,7 +470,7 @@ class Validator:
     def state_choice(self, m, where, names, targets):
         branches = m.get("Branches")
         if branches is None:
-            self.err(m, "missing-field", f"{where}missing required field 'Branches'")
+            self.missing(m, "Branches", f"{where}missing required field 'Branches'")
         elif not isinstance(branches, Seq):
             self.err(branches, "wrong-type", f"{where}'Branches' must be an array, got {_type_name(branches)}")
         elif not branches.items:
@@ -425,15 +486,16 @@ class Validator:
                 if not isinstance(b, Map):
                     self.err(b, "wrong-type", f"{bw}a branch must be an object with Condition and Next, got {_type_name(b)}")
                     continue
+                self._slash_comments(b)
                 self.fields(b, S.CHOICE_BRANCH_FIELDS, bw)
                 cond = b.get("Condition")
                 if cond is None:
-                    self.err(b, "missing-field", f"{bw}missing required field 'Condition'")
+                    self.missing(b, "Condition", f"{bw}missing required field 'Condition'")
                 else:
                     self._ctx = _Ctx("Condition")
                     self.expression(cond, "Condition", bw, condition=True)
                 if "Next" not in b:
-                    self.err(b, "missing-field", f"{bw}missing required field 'Next'")
+                    self.missing(b, "Next", f"{bw}missing required field 'Next'")
                 else:
                     self._target(b, "Next", names, bw, targets)
         if "Default" not in m:
@@ -469,6 +531,7 @@ class Validator:
             if not isinstance(r, Map):
                 self.err(r, "wrong-type", f"{rw}a rule must be an object, got {_type_name(r)}")
                 continue
+            self._slash_comments(r)
             self.fields(r, allowed, rw)
             listed = errors(r, rw)
             if listed:
@@ -484,7 +547,7 @@ class Validator:
         errs = r.get("Errors")
         listed: list[tuple[Scalar, str]] = []
         if errs is None:
-            self.err(r, "missing-field", f"{rw}missing required field 'Errors'")
+            self.missing(r, "Errors", f"{rw}missing required field 'Errors'")
         elif isinstance(errs, Seq) and not errs.items:
             self.err(errs, "wrong-type", f"{rw}'Errors' is empty; list at least one error name, e.g. [FnF.ALL]")
         elif not isinstance(errs, Seq):
@@ -511,17 +574,17 @@ class Validator:
 
     def _retry_rule(self, r: Map, rw: str) -> None:
         if "MaxAttempts" not in r:
-            self.err(r, "missing-field", f"{rw}missing required field 'MaxAttempts'")
+            self.missing(r, "MaxAttempts", f"{rw}missing required field 'MaxAttempts'")
         self.integer(r, "MaxAttempts", 0, None, rw)
         if "IntervalSeconds" not in r:
-            self.err(r, "missing-field", f"{rw}missing required field 'IntervalSeconds'")
+            self.missing(r, "IntervalSeconds", f"{rw}missing required field 'IntervalSeconds'")
         self.integer(r, "IntervalSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
         self.number(r, "BackoffRate", 1, rw)
         self.integer(r, "MaxBackoffSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
 
     def _catch_rule(self, r: Map, rw: str, names, targets) -> None:
         if "Next" not in r:
-            self.err(r, "missing-field", f"{rw}missing required field 'Next'")
+            self.missing(r, "Next", f"{rw}missing required field 'Next'")
         else:
             self._target(r, "Next", names, rw, targets)
         self.constructor(r, "OutputConstructor", rw, ctx="Catch.OutputConstructor")
@@ -592,8 +655,9 @@ class Validator:
             self.err(m.get("TaskMode"), "mode-not-supported",
                      f"{where}{product} integration does not support TaskMode {mode}; it supports "
                      + ", ".join(x for x in S.TASK_MODES if x in allowed))
-        if action == "FC:InvokeFunction":
-            self._fc_parameters(m, params, mode, where)
+        named = self._fc_parameters(m, params, mode, where) if action == "FC:InvokeFunction" else set()
+        if params is not None:
+            self.diags += parameter_slips(params, action, where, named)
         if mode == "WaitForCustomCallback" and not any(e.references(S.TASK_TOKEN_PATH) for e in exprs):
             self.warn(m.get("TaskMode"), "no-task-token",
                       f"{where}WaitForCustomCallback task never passes $Context.Current.TaskToken, so nobody can call back",
@@ -628,11 +692,14 @@ class Validator:
     def _fc_parameters(self, m, params, mode, where):
         from .backends.fc import parse_function_arn
         if params is None:
-            self.err(m.get("Name") or m, "missing-field", f"{where}FC:InvokeFunction needs Parameters with resourceArn and invocationType")
-            return
+            self.missing(m, "Parameters", f"{where}FC:InvokeFunction needs Parameters with resourceArn and invocationType",
+                         node=m.get("Name") or m)
+            return set()
+        named: set[str] = set()  # slipped keys a missing-field error already names
         arn = params.get("resourceArn")
         if arn is None and "resourceArn.$" not in params:
-            self.err(params, "missing-field", f"{where}Parameters: missing required field 'resourceArn'")
+            k = self.missing(params, "resourceArn", f"{where}Parameters: missing required field 'resourceArn'")
+            named |= {str(k.value)} if k is not None else set()
         elif arn is not None and not (isinstance(arn, Scalar) and isinstance(arn.value, str)):
             self.err(arn, "wrong-type", f"{where}Parameters.resourceArn must be a string, got {_type_name(arn)}",
                      "e.g. acs:fc:cn-hangzhou:123456:functions/myFunction/LATEST")
@@ -645,7 +712,9 @@ class Validator:
         it_node = params.get("invocationType")
         it = None
         if it_node is None and "invocationType.$" not in params:
-            self.err(params, "missing-field", f"{where}Parameters: missing required field 'invocationType' (Sync or Async)")
+            k = self.missing(params, "invocationType",
+                             f"{where}Parameters: missing required field 'invocationType' (Sync or Async)")
+            named |= {str(k.value)} if k is not None else set()
         elif it_node is not None:
             it = it_node.value if isinstance(it_node, Scalar) else None
             if it not in S.INVOCATION_TYPES:
@@ -660,6 +729,7 @@ class Validator:
             self.warn(it_node, "sync-custom-callback",
                       f"{where}the FC integration page says WaitForCustomCallback is effective only for asynchronous invocations",
                       "use invocationType: Async")
+        return named
 
     def _scopes(self, node, key, where, limit=None):
         if node is None:
@@ -681,7 +751,7 @@ class Validator:
     def state_parallel(self, m, where, names, targets):
         self._retry_catch(m, where, names, targets)
         if "Branches" not in m:
-            self.err(m, "missing-field", f"{where}missing required field 'Branches'")
+            self.missing(m, "Branches", f"{where}missing required field 'Branches'")
         self._scopes(m.get("Branches"), "Branches", where, S.MAX_PARALLEL_BRANCHES)
 
     def state_map(self, m, where, names, targets):
@@ -698,7 +768,7 @@ class Validator:
                 self.err(pc, "wrong-type", f"{where}'ProcessorConfig' must be an object, got {_type_name(pc)}")
         items = m.get("ItemsPath")
         if items is None:
-            self.err(m.get("Name") or m, "missing-field", f"{where}missing required field 'ItemsPath'")
+            self.missing(m, "ItemsPath", f"{where}missing required field 'ItemsPath'", node=m.get("Name") or m)
         else:
             self._ctx = _Ctx("ItemsPath")
             self.expression(items, "ItemsPath", where)
@@ -708,7 +778,7 @@ class Validator:
         self.constructor(m, "ItemConstructor", where)
         proc = m.get("Processor")
         if proc is None:
-            self.err(m.get("Name") or m, "missing-field", f"{where}missing required field 'Processor'")
+            self.missing(m, "Processor", f"{where}missing required field 'Processor'", node=m.get("Name") or m)
         elif not isinstance(proc, Map):
             self.err(proc, "wrong-type", f"{where}'Processor' must be an object with StartAt and States, got {_type_name(proc)}")
         else:
@@ -716,8 +786,9 @@ class Validator:
             self.scope(proc, f"{where}Processor: ")
 
 
-def validate(root: Node | None, express: bool = False) -> list[Diagnostic]:
-    """All diagnostics for a loaded tree, sorted by position."""
-    v = Validator(express=express)
+def validate(root: Node | None, express: bool = False, text: str = "") -> list[Diagnostic]:
+    """All diagnostics for a loaded tree, in :func:`~.diagnostics.ordered` order.
+    ``text`` (the source) lets a warning point inside a folded value."""
+    v = Validator(express=express, text=text)
     v._ctx = _Ctx("")
     return v.validate(root)

@@ -253,6 +253,10 @@ class FlowdbgApp(App[int]):
             note = "\nlocal:/live: changes take effect when flowdbg starts again."
         self.notify(f"Mock file reloaded: {path}. Its answers apply from the next call on "
                     f"(continue, or r to restart).{note}", title="Mocks")
+        from .launch import mock_warnings
+        warnings = mock_warnings(session.definition.flow, mocks)
+        if warnings:
+            self.notify(warnings, severity="warning", title="Mock file", timeout=20)
         return True
 
     # -- remembered inputs ------------------------------------------------------------

@@ -3,7 +3,9 @@
 ``flowdbg FLOW`` opens the debugger (Textual, imported only then);
 ``flowdbg run``, ``flowdbg validate``, ``flowdbg test`` and ``flowdbg callback`` are headless
 and never import Textual (start-up time). Exit codes: 0 succeeded / valid,
-1 failed, 2 invalid definition, input or usage, 3 still running.
+1 failed, 2 invalid definition, mock file, input or usage (or a backend that
+could not answer), 3 still running, 130 / 143 interrupted by SIGINT /
+SIGTERM (docs/semantics.md, "The JSON contract").
 """
 from __future__ import annotations
 
@@ -16,10 +18,54 @@ from typing import NoReturn
 EXIT_USAGE = 2
 
 
-def _die(message: str, code: int = EXIT_USAGE) -> NoReturn:
+class CliError(SystemExit):
+    """A usage or input error, already printed: exit ``code``. ``run --json``
+    and ``validate --json`` also put it in their JSON object (``where``:
+    the file or option, with ``line``/``col`` when known)."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE, where: str | None = None, line: int = 0, col: int = 0,
+                 kind: str = "usage"):
+        super().__init__(code)
+        self.message, self.where, self.line, self.col, self.kind = message, where, line, col, kind
+
+
+def _die(message: str, code: int = EXIT_USAGE, **where) -> NoReturn:
     from flowdbg.engine.scrub import scrub_text
-    print(f"flowdbg: error: {scrub_text(message)}", file=sys.stderr)
-    raise SystemExit(code)
+    message = scrub_text(message)
+    print(f"flowdbg: error: {message}", file=sys.stderr)
+    raise CliError(message, code, **where)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error raises CliError (after printing this
+    subcommand's usage) instead of exiting, so ``--json`` can still answer."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        raise CliError(f"{self.prog}: {message}")
+
+
+def sibling_input(flow: str) -> str | None:
+    """``FLOW.input.json`` beside ``flow`` (x.yaml -> x.input.json), if present."""
+    path = os.path.splitext(flow)[0] + ".input.json"
+    return path if os.path.isfile(path) else None
+
+
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked: the package metadata costs ~0.1 s to read."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        print(f"flowdbg {version()}")
+        parser.exit()
+
+
+def version() -> str:
+    from importlib.metadata import PackageNotFoundError, version as v
+    try:
+        return v("flowdbg")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def read_input(args) -> dict:
@@ -29,15 +75,21 @@ def read_input(args) -> dict:
     text, where = "{}", "--input"
     if args.input is not None:
         text = args.input
+    elif args.input_file == "-":  # a pipe: `producer | flowdbg run FLOW --input-file -`
+        where = "<stdin>"
+        try:
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            _die("<stdin>: the input is not UTF-8 text", where=where, kind="input")
     elif args.input_file is not None:
         where = args.input_file
         try:
             with open(args.input_file, encoding="utf-8-sig") as f:
                 text = f.read()
         except OSError as e:
-            _die(f"{args.input_file}: cannot read the input file: {e.strerror or e}")
+            _die(f"{args.input_file}: cannot read the input file: {e.strerror or e}", where=where, kind="input")
         except UnicodeDecodeError:
-            _die(f"{args.input_file}: the input file is not UTF-8 text")
+            _die(f"{args.input_file}: the input file is not UTF-8 text", where=where, kind="input")
     value = parse_json_object(text, where, "execution input")
     return value
 
@@ -51,11 +103,11 @@ def parse_json_object(text: str, where: str, what: str) -> dict:
         value = parse_json(text)
     except BadJSON as e:
         if e.line:
-            _die(f"{where}:{e.line}:{e.col}: {what} is {e.message}")
-        _die(f"{where}: {what} is {e.message}")
+            _die(f"{where}:{e.line}:{e.col}: {what} is {e.message}", where=where, line=e.line, col=e.col, kind="input")
+        _die(f"{where}: {what} is {e.message}", where=where, kind="input")
     if not isinstance(value, dict):
         from flowdbg.engine.expressions.values import type_name
-        _die(f"{where}: {what} must be a JSON object, got {type_name(value)}")
+        _die(f"{where}: {what} must be a JSON object, got {type_name(value)}", where=where, kind="input")
     return value
 
 
@@ -105,17 +157,42 @@ def _count(text: str) -> int:
     return n
 
 
+def _seconds(text: str) -> float:
+    try:
+        n = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not n > 0 or n == float("inf"):
+        raise argparse.ArgumentTypeError("must be a number of seconds above 0")
+    return n
+
+
+def _start_time(text: str) -> str:
+    """An ISO 8601 time, given back as ``...Z`` in UTC (a time without a zone is UTC)."""
+    import datetime
+    try:
+        t = datetime.datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 time such as 2024-01-01T00:00:00Z") from None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=datetime.timezone.utc)
+    t = t.astimezone(datetime.timezone.utc)
+    return t.isoformat(timespec="milliseconds" if t.microsecond else "seconds").replace("+00:00", "Z")
+
+
 def _add_input_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("--input", metavar="JSON", help="execution input (a JSON object)")
-    p.add_argument("--input-file", metavar="PATH", help="file holding the execution input")
+    p.add_argument("--input-file", metavar="PATH",
+                   help="file holding the execution input, - for stdin (default: FLOW's sibling FLOW.input.json)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="flowdbg", description="Debug and simulate CloudFlow (FDL v1) flows locally.",
         epilog="Interactive debugger: flowdbg FLOW [--input JSON | --input-file PATH] [--mocks PATH] [--break STATE] "
                "[--resume [SESSION]] (see 'flowdbg FLOW --help').")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    p.add_argument("--version", action=_Version, nargs=0, help="print flowdbg's version and exit")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     r = sub.add_parser("run", help="run a flow to its end, headless")
     r.add_argument("flow", metavar="FLOW")
     _add_input_args(r)
@@ -130,13 +207,24 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many steps, a guard against endless loops (default 1,000,000)")
     r.add_argument("--max-events", type=_count, default=None, metavar="N",
                    help="CloudFlow's limit of events per execution (default 5,000 as the service has; 0 = none)")
+    r.add_argument("--strict", action="store_true", help="treat warnings (flow and mock file) as errors")
+    r.add_argument("--express", action="store_true",
+                   help="run as an Express workflow (its limits; TaskMode RequestComplete only)")
+    r.add_argument("--start-time", metavar="ISO8601", type=_start_time,
+                   help="the execution's start time, the origin of --history times (default: now)")
+    r.add_argument("--callback-timeout", metavar="SECONDS", type=_seconds,
+                   help="with --callback-port: how long to wait, in real time, for a callback before letting "
+                        "virtual time pass (default: until the waiting task's Timeout; without one, forever)")
     r.add_argument("--save-test", metavar="NAME.tests.yaml",
                    help="append this run as a case (input, mocks, status and output) to a test file")
     r.add_argument("--case", metavar="NAME", help="the name of the case --save-test writes")
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
-    v.add_argument("--json", action="store_true")
+    v.add_argument("--json", action="store_true", help="print one JSON object")
     v.add_argument("--express", action="store_true", help="check Express workflow limits")
+    v.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
+    v.add_argument("--mocks", metavar="PATH",
+                   help="check this mock file against the flows (default: each FLOW's sibling *.mocks.yaml)")
     from .test_cmd import add_test_parser
     add_test_parser(sub, _positive)
     try:
@@ -148,6 +236,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_serve_parser(sub)
     _add_graph_command(sub)
     _add_convert(sub)
+    p.subcommands = dict(sub.choices)
     return p
 
 
@@ -185,38 +274,16 @@ def _add_web_args(p: argparse.ArgumentParser) -> None:
 
 
 def cmd_validate(args) -> int:
-    from flowdbg.engine.definition import load_definition
-    results = []
-    for path in args.flows:
-        d = load_definition(path, express=args.express)
-        results.append((path, d))
-        if not args.json:
-            for x in d.diagnostics:
-                print(x.format(path))
-            if not d.diagnostics:
-                print(f"{path}: valid")
-            else:
-                print(f"{path}: {len(d.errors)} error(s), {len(d.warnings)} warning(s)")
-
-    def as_json(path, d):
-        return {"valid": not d.errors, "diagnostics": [
-            {"severity": x.severity, "code": x.code, "line": x.line, "col": x.col, "message": x.message,
-             **({"hint": x.hint} if x.hint else {})} for x in d.diagnostics]}
-    if args.json:
-        if len(results) == 1:
-            out = as_json(*results[0])
-        else:
-            out = {"valid": all(not d.errors for _, d in results),
-                   "files": [{"path": p, **as_json(p, d)} for p, d in results]}
-        print(json.dumps(out, ensure_ascii=False, indent=2))
-    return 0 if all(not d.errors for _, d in results) else EXIT_USAGE
+    from .validate_cmd import cmd_validate as run
+    return run(args)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help"):
-            args = build_parser().parse_args(argv)
+        if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help",
+                                "--version"):
+            args = _parse_headless(argv)
             if args.command == "validate":
                 return cmd_validate(args)
             if args.command == "run":
@@ -270,6 +337,25 @@ def main(argv: list[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else EXIT_USAGE
     except Exception as e:  # a flowdbg bug: short message + log file, never a traceback
         return _report_bug(e)
+
+
+def _parse_headless(argv: list[str]) -> argparse.Namespace:
+    """Parse a subcommand's arguments with that subcommand's own parser, so a
+    bad flag prints its usage (not the top level's); with ``--json``, stdout
+    still gets the one JSON object (reason ``usage``)."""
+    parser = build_parser()
+    sub = parser.subcommands.get(argv[0])
+    if sub is None:
+        return parser.parse_args(argv)
+    try:
+        args = sub.parse_args(argv[1:])
+    except CliError as e:
+        if argv[0] in ("run", "validate") and "--json" in argv[1:]:
+            from .json_contract import dumps, usage_object
+            print(dumps(usage_object(argv[0], e.message)))
+        raise
+    args.command = argv[0]
+    return args
 
 
 def session_path_problem(args) -> str | None:

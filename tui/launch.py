@@ -38,6 +38,18 @@ def _load_mocks(args, errors: list) -> MockFile:
         return MockFile(path=path)
 
 
+def mock_warnings(flow, mocks: MockFile, limit: int = 3) -> str:
+    """The mock file's warnings against ``flow`` (engine.mock_check) as notification text, or ""."""
+    from flowdbg.engine.mock_check import check_mocks
+    found = check_mocks(flow, mocks)
+    if not found:
+        return ""
+    lines = [d.format(mocks.path) for d in found[:limit]]
+    if len(found) > limit:
+        lines.append(f"… and {len(found) - limit} more: flowdbg validate {flow.path or 'FLOW'} lists them all")
+    return "\n".join(lines)
+
+
 class _Sink:
     """The callback server's sink: queue the report for the session (whose
     worker or idle timer applies it) and wait briefly for the verdict."""
@@ -68,6 +80,10 @@ def launch(args) -> int:
     errors: list[tuple[str, str]] = []
     notices: list[tuple[str, str]] = []
     mocks = _load_mocks(args, errors)
+    if mocks.path and definition.flow is not None:
+        notice = mock_warnings(definition.flow, mocks)
+        if notice:
+            notices.append((notice, "warning"))
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     server, sink, server_info = None, _Sink(), None

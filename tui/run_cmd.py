@@ -1,27 +1,43 @@
-"""``flowdbg run``: drive the shared interpreter headless to the end."""
+"""``flowdbg run``: drive the shared interpreter headless to the end.
+
+Whatever stops the run, it ends in :meth:`RunCommand.finish`: the summary
+(text, or the one JSON object of :mod:`.json_contract` with ``--json``),
+the ``--history`` file whenever there are events, and the exit code.
+SIGINT and SIGTERM stop it between two steps the same way (a second one
+stops at once).
+"""
 from __future__ import annotations
 
+import gc
 import json
 import os
+import signal
 import sys
+import time
 
 from flowdbg.engine.backends.base import BackendError
-from flowdbg.engine.definition import load_definition
+from flowdbg.engine.definition import load_definition, strictly
+from flowdbg.engine.diagnostics import has_errors
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, exit_code, local_needs_consent,
-                                   make_backends, summarize, write_json)
+from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, local_needs_consent,
+                                   make_backends, summarize)
 from flowdbg.engine.scrub import scrub_text
 
-from .cli import read_input, session_path_problem
+from . import json_contract as J
+from .cli import CliError, _die, read_input, session_path_problem, sibling_input
 from .save_test_cmd import check_save_test, save_test
 
 
 class _Invalid(Exception):
-    """Bad input or usage: exit 2 with this message (and, with --json, a JSON object)."""
+    """The command ends early, exit 2: ``Invalid`` (bad input or usage; nothing ran) or, with
+    ``status="Error"``, a run that could not go on. With --json, the one JSON object says so."""
 
-    def __init__(self, message: str, diagnostics: list[str] | None = None):
+    def __init__(self, message: str, diagnostics: list[dict] | None = None, reason: str = "usage",
+                 status: str = "Invalid", printed: bool = False):
         super().__init__(message)
-        self.diagnostics = diagnostics or []
+        self.printed = printed  # its diagnostics are on stderr already
+        self.diagnostics = [J.message_diagnostic(message, code=reason)] if diagnostics is None else diagnostics
+        self.reason, self.status = reason, status
 
 
 def parse_local(specs: list[str]) -> dict[str, str]:
@@ -29,7 +45,7 @@ def parse_local(specs: list[str]) -> dict[str, str]:
     for s in specs:
         fn, sep, target = s.partition("=")
         if not sep or ":" not in target:
-            raise SystemExit(_usage(f"--local {s!r}: expected FUNCTION=path/to/file.py:handler"))
+            _die(f"--local {s!r}: expected FUNCTION=path/to/file.py:handler")
         out[fn] = target
     return out
 
@@ -40,7 +56,7 @@ def _usage(msg: str) -> int:
 
 
 def load_backend_setup(args):
-    """(MockFile, BackendConfig) from the command line; exits 2 on bad input."""
+    """(MockFile, BackendConfig) from the command line; raises _Invalid on a bad mock file."""
     mocks_path = args.mocks or default_mocks_path(args.flow)
     mocks = MockFile()
     if mocks_path:
@@ -49,13 +65,14 @@ def load_backend_setup(args):
         except MockFileError as e:
             for d in e.diagnostics:
                 print(d.format(mocks_path), file=sys.stderr)
-            raise SystemExit(EXIT_INVALID)
+            raise _Invalid(f"{mocks_path}: the mock file has {len(e.diagnostics)} error(s)",
+                           [J.diagnostic(d, mocks_path) for d in e.diagnostics], "mocks", printed=True) from None
     if not getattr(args, "json", False):
-        for d in mocks.warnings:
+        for d in mocks.warnings:  # the loader's (yaml11-value, yaml-tag); in --json they are diagnostics
             print(d.format(mocks_path), file=sys.stderr)
     why = local_needs_consent(mocks, named=bool(args.mocks))
     if why and not getattr(args, "allow_local", False):
-        raise _Invalid(f"{why}; pass --allow-local to run them (or name the file with --mocks)")
+        raise _Invalid(f"{why}; pass --allow-local to run them (or name the file with --mocks)", reason="mocks")
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     return mocks, cfg
@@ -92,114 +109,282 @@ def _check_output_path(option: str, path: str, args, journal: bool) -> None:
             raise _Invalid(f"{option} {path}: exists and is not a flowdbg session journal; not overwriting it")
 
 
+class _Signals:
+    """SIGINT and SIGTERM ask the session to stop between two steps (the
+    summary is printed as for any stop); a second signal stops at once."""
+
+    def __init__(self):
+        self.name: str | None = None
+        self.session = None
+        self._saved: dict = {}
+
+    def __enter__(self):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self._saved[sig] = signal.signal(sig, self._handle)
+            except ValueError:  # not the main thread: leave signals alone
+                pass
+        return self
+
+    def __exit__(self, *exc):
+        for sig, handler in self._saved.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum, frame):
+        if self.name is not None:
+            raise KeyboardInterrupt
+        self.name = signal.Signals(signum).name
+        if self.session is not None:
+            self.session.pause()
+
+
 def cmd_run(args) -> int:
-    try:
-        return _run(args)
-    except _Invalid as e:
-        if getattr(args, "json", False):
-            print(json.dumps({"status": "Invalid", "output": None, "error": {"code": "Invalid", "detail": scrub_text(str(e))},
-                              "diagnostics": e.diagnostics, "states": [], "events": []}, indent=2))
-        return _usage(str(e))
+    # One run, then the process ends: the cyclic GC would only rescan the run's
+    # growing heap (half a long run's time) for cycles the engine does not make
+    # (a step leaves none behind; see tests/engine/test_engine_limits.py).
+    gc.disable()
+    return RunCommand(args).main()
 
 
-def _run(args) -> int:
-    defn = load_definition(args.flow)
-    if defn.flow is None:
-        if args.json:
+class RunCommand:
+    def __init__(self, args):
+        self.args = args
+        self.defn = None
+        self.session = None
+        self.mocks_path: str | None = None
+        self.input_source: str | None = None
+        self.input_is_sibling = False
+        self.diagnostics: list[dict] = []
+        self.history_written: str | None = None
+        self.signals = _Signals()
+
+    # -- the whole command ---------------------------------------------------------------------------
+    def main(self) -> int:
+        with self.signals:
+            try:
+                return self._run()
+            except _Invalid as e:
+                if not e.printed:
+                    _usage(str(e))
+                return self.finish(e.status, e.reason, str(e), extra=e.diagnostics)
+            except CliError as e:  # bad input or --local: printed already
+                kind = e.kind if e.kind in J.REASONS["Invalid"] else "usage"
+                return self.finish("Invalid", kind, e.message,
+                                   extra=[J.message_diagnostic(e.message, e.where, e.line, e.col, kind)])
+
+    def _run(self) -> int:
+        args = self.args
+        defn = self.defn = load_definition(args.flow, express=args.express, strict=args.strict)
+        self.diagnostics = [J.diagnostic(d, defn.path) for d in defn.diagnostics]
+        if defn.flow is None:
             print_definition_errors(defn)
-            raise _Invalid(f"{args.flow}: the definition has {len(defn.errors)} error(s)",
-                           [d.format(args.flow) for d in defn.diagnostics])
-        print_definition_errors(defn)
-        return EXIT_INVALID
-    if not args.json:
-        for d in defn.warnings:
-            print(d.format(defn.path), file=sys.stderr)
-    if args.resume and (args.input is not None or args.input_file is not None):
-        print("flowdbg: warning: --resume restores the session's own input; --input/--input-file are ignored",
-              file=sys.stderr)
-    inp = read_input(args) if not args.resume else {}
-    if args.save_test or args.case:
-        check_save_test(args)
-    for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
-        if path:
-            _check_output_path(option, path, args, journal)
-    if args.session and (why := session_path_problem(args)) is not None:
-        raise _Invalid(why)
-    mocks, cfg = load_backend_setup(args)
-    from flowdbg.engine.session import Session, SessionError
-    server, holder = None, {}
-    if args.callback_port is not None:
-        from flowdbg.engine.backends.callback_server import CallbackServer
-        server = CallbackServer(lambda report: holder["s"].callback_sink(report), port=args.callback_port)
-        try:
-            server.start()
-        except OSError as e:
-            raise _Invalid(f"--callback-port {args.callback_port}: {e.strerror or e}") from None
-        cfg.callback_url, cfg.callback_secret = server.url, server.secret
-        print(f"flowdbg: callbacks on {server.url}  (export FLOWDBG_CALLBACK_URL={server.url} "
-              f"FLOWDBG_CALLBACK_SECRET={server.secret})", file=sys.stderr)
-    try:
+            raise _Invalid(f"{args.flow}: the definition has {len(defn.errors)} error(s)", [], "definition",
+                           printed=True)
+        if not args.json:
+            for d in defn.warnings:
+                print(d.format(defn.path), file=sys.stderr)
+        inp = self._input()
+        if args.save_test or args.case:
+            check_save_test(args)  # a case name that is taken is refused before anything runs
+        for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
+            if path:
+                _check_output_path(option, path, args, journal)
+        if args.session and (why := session_path_problem(args)) is not None:
+            raise _Invalid(why, reason="session")
+        mocks, cfg = load_backend_setup(args)
+        self.mocks_path = mocks.path or None
+        self.diagnostics += [J.diagnostic(d, mocks.path) for d in mocks.warnings]
+        self._check_mocks(mocks)
+        return self._execute(inp, mocks, cfg)
+
+    def _input(self):
+        args = self.args
         if args.resume:
-            session = Session.resume(args.resume, defn, mocks=mocks, backends=make_backends(mocks, cfg),
-                                     journal_path=args.session or args.resume, callback_url=cfg.callback_url,
-                                     max_events=args.max_events, checkpoints=False)
-            for w in session.resume_warnings:
-                print(f"flowdbg: warning: {w}", file=sys.stderr)
-        else:
-            session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
-                              journal_path=args.session, callback_url=cfg.callback_url, max_events=args.max_events,
-                              checkpoints=False,  # headless: nobody steps back
-                              overwrite=args.overwrite_session)
-        holder["s"] = session
-        # With a callback endpoint someone can still answer, so the clock must
-        # not jump past a waiting task's Timeout; without one, nobody can.
-        stop = session.run_to_end(max_steps=args.max_steps, jump_clock=server is None)
-        while server is not None and stop.reason == "waiting":
-            print(f"flowdbg: waiting for a callback on {server.url}; Ctrl-C to stop "
-                  f"({session.execution.pending_tasks() and 'virtual time stands still meanwhile'})",
-                  file=sys.stderr)
-            for p in session.execution.pending_tasks():
+            if args.input is not None or args.input_file is not None:
+                print("flowdbg: warning: --resume restores the session's own input; --input/--input-file are ignored",
+                      file=sys.stderr)
+            self.input_source = "session"
+            return {}
+        if args.input is None and args.input_file is None:
+            sibling = sibling_input(args.flow)
+            if sibling is None:
+                self.input_source = "default"
+                return {}
+            args.input_file = sibling  # the debugger starts from it too
+            self.input_source, self.input_is_sibling = sibling, True
+            return read_input(args)
+        self.input_source = "--input" if args.input is not None else \
+            ("<stdin>" if args.input_file == "-" else args.input_file)
+        return read_input(args)
+
+    def _check_mocks(self, mocks: MockFile) -> None:
+        if not mocks.path:
+            return
+        from flowdbg.engine.mock_check import check_mocks
+        found = strictly(check_mocks(self.defn.flow, mocks), self.args.strict)
+        self.diagnostics += [J.diagnostic(d, mocks.path) for d in found]
+        if not self.args.json or has_errors(found):
+            for d in found:
+                print(d.format(mocks.path), file=sys.stderr)
+        if has_errors(found):
+            raise _Invalid(f"{mocks.path}: {len(found)} warning(s) about the mock file (--strict)", [], "mocks",
+                           printed=True)
+
+    # -- running -------------------------------------------------------------------------------------
+    def _execute(self, inp, mocks: MockFile, cfg: BackendConfig) -> int:
+        args, defn = self.args, self.defn
+        from flowdbg.engine.session import Session, SessionError
+        server, holder = None, {}
+        if args.callback_port is not None:
+            from flowdbg.engine.backends.callback_server import CallbackServer
+            server = CallbackServer(lambda report: holder["s"].callback_sink(report), port=args.callback_port)
+            try:
+                server.start()
+            except OSError as e:
+                raise _Invalid(f"--callback-port {args.callback_port}: {e.strerror or e}") from None
+            cfg.callback_url, cfg.callback_secret = server.url, server.secret
+            print(f"flowdbg: callbacks on {server.url}  (export FLOWDBG_CALLBACK_URL={server.url} "
+                  f"FLOWDBG_CALLBACK_SECRET={server.secret})", file=sys.stderr)
+        reason = None
+        try:
+            if args.resume:
+                session = Session.resume(args.resume, defn, mocks=mocks, backends=make_backends(mocks, cfg),
+                                         journal_path=args.session or args.resume, callback_url=cfg.callback_url,
+                                         express=args.express, max_events=args.max_events, checkpoints=False)
+                for w in session.resume_warnings:
+                    print(f"flowdbg: warning: {w}", file=sys.stderr)
+            else:
+                session = Session(defn, inp, mocks=mocks, backends=make_backends(mocks, cfg), seed=args.seed,
+                                  journal_path=args.session, callback_url=cfg.callback_url,
+                                  start_time=args.start_time, express=args.express, max_events=args.max_events,
+                                  checkpoints=False,  # headless: nobody steps back
+                                  overwrite=args.overwrite_session)
+            self.session = holder["s"] = self.signals.session = session
+            if self.signals.name is None:
+                # With a callback endpoint someone can still answer, so the clock must
+                # not jump past a waiting task's Timeout; without one, nobody can.
+                stop = session.run_to_end(max_steps=args.max_steps, jump_clock=server is None)
+                if server is not None:
+                    stop, reason = self._serve(session, server, stop)
+            else:
+                stop = None
+        except SessionError as e:
+            raise _Invalid(str(e), reason="session") from None
+        except BackendError as e:
+            raise _Invalid(str(e), reason="backend", status="Error") from None
+        except OSError as e:  # the journal could not be written
+            raise _Invalid(f"{e.filename or args.session}: cannot write the session journal: {e.strerror or e}",
+                           reason="journal", status="Error") from None
+        finally:
+            if server is not None:
+                server.stop()
+        if self.signals.name is not None:
+            reason = "interrupted"
+        elif stop is not None and stop.reason == "error":
+            raise _Invalid(stop.message, reason="backend", status="Error")
+        elif stop is not None and stop.reason == "limit":
+            reason = "max-steps"
+            print(f"flowdbg: warning: {stop.message} (--max-steps); the execution is still running", file=sys.stderr)
+        ex = session.execution
+        if ex.status == "Running" and reason is None:
+            reason = "waiting"
+        message = {"interrupted": f"interrupted by {self.signals.name}; the execution is still running",
+                   "max-steps": f"{stop.message} (--max-steps)" if stop is not None else None,
+                   "callback-timeout": f"no callback within {args.callback_timeout:g} s (--callback-timeout)"
+                   if args.callback_timeout else None,
+                   "waiting": "waiting for a callback: " + ", ".join(
+                       f"task {p.state!r} ({p.scope or 'top level'})" for p in ex.pending_tasks())
+                   }.get(reason) if ex.status == "Running" else None
+        if args.save_test:  # before the summary: a failure to save ends the command as Invalid
+            save_test(args, session)
+        return self.finish(ex.status, reason if ex.status == "Running" else None, message)
+
+    def _serve(self, session, server, stop):
+        """Wait, in real time, for callbacks on ``server`` while the run waits for one."""
+        args, ex = self.args, session.execution
+        while stop.reason == "waiting" and self.signals.name is None:
+            t = ex.next_timer()
+            limit = args.callback_timeout or (max(t - ex.clock, 0.0) if t is not None else None)
+            until = f"up to {limit:g} s" if limit is not None else "until one arrives"
+            print(f"flowdbg: waiting for a callback on {server.url}, {until}; Ctrl-C to stop "
+                  "(virtual time stands still meanwhile)", file=sys.stderr)
+            for p in ex.pending_tasks():
                 print(f"flowdbg:   task {p.state!r} ({p.scope or 'top level'}) token {p.token}", file=sys.stderr)
             sys.stderr.flush()
-            try:
-                session.wait_for_callback()
-            except KeyboardInterrupt:
+            if self._wait(session, limit):
+                stop = session.run_to_end(max_steps=args.max_steps, jump_clock=False)
+                continue
+            if self.signals.name is not None:
                 break
-            stop = session.run_to_end(max_steps=args.max_steps, jump_clock=False)
-    except SessionError as e:
-        raise _Invalid(str(e)) from None
-    except BackendError as e:
-        raise _Invalid(str(e)) from None
-    except OSError as e:  # the journal could not be written
-        raise _Invalid(f"{e.filename or args.session}: cannot write the session journal: {e.strerror or e}") from None
-    finally:
-        if server is not None:
-            server.stop()
-    if stop.reason == "error":
-        raise _Invalid(stop.message)
-    if stop.reason == "limit":
-        print(f"flowdbg: warning: {stop.message} (--max-steps); the execution is still running", file=sys.stderr)
-    ex = session.execution
-    summary = summarize(ex, events=False)
-    summary["diagnostics"] = ([d.format(defn.path) for d in defn.warnings]
-                              + [d.format(mocks.path) for d in mocks.warnings])
-    if args.history:
+            if t is None:
+                print(f"flowdbg: no callback within {limit:g} s and no timer is set: the run stops waiting",
+                      file=sys.stderr)
+                return stop, "callback-timeout"
+            print(f"flowdbg: no callback within {limit:g} s; virtual time passes to {t:g} s", file=sys.stderr)
+            stop = session.skip_to_next_timer()
+            if stop.reason not in ("finished", "error", "paused"):
+                stop = session.run_to_end(max_steps=args.max_steps, jump_clock=False)
+        return stop, None
+
+    def _wait(self, session, limit: float | None) -> bool:
+        """True when a callback arrived within ``limit`` real seconds (None: no limit)."""
+        deadline = None if limit is None else time.monotonic() + limit
+        while self.signals.name is None:
+            left = None if deadline is None else deadline - time.monotonic()
+            if left is not None and left <= 0:
+                return False
+            if session.wait_for_callback(timeout=0.2 if left is None else min(0.2, left)):
+                return True
+        return False
+
+    # -- the report ----------------------------------------------------------------------------------
+    def finish(self, status: str, reason: str | None, message: str | None, extra: list[dict] = ()) -> int:
+        args = self.args
+        session = self.session
+        # what ran, even if cut short; the events are streamed, not built as one list
+        summary = summarize(session.execution, events=False) if session is not None else None
+        code = J.EXIT_SIGNAL.get(self.signals.name, J.EXIT[status]) if reason == "interrupted" else J.EXIT[status]
+        diagnostics = self.diagnostics + [d for d in extra if d not in self.diagnostics]
+        if args.history and summary is not None and summary["event_count"]:
+            code, status, reason, message = self._write_history(session, code, status, reason, message)
+        start = session.start["start_time"] if session is not None else args.start_time
+        if args.json:
+            obj = J.run_object(status=status, reason=reason, message=message, summary=summary,
+                               diagnostics=diagnostics, flow=args.flow, mocks=self.mocks_path,
+                               input_source=self.input_source, start_time=start, express=args.express,
+                               history=self.history_written, exit_code=code)
+            J.write_run_object(obj, session.execution.events if session is not None else (), sys.stdout)
+        elif summary is not None:
+            _print_summary(summary, session, args, status, message,
+                           self.input_source if self.input_is_sibling else None)
+        return code
+
+    def _write_history(self, session, code, status, reason, message):
         from flowdbg.engine.history import write_history
+        path = self.args.history
+        folder = os.path.dirname(os.path.abspath(path))
         try:
-            write_history(args.history, ex, session.start_time)
+            try:
+                os.makedirs(folder, exist_ok=True)
+            except OSError as e:
+                raise OSError(e.errno, f"cannot create the folder {folder}: {e.strerror or e}") from None
+            write_history(path, session.execution, session.start_time)
+            self.history_written = path
         except OSError as e:
-            raise _Invalid(f"--history {args.history}: cannot write: {e.strerror or e}") from None
-    if args.save_test:  # before the summary: with --json, a failure to save is the one JSON object printed
-        save_test(args, session)
-    if args.json:
-        write_json(summary, ex, sys.stdout)
-    else:
-        _print_summary(summary, session, args)
-    return exit_code(ex)
+            why = f"--history {path}: " + (e.strerror if str(e.strerror).startswith("cannot create")
+                                           else f"cannot write: {e.strerror or e}")
+            print(f"flowdbg: error: {why}", file=sys.stderr)
+            self.diagnostics.append(J.message_diagnostic(why, path, code="history"))
+            if status not in ("Invalid", "Error"):
+                return J.EXIT["Error"], "Error", "history", why
+        return code, status, reason, message
 
 
-def _print_summary(s: dict, session, args) -> None:
-    print(f"status: {s['status']}  (virtual time {s['time']:g} s, {s['event_count']} events)")
+def _print_summary(s: dict, session, args, status: str, message: str | None, sibling: str | None) -> None:
+    shown = status if status in ("Invalid", "Error") else s["status"]
+    print(f"status: {shown}  (virtual time {s['time']:g} s, {s['event_count']} events)")
+    if sibling:
+        print(f"input: {sibling} (beside the flow; --input or --input-file to use another)")
     states = s["states"]
     if len(states) > 12:  # a long run: its start and end (--json lists them all)
         states = states[:6] + [f"... {len(states) - 11:,} more ..."] + states[-5:]
@@ -208,10 +393,14 @@ def _print_summary(s: dict, session, args) -> None:
         print("output: " + json.dumps(s["output"], ensure_ascii=False))
     if s["error"]:
         print(f"error: {s['error']['code']}" + (f": {s['error']['detail']}" if s["error"]["detail"] else ""))
+    if message and (status in ("Invalid", "Error") or (s["status"] == "Running" and not s["pending"])):
+        print(f"stopped: {message.splitlines()[0]}")
+    elif message and s["status"] == "Running" and not message.startswith("waiting"):
+        print(f"stopped: {message}")
     pending = s["pending"]
     for p in pending:
         print(f"waiting: task {p['state']!r} ({p['scope'] or 'top level'}) since {p['since']:g} s, token {p['token']}")
-    if not pending:
+    if not pending or status in ("Invalid", "Error"):
         return
     flow = session.definition.path
     journal = session.journal_path

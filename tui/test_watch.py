@@ -52,7 +52,7 @@ def watch(args, stop: threading.Event | None = None) -> int:
 
         def relevant(_change, path: str) -> bool:
             p = os.path.abspath(path)
-            return p in wanted or (is_test_file(p) and _under(p, folders))
+            return p in wanted or (_under(p, folders) and (is_test_file(p) or os.path.isdir(p)))
 
         restart = False
         for changes in watch_files(*sorted(roots), watch_filter=relevant, stop_event=stop, debounce=300, step=50):
@@ -62,6 +62,12 @@ def watch(args, stop: threading.Event | None = None) -> int:
                 files.pop(t, None)  # a test file removed: forget its cases
                 restart = True
             new = [p for p in sorted(changed) if is_test_file(p) and p not in files and os.path.isfile(p)]
+            # A new folder: a test file written into it at once can come before the folder's own watch does.
+            fresh = [p for p in sorted(changed) if os.path.isdir(p)]
+            if fresh:
+                new += [os.path.abspath(t) for t in discover(fresh) if os.path.abspath(t) not in files]
+                changed -= set(fresh)
+                changed |= set(new)
             todo = sorted(set(again) | set(new))
             if not todo and not restart:
                 continue

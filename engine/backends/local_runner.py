@@ -123,7 +123,8 @@ def main(argv):
         value = handler(event, _context(ctx_info))
         result = {"status": "ok", "payload_b64": base64.b64encode(_payload(value)).decode()}
     except Exception as exc:  # noqa: BLE001 — the function's own error
-        traceback.print_exc()
+        # The log shows the handler's traceback as FC's would: without this runner's own frame.
+        traceback.print_exception(type(exc), exc, exc.__traceback__.tb_next or exc.__traceback__)
         result = _error(exc, "error")
     sys.stdout.flush()
     sys.stderr.flush()

@@ -199,8 +199,10 @@ class Execution:
         """An Env for watches and breakpoint conditions at ``record``."""
         if record.result is not MISSING:
             out = record.output if record.output is not MISSING else record.result
-            return state_env(record, record.effective_input, SeededRandom(0), output=out)
-        return state_env(record, record.effective_input, SeededRandom(0), unavailable=NO_OUTPUT_YET)
+            return state_env(record, record.effective_input, SeededRandom(0), output=out,
+                             limit=self.options.data_limit)
+        return state_env(record, record.effective_input, SeededRandom(0), unavailable=NO_OUTPUT_YET,
+                         limit=self.options.data_limit)
 
     # -- frames ---------------------------------------------------------------
     def new_frame(self, fid: str, label: str, kind: str, parent: Frame | None, scope, input: Any,
@@ -281,6 +283,12 @@ class Execution:
         elif kind == "timeout":
             p = self.pending[data[0]]
             p.status = "timed_out"
+            late = next(((w, d[1]) for w, _, k, d in self.sched.timers if k == "script" and d[0] == p.token), None)
+            if late is not None:  # the mock file's callback comes too late: say so, it is not silently used up
+                due, script = late
+                self.emit(E.CALLBACK_REFUSED, p.state, p.scope, {
+                    "token": p.token, "scripted": True, "due": due, "entry": script.get("entry"),
+                    "reason": f"the scripted callback is due at {due:g} s, after the task's Timeout at {when:g} s"})
             p.frame.send = ("error", FlowError(TASK_TIMEOUT, f"task {p.state!r} got no callback within its Timeout"))
             self.sched.make_ready(p.frame)
         elif kind == "script":

@@ -50,7 +50,7 @@ class V1:
         base = rec.effective_input
         if rule.output is not None:
             out = rule.output.evaluate(state_env(rec, base, ex.random, roots=rule.output.roots,
-                                                 unavailable=NO_OUTPUT_IN_CATCH), act.state.name)
+                                                 limit=ex.options.data_limit, unavailable=NO_OUTPUT_IN_CATCH), act.state.name)
         else:
             out = base
             rec.notes.append("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")

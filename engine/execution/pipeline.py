@@ -56,7 +56,7 @@ def run_unit(ex, f: Frame) -> None:
             enter(ex, f, done.next, df.carry(ex, f, done.output))
     except FlowError as err:
         f.act = None
-        ex.frame_failed(f, err)
+        ex.frame_failed(f, err.with_traceback(None))
     except ExecutionFail as fail:
         ex.finish(FAILED, error=fail.error)
 
@@ -94,7 +94,9 @@ def attempt(ex, f: Frame, act: Activation):
     try:
         result = handler.run(ex, f, act)
     except FlowError as err:
-        return retry_or_catch(ex, f, act, err)
+        # Without its traceback the error holds no frames (whose locals hold it):
+        # a retried attempt leaves no garbage cycle behind.
+        return retry_or_catch(ex, f, act, err.with_traceback(None))
     return result if result is BLOCK else finish(ex, f, act, result)
 
 
@@ -107,7 +109,7 @@ def resume(ex, f: Frame, value: Any):
     try:
         result = handler_for(act.state).resume(ex, f, act, value)
     except FlowError as err:
-        return retry_or_catch(ex, f, act, err)
+        return retry_or_catch(ex, f, act, err.with_traceback(None))
     return result if result is BLOCK else finish(ex, f, act, result)
 
 

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from ..errors import DATA_LIMIT_EXCEEDED, FlowError
+from ..schema import DEFAULT_DATA_LIMIT
 from ..expressions import Env
 from ..json_values import MAX_DEPTH, nesting_exceeds
 from .records import MISSING, StepRecord
@@ -21,21 +22,23 @@ _NONE: dict = {}
 
 
 def state_env(rec: StepRecord, inp: Any, random, output: Any = MISSING, roots: frozenset | None = None,
-              unavailable: dict | None = None) -> Env:
+              unavailable: dict | None = None, limit: int = DEFAULT_DATA_LIMIT) -> Env:
     """An Env for ``rec``'s state with ``$Input`` = ``inp``; ``$Output`` when
-    ``output`` is given. ``roots``: the roots the expression reads (None: all)."""
+    ``output`` is given. ``roots``: the roots the expression reads (None: all);
+    ``limit``: the data limit every value the expression builds is held to."""
     r: dict = {"$Input": inp}
     if roots is None or "$Context" in roots:
         r["$Context"] = rec.context(output)
     if output is not MISSING:
         r["$Output"] = output
-        return Env(r, random, _NONE if unavailable is None else unavailable)
-    return Env(r, random, NO_OUTPUT if unavailable is None else unavailable)
+        return Env(r, random, _NONE if unavailable is None else unavailable, limit)
+    return Env(r, random, NO_OUTPUT if unavailable is None else unavailable, limit)
 
 
 def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) -> Any:
     """Evaluate a constructor template (InputConstructor, Parameters, OutputConstructor...)."""
-    return template.evaluate(state_env(rec, inp, ex.random, output, template.roots), rec.state)
+    return template.evaluate(state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit),
+                             rec.state)
 
 
 def _encoder():
@@ -90,10 +93,15 @@ class SizeCheck:
             if got is not None and got[0] is value:
                 size = got[1]
             else:
-                if nesting_exceeds(value):  # before anything walks it recursively (issue 11)
+                try:
+                    size = json_size(value)  # the C encoder stops at its own depth limit, cleanly
+                except FlowError:
+                    size = -1
+                # Nesting deeper than MAX_DEPTH takes at least two bytes a level, so
+                # only a value that big needs walking to know (issue 11).
+                if size < 0 or (size >= 2 * MAX_DEPTH and nesting_exceeds(value)):
                     raise FlowError(DATA_LIMIT_EXCEEDED,
                                     f"state {rec.state!r}: {what} nests deeper than {MAX_DEPTH} levels")
-                size = json_size(value)
                 if len(self._seen) > 50_000:
                     self._seen.clear()
                 self._seen[id(value)] = (value, size)

@@ -22,13 +22,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from jsonpath_ng import jsonpath as jp
-
 from .env import Env
 from .errors import SYNTAX, UNSUPPORTED_PATH, ExpressionRuntimeError, ExpressionSyntaxError
 from .expression import Expression, compile_expression
-from .paths import _flatten, _jsonpath_parse
-from .values import describe, type_name, with_article
+from .paths import _flatten, _jsonpath_parse, jp  # jp: jsonpath-ng, imported on first use
+from .values import DATA_LIMIT, describe, type_name, with_article
 
 MAPPING_ROOTS = ("$input", "$local", "$context")
 INPUT_ROOTS = ("$", "$input")  # the step's own input
@@ -243,10 +241,10 @@ class LegacyExpression:
     _expr: Expression
     _spans: tuple  # ((new_start, new_end, old_start, old_end), ...) 0-based, for columns
 
-    def value(self, roots: Mapping[str, Any]) -> tuple[Any, list[str]]:
+    def value(self, roots: Mapping[str, Any], limit: int = DATA_LIMIT) -> tuple[Any, list[str]]:
         """``(value, notes)`` with the paths read from ``roots`` (``$input``, ``$local``,
-        ``$context``); a missing key reads null (noted). Raises ExpressionRuntimeError
-        (column in :attr:`text`)."""
+        ``$context``); a missing key reads null (noted); ``limit``: the data limit what the
+        expression builds is held to. Raises ExpressionRuntimeError (column in :attr:`text`)."""
         notes: list[str] = []
         slots = {}
         for i, p in enumerate(self.paths):
@@ -255,7 +253,7 @@ class LegacyExpression:
             if note:
                 notes.append(note)
         try:
-            return self._expr.evaluate(Env(roots={"$Input": slots})), notes
+            return self._expr.evaluate(Env(roots={"$Input": slots}, data_limit=limit)), notes
         except ExpressionRuntimeError as e:
             raise ExpressionRuntimeError(e.message + (f" ({'; '.join(notes)})" if notes else ""),
                                          self._col(e.col)) from None
@@ -268,11 +266,11 @@ class LegacyExpression:
 class LegacyCondition(LegacyExpression):
     """A compiled ``choices[].condition`` over the step input."""
 
-    def evaluate(self, step_input: Any) -> tuple[bool, list[str]]:
+    def evaluate(self, step_input: Any, limit: int = DATA_LIMIT) -> tuple[bool, list[str]]:
         """``(value, notes)``. A missing key reads as null; a condition that is null
         (``$.flag`` with no ``flag``) is false. Raises ExpressionRuntimeError (column in
         :attr:`text`) for a non-boolean result or a bad operand."""
-        value, notes = self.value({"$input": step_input})
+        value, notes = self.value({"$input": step_input}, limit)
         if value is None:
             notes.append("the condition is null; read as false")
             return False, notes

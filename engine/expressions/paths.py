@@ -16,9 +16,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from jsonpath_ng import jsonpath as jp
-from jsonpath_ng.parser import JsonPathParser
-
 from .errors import SYNTAX, UNSUPPORTED_PATH, ExpressionRuntimeError, ExpressionSyntaxError
 from .values import type_name, with_article
 
@@ -151,13 +148,27 @@ def scan_path(text: str, pos: int) -> tuple[int, str, str, list[tuple[int, str]]
 
 
 _parser_lock = threading.Lock()
-_parser: JsonPathParser | None = None
+_parser: Any = None
 
 
-def _jsonpath_parse(text: str) -> jp.JSONPath:
+class _JsonPathNg:
+    """jsonpath-ng, imported when the first path is parsed: a flow loaded
+    from the definition cache runs without it (its import builds the
+    grammar's tables, a large share of flowdbg's start-up otherwise)."""
+
+    def __getattr__(self, name: str) -> Any:
+        from jsonpath_ng import jsonpath
+        return getattr(jsonpath, name)
+
+
+jp = _JsonPathNg()
+
+
+def _jsonpath_parse(text: str) -> Any:
     global _parser
     with _parser_lock:
         if _parser is None:
+            from jsonpath_ng.parser import JsonPathParser
             _parser = JsonPathParser()
         return _parser.parse(text)
 

@@ -10,7 +10,7 @@ import re
 from .. import schema as V1
 from ..expressions import ExpressionSyntaxError
 from ..expressions.legacy import (INPUT_ROOTS, compile_condition, is_input_path, is_mapping_path, parse_path)
-from ..load import Map, Node, Scalar, Seq, to_python
+from ..nodes import Map, Node, Scalar, Seq, to_python
 from ..validate import _suggest, _type_name
 from . import schema as S
 from .resources import ACTION, FC, FLOW, MNS, UNKNOWN, from_action, from_arn, looks_like_placeholder

@@ -191,10 +191,11 @@ def _iso(t: datetime.datetime) -> str:
     return t.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def condition_value(option, own_input: Any) -> tuple[bool, list[str]]:
-    """A choice option's condition; raises FnF.RuntimeError naming the condition."""
+def condition_value(option, own_input: Any, limit: int | None = None) -> tuple[bool, list[str]]:
+    """A choice option's condition (what it builds held to ``limit`` bytes, by default the
+    expressions' own); raises FnF.RuntimeError naming the condition."""
     try:
-        return option.condition.evaluate(own_input)
+        return option.condition.evaluate(own_input) if limit is None else option.condition.evaluate(own_input, limit)
     except ExpressionRuntimeError as e:
         col = f" (column {e.col})" if e.col else ""
         raise FlowError(RUNTIME_ERROR, f"condition {option.condition.text!r}{col}: {e.message}") from None

@@ -1,7 +1,7 @@
 """Is a loaded tree a legacy flow? (Cheap: the definition asks before importing the rest.)"""
 from __future__ import annotations
 
-from ..load import Map, Node, Scalar
+from ..nodes import Map, Node, Scalar
 
 
 def is_legacy(root: Node | None) -> bool:

@@ -3,7 +3,7 @@ check). Cheap to import: every FDL v1 definition is checked."""
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
-from ..load import Map, Node, Scalar, Seq
+from ..nodes import Map, Node, Scalar, Seq
 from . import schema as S
 
 

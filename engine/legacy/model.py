@@ -21,7 +21,7 @@ from typing import Any, Mapping as MappingT, Union
 
 from ..expressions.legacy import (INPUT_ROOTS, LegacyCondition, LegacyPath, compile_condition, is_input_path,
                                   is_mapping_path, parse_path)
-from ..load import Map, Node, Scalar, Seq, to_python, walk
+from ..nodes import Map, Node, Scalar, Seq, to_python, walk
 from ..model import CatchRule, RetryRule
 from . import schema as S
 from .resources import Resource, from_action, from_arn

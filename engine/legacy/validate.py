@@ -10,7 +10,7 @@ with no errors.
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, sort_key
-from ..load import Map, Node, Scalar, Seq
+from ..nodes import Map, Node, Scalar, Seq
 from ..validate import Validator, _suggest, _type_name
 from . import schema as S
 from .checks import Checks

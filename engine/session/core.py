@@ -55,10 +55,11 @@ class Session(Stepping, Inputs):
             nm = name or "exec-" + hashlib.sha256(f"{definition.flow.name}:{seed}".encode()).hexdigest()[:8]
             _start = {"k": "start", "v": VERSION, "flow": os.path.abspath(definition.path),
                       "digests": dict(definition.flow.digests), "input": input, "seed": seed,
-                      "start_time": st, "name": nm}
+                      "start_time": st, "name": nm, **({"express": True} if express else {})}
         self.start = _start
+        # An Express session stays one on --resume: the journal's start says so.
         self.options = Options(seed=_start["seed"], execution_name=_start["name"], max_events=max_events,
-                               express=express, start_time=_start["start_time"])
+                               express=express or bool(_start.get("express")), start_time=_start["start_time"])
         if data_limit is not None:
             self.options.data_limit = data_limit
         self.answers: list[dict] = []  # the door's tape, shared: consumed prefix + recorded future

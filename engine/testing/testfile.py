@@ -236,7 +236,10 @@ class _Loader:
             sec = node.get(section)
             if isinstance(sec, Map):
                 for k, _ in sec.items:
-                    self.state_name(k, f"{where}.{section}")
+                    # a key may be qualified by its scope (M/Notify, /Notify): docs/semantics.md, "Mock answers"
+                    if not (isinstance(k.value, str) and "/" in k.value
+                            and k.value.rpartition("/")[2] in self.state_names):
+                        self.state_name(k, f"{where}.{section}")
         try:
             layer = inline_mocks(self.text, node, self.path)
         except MockFileError as e:

@@ -39,11 +39,19 @@ def test_session_refuses_to_overwrite_a_file_that_is_not_a_journal(tmp_path, cap
     assert other.read_text() == "my notes\n"
 
 
-def test_history_into_a_directory_or_missing_directory_is_exit_2(tmp_path, capsys):
+def test_history_into_a_directory_is_exit_2_and_a_missing_folder_is_created(tmp_path, capsys):
     rc, _, err = run(capsys, "run", CHILD, "--input", '{"name": "x"}', "--history", str(tmp_path))
     assert rc == 2 and "is a directory" in err
+    # like --session, --history creates the folders it needs
     rc, _, err = run(capsys, "run", CHILD, "--input", '{"name": "x"}', "--history", str(tmp_path / "no" / "h.json"))
-    assert rc == 2 and "cannot write: No such file or directory" in err
+    assert rc == 0 and json.loads((tmp_path / "no" / "h.json").read_text())["Events"][0]["Type"] == "ExecutionStarted"
+    (tmp_path / "plain").write_text("")
+    rc, out, err = run(capsys, "run", CHILD, "--input", '{"name": "x"}', "--json",
+                       "--history", str(tmp_path / "plain" / "h.json"))
+    assert rc == 2 and f"cannot create the folder {tmp_path / 'plain'}: File exists" in err
+    data = json.loads(out)
+    assert (data["status"], data["reason"], data["history"]) == ("Error", "history", None)
+    assert data["output"] == {"greeting": "hello, x"}  # the run itself is reported
 
 
 @pytest.mark.parametrize("text,fragment", [
@@ -93,7 +101,9 @@ def test_json_output_on_an_invalid_definition(tmp_path, capsys):
     rc, out, err = run(capsys, "run", str(bad), "--json")
     assert rc == 2
     data = json.loads(out)
-    assert data["status"] == "Invalid" and any("unknown state type 'Pas'" in d for d in data["diagnostics"])
+    assert (data["status"], data["reason"]) == ("Invalid", "definition")
+    assert [(d["file"], d["line"], d["col"], d["code"]) for d in data["diagnostics"]] == \
+        [(str(bad), 6, 11, "unknown-state-type")]
     assert f"{bad}:6:11: error:" in err
 
 

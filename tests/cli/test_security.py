@@ -54,7 +54,7 @@ def test_a_mock_file_named_on_the_command_line_is_consent(cli, repo):
 def test_refusal_is_a_json_object_with_json(cli, repo):
     code, out, _ = cli("run", "flow.yaml", "--json")
     s = json.loads(out)
-    assert code == 2 and s["status"] == "Invalid" and "--allow-local" in s["error"]["detail"]
+    assert code == 2 and s["status"] == "Invalid" and "--allow-local" in s["message"]  # the JSON contract
 
 
 def test_the_crash_log_is_private_and_never_follows_a_symlink(tmp_path, monkeypatch, capsys):

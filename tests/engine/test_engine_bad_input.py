@@ -3,6 +3,8 @@ line:col) and bad execution input through ``flowdbg run`` (exit 2, a
 one-line message, never a traceback)."""
 from __future__ import annotations
 
+import json
+
 import os
 
 import pytest
@@ -131,8 +133,12 @@ def test_cli_bad_mock_file_exit_2_with_line_col(cli, tmp_path):
     bad.write_text("functions:\n  myFunction1:\n    - bdy: {}\n")
     code, out, err = cli("run", FLOW, "--mocks", str(bad), "--json")
     assert code == 2
-    assert out == ""
     assert f"{bad}:3:7: error: functions.myFunction1: unknown field 'bdy'" in err
+    data = json.loads(out)  # --json: one JSON object on stdout whatever went wrong
+    assert (data["status"], data["reason"], data["events"]) == ("Invalid", "mocks", [])
+    assert data["diagnostics"][0] == {"file": str(bad), "line": 3, "col": 7, "severity": "error", "code": "mock",
+                                      "message": "functions.myFunction1: unknown field 'bdy'; allowed: body, delay, "
+                                                 "detail, error, log, times, when", "hint": ""}
     no_traceback(err)
 
 
@@ -154,7 +160,9 @@ def test_cli_unreadable_mock_file_exit_2(cli, tmp_path):
 def test_cli_bad_execution_input_exit_2_one_line(cli, raw, fragment):
     code, out, err = cli("run", FLOW, "--mocks", MOCKS, "--input", raw, "--json")
     assert code == 2
-    assert out == ""
+    data = json.loads(out)
+    assert (data["status"], data["reason"]) == ("Invalid", "input")
+    assert [d["code"] for d in data["diagnostics"]] == ["input"] and fragment in data["diagnostics"][0]["message"]
     lines = err.strip().splitlines()
     assert len(lines) == 1
     assert lines[0].startswith("flowdbg: error: ")

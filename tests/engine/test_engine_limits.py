@@ -74,3 +74,48 @@ def test_the_events_limit_can_be_raised_and_express_flows_have_none(cli, tmp_pat
     ex = Execution(definition(MAP).flow, {"items": list(range(2000))}, options=Options(express=True))
     ex.run()
     assert ex.status == "Succeeded"
+
+
+BIG = """
+Type: StateMachine
+Name: big
+SpecVersion: v1
+StartAt: Grow
+States:
+  - Name: Grow
+    Type: Pass
+    InputConstructor:
+      s.$: format("{}{}{}{}", $Input.x, $Input.x, $Input.x, $Input.x)
+    End: true
+"""
+
+
+def test_a_raised_data_limit_holds_for_what_expressions_build_too():
+    x = "a" * 30_000  # four copies: 120 KB, past the default 64 KiB limit, under 200 KB
+    ex = execute(BIG, {"x": x})
+    assert ex.status == "Failed" and ex.error.code == "FnF.DataLimitExceeded"
+    ex = execute(BIG, {"x": x}, data_limit=200_000)
+    assert ex.status == "Succeeded" and len(ex.output["s"]) == 120_000
+
+
+def test_a_step_leaves_no_garbage_cycle_behind():
+    """`flowdbg run` turns the cyclic GC off: that holds only while a unit of
+    work makes no reference cycles, retries and failures included."""
+    import gc
+
+    from flowdbg.engine.door import Door
+    from flowdbg.engine.execution import Execution, Options
+    from helpers.engine import definition, mocks
+    flows = [(RETRY_FOREVER, THROTTLED, {}), (MAP, "", {"items": list(range(50))})]
+    for text, mock_text, inp in flows:
+        ex = Execution(definition(text).flow, inp, Door(mocks(mock_text)), Options(max_events=0))
+        ex.run(max_steps=20)
+        gc.collect()
+        was = gc.isenabled()
+        gc.disable()
+        try:
+            ex.run(max_steps=2000)
+            assert gc.collect() == 0, "a unit of work left garbage only the cyclic GC can free"
+        finally:
+            if was:
+                gc.enable()

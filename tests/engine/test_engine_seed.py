@@ -176,9 +176,14 @@ def test_sample_flows_validate_without_warnings():
 # -- the CLI's exit codes ---------------------------------------------------------------------------
 
 def test_validate_json_valid_exit_0(cli):
-    code, out, err = cli("validate", sample("seed-result-choice.yaml"), "--json")
+    flow = sample("seed-result-choice.yaml")
+    code, out, err = cli("validate", flow, "--json")
     assert code == 0
-    assert json.loads(out) == {"valid": True, "diagnostics": []}
+    # one shape for one file or many; the sibling mock file is checked against the flow too
+    assert json.loads(out) == {"status": "Valid", "exit_code": 0, "valid": True, "diagnostics": [], "files": [
+        {"path": flow, "kind": "flow", "valid": True, "errors": 0, "warnings": 0},
+        {"path": sample("seed-result-choice.mocks.yaml"), "kind": "mocks", "valid": True, "errors": 0,
+         "warnings": 0}]}
 
 
 def test_validate_json_invalid_exit_2_with_hint(cli):
@@ -186,7 +191,8 @@ def test_validate_json_invalid_exit_2_with_hint(cli):
     assert code == 2
     data = json.loads(out)
     assert data["valid"] is False
-    assert data["diagnostics"] == [{"severity": "error", "code": "yaml-dash-space", "line": 7, "col": 3,
+    assert data["diagnostics"] == [{"file": seed("seed2-sync-async.as-published.yaml"), "severity": "error",
+                                    "code": "yaml-dash-space", "line": 7, "col": 3,
                                     "message": "'-Name:' is not a list item; YAML needs a space after '-'",
                                     "hint": "write '- Name:'"}]
 

@@ -52,7 +52,7 @@ States:
     assert "duplicate state name 'A' (first at line 7)" in ds[0].message
 
 
-def test_same_name_in_a_nested_scope_is_allowed():
+def test_same_name_in_a_nested_scope_is_allowed_with_a_warning():
     ds = diagnostics(H + """StartAt: P
 States:
   - Type: Parallel
@@ -65,7 +65,11 @@ States:
             Name: P
             End: true
 """)
-    assert ds == []
+    # Allowed (each scope has its own names), but mocks and breakpoints name states by their bare name.
+    assert [(d.severity, d.code, d.line, d.col, d.message, d.hint) for d in ds] == [
+        ("warning", "reused-state-name", 13, 19,
+         "state name 'P' is also used at the top level (line 7): mock keys, callbacks and breakpoints that name "
+         "'P' apply to both", "rename one, or key its mocks by scope: 'P.Branch0/P' here and '/P' there")]
 
 
 def test_next_to_unknown_state_with_suggestion():
@@ -665,11 +669,13 @@ def test_doc_v1_examples_are_valid(name):
     assert [x for x in d.diagnostics if x.severity == "error"] == []
 
 
-@pytest.mark.parametrize("name,line", [("video-edit.yaml", 37), ("video-imitate-parallel.yaml", 90)])
-def test_published_v1_video_flows_load_with_only_the_redundant_end_warning(name, line):
+@pytest.mark.parametrize("name,lines", [("video-edit.yaml", [13, 28, 37]),
+                                        ("video-imitate-parallel.yaml", [19, 41, 56, 66, 81, 90])])
+def test_published_v1_video_flows_load_with_placeholder_and_redundant_end_warnings(name, lines):
     d = _real(name)
     assert d.flow is not None
-    assert [(x.severity, x.code, x.line) for x in d.diagnostics] == [("warning", "redundant-end", line)]
+    assert [(x.severity, x.code, x.line) for x in d.diagnostics] == \
+        [("warning", "placeholder", n) for n in lines[:-1]] + [("warning", "redundant-end", lines[-1])]
 
 
 # -- more checks ---------------------------------------------------------------------------------------------------

@@ -141,10 +141,10 @@ def test_mock_errors_point_into_the_test_file(tmp_path):
         """)
     assert errors(paths) == [
         "claim.tests.yaml:6:13: error: functions.ask-adjuster: unknown field 'bdy'; allowed: body, delay, detail, "
-        "error, log, times",
+        "error, log, times, when",
         "claim.tests.yaml:6:13: error: functions.ask-adjuster: an answer needs 'body' or 'error'",
         "claim.tests.yaml:7:56: error: callbacks.Wait for an adjuster: unknown field 'afterr'; allowed: after, fail, "
-        "succeed, times",
+        "succeed, times, when",
     ]
 
 

@@ -338,3 +338,13 @@ def test_a_flow_level_timeout_is_accepted_but_said_not_simulated():
     assert diags("version: v1\ntype: flow\ntimeoutSeconds: 60\nsteps:\n  - type: pass\n    name: a\n") == [
         ("warning", "not-simulated", 3, 1, "flow: timeoutSeconds (in Alibaba's editor schema, not in the docs) is not "
          "simulated: flowdbg does not time the whole execution out", "")]
+
+
+def test_strict_makes_legacy_slips_errors_but_not_what_flowdbg_does_not_simulate():
+    text = "timeoutSeconds: 60\nsteps:\n  - type: pass\n    name: a\n"
+    d = parse_definition(text, strict=True)
+    assert [(x.severity, x.code) for x in d.diagnostics] == [("error", "no-header"), ("warning", "not-simulated")]
+    assert d.flow is None and d.format == "legacy"
+    d = parse_definition("version: v1\ntype: flow\n" + text, strict=True)
+    assert [(x.severity, x.code) for x in d.diagnostics] == [("warning", "not-simulated")]
+    assert d.flow is not None and d.format == "legacy"

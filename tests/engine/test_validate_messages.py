@@ -402,7 +402,10 @@ def test_sample_mock_files_are_recognised():
 def test_flow_with_a_lower_case_states_key_is_not_taken_for_a_mock_file():
     got = diags(H + "StartAt: A\nstates:\n  - Name: A\n    Type: Pass\n    End: true\n")
     assert "not-a-flow" not in [d[1] for d in got]
-    assert ("warning", "unknown-field", 5, 1, "unknown field 'states' (ignored)", "did you mean 'States'?") in got
+    # One diagnostic for the one slip, on the slipped key: the missing field it was meant to be.
+    assert got == [("error", "missing-field", 5, 1,
+                    "missing required field 'States' ('states' on line 5 is not it: keys are case-sensitive)",
+                    "rename 'states' to 'States'")]
 
 
 # -- 10. legacy flows: validated on their own (tests/engine/test_legacy_validate.py) --------------------------------

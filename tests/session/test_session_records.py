@@ -234,7 +234,8 @@ def test_input_and_output_constructor_stages():
     assert r.input == {"v": 5, "const": 7}
     assert r.parameters == {"url": "https://example.com", "val": 5}
     assert r.attempts[0]["request"] == {"url": "https://example.com", "val": 5}
-    assert r.attempts[0]["response"] == {"result": {"Body": "r"}}
+    # the answer, and which mock entry (file:line) gave it
+    assert r.attempts[0]["response"] == {"result": {"Body": "r"}, "entry": "<mocks>:3", "key": "T"}
     assert r.result == {"Body": "r"}
     assert r.output == {"got": "r", "in": 5}
     assert r.next is None

@@ -55,8 +55,9 @@ def _attempt_rows(rec, row, t) -> None:
         if a.get("function"):
             where.append(f"function {a['function']}")
         resp = a.get("response") or {}
-        if resp.get("source"):
-            where.append(f"answered by {resp['source']}")
+        entry = resp.get("entry") or (resp.get("meta") or {}).get("entry")  # which mock entry, as file:line
+        if resp.get("source") or entry:
+            where.append(f"answered by {resp.get('source', 'mock')}" + (f" ({entry})" if entry else ""))
         if resp.get("duration"):
             where.append(f"took {resp['duration']:g} s")
         t.add_row(Text(f"attempt {i + 1}", style="bold #cdd6f4"), Text("  ·  ".join(where), style="#a6adc8"))
@@ -86,10 +87,22 @@ def _attempt_rows(rec, row, t) -> None:
                       Text(f"{err.get('Code')}: {err.get('Detail', '')}".rstrip(": "), style="#f38ba8"))
         if a.get("token"):
             t.add_row("  token", Text(a["token"], style="#7f849c"))
+        if resp.get("log"):  # FC's log tail: what a local or live handler printed, its traceback
+            t.add_row("  log", Text(_log_tail(resp["log"]), style="#a6adc8"))
         if i < len(rec.attempts) - 1 and retries:
             _retry_row(t, retries.pop(0))
     for r in retries:  # a Parallel/Map retried whole: no attempts of its own
         _retry_row(t, r)
+
+
+LOG_LINES = 40
+
+
+def _log_tail(log: str) -> str:
+    lines = log.rstrip("\n").splitlines()
+    if len(lines) <= LOG_LINES:
+        return "\n".join(lines)
+    return f"… {len(lines) - LOG_LINES} earlier lines\n" + "\n".join(lines[-LOG_LINES:])
 
 
 def _retry_row(t, r: dict) -> None:

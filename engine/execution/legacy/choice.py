@@ -4,6 +4,7 @@
 from ...errors import RUNTIME_ERROR, FlowError
 from ...legacy import dataflow as D
 from .. import children
+from .dataflow import data_limit
 from ..frames import BLOCK, Group
 
 
@@ -11,7 +12,7 @@ def run(ex, f, act):
     step, rec, inp = act.state, act.rec, act.input
     for i, o in enumerate(step.choices):
         try:
-            value, notes = D.condition_value(o, inp)
+            value, notes = D.condition_value(o, inp, data_limit(ex))
         except FlowError as e:
             rec.choice.append({"index": i, "condition": o.condition.text, "error": e.detail})
             raise FlowError(RUNTIME_ERROR, f"step {step.name!r}, choices[{i}].{e.detail}") from None

@@ -51,13 +51,13 @@ def map_input(ex, f, act) -> Any:
     return inp
 
 
-def _limit(ex) -> int:
+def data_limit(ex) -> int:
     return S.DATA_LIMIT if ex.options.data_limit == DEFAULT_DATA_LIMIT else ex.options.data_limit
 
 
 def _check_size(ex, rec, inp, out, local) -> None:
     size = D.data_size(inp, out, local)
-    limit = _limit(ex)
+    limit = data_limit(ex)
     if size > limit:
         raise FlowError(DATA_LIMIT_EXCEEDED, f"step {rec.state!r}: its input, output and $local are {size} bytes "
                                              f"together; the limit is {limit} bytes")

@@ -26,7 +26,7 @@ def _local(value, step):
 def invoke(ex, f, act, params: Any):
     step = act.state
     res = step.resource
-    if not ex.door.has_state_mock(step.name):
+    if not ex.door.has_state_mock(step.name, f.id):
         if res.kind == FC:
             return _function(ex, f, act)
         if res.kind == FLOW:

@@ -7,7 +7,8 @@ from ..values import state_env
 
 def run(ex, f, act):
     state, rec, inp = act.state, act.rec, act.input
-    env = state_env(rec, inp, ex.random, roots=frozenset().union(*(b.condition.roots for b in state.branches)))
+    env = state_env(rec, inp, ex.random, roots=frozenset().union(*(b.condition.roots for b in state.branches)),
+                    limit=ex.options.data_limit)
     for i, b in enumerate(state.branches):
         try:
             value = b.condition.evaluate_condition(env)

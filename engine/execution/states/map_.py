@@ -11,7 +11,8 @@ from ..values import NO_OUTPUT, state_env
 def run(ex, f, act):
     state, rec, inp = act.state, act.rec, act.input
     try:
-        items = state.items_path.evaluate(state_env(rec, inp, ex.random, roots=state.items_path.roots))
+        items = state.items_path.evaluate(state_env(rec, inp, ex.random, roots=state.items_path.roots,
+                                                       limit=ex.options.data_limit))
     except ExpressionError as e:
         raise FlowError(flow_error_code(e), f"state {state.name!r}, ItemsPath: {e}") from None
     if not isinstance(items, list):
@@ -20,7 +21,8 @@ def run(ex, f, act):
     if state.item_constructor is not None:
         ctx = rec.context()
         tpl = state.item_constructor
-        inputs = [tpl.evaluate(Env({"$Input": inp, "$Context": ctx, "$Item": item}, ex.random, NO_OUTPUT), state.name)
+        inputs = [tpl.evaluate(Env({"$Input": inp, "$Context": ctx, "$Item": item}, ex.random, NO_OUTPUT,
+                                   ex.options.data_limit), state.name)
                   for item in items]
     else:
         inputs = items

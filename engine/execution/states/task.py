@@ -78,11 +78,13 @@ def resume(ex, f, act, value):
 
 def _complete(ex, f, act, result):
     rec, state = act.rec, act.state
+    log = (rec.attempts[-1].get("response") or {}).get("log")  # FC's log tail (x-fc-log-type: Tail)
+    tail = {"log": log} if log else {}
     if isinstance(result, FlowError):
         rec.attempts[-1]["error"] = result.to_json()
-        ex.emit(E.TASK_FAILED, state.name, f.id, {"error": result.to_json()}, act.data["sched"], rec.index)
+        ex.emit(E.TASK_FAILED, state.name, f.id, {"error": result.to_json(), **tail}, act.data["sched"], rec.index)
         raise result
-    ex.emit(E.TASK_SUCCEEDED, state.name, f.id, {"output": result}, act.data["sched"], rec.index)
+    ex.emit(E.TASK_SUCCEEDED, state.name, f.id, {"output": result, **tail}, act.data["sched"], rec.index)
     return result
 
 
@@ -91,7 +93,8 @@ def _await_callback(ex, f, act, since):
     p = ex.pending[rec.token]
     if p.timeout_at is not None:
         ex.sched.add_timer(p.timeout_at, "timeout", (rec.token,))
-    script = ex.door.scripted_callback(state.name)
+    script = ex.door.scripted_callback(state.name, scope=f.id, parameters=rec.parameters,
+                                       attempt=len(rec.attempts) - 1)
     if script is not None:
         p.scripted = True
         ex.sched.add_timer(since + float(script.get("after", 0) or 0), "script", (rec.token, script))

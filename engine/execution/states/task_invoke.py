@@ -17,7 +17,7 @@ def invoke(ex, f, act, params: Any):
     """``(result_or_FlowError, virtual duration)``; raises FlowError for a
     failed submission (callback modes, Async) or a bad request."""
     state = act.state
-    if state.action == "FC:InvokeFunction" and not ex.door.has_state_mock(state.name):
+    if state.action == "FC:InvokeFunction" and not ex.door.has_state_mock(state.name, f.id):
         return _invoke_fc(ex, f, act, params)
     return _invoke_action(ex, f, act)
 
@@ -71,7 +71,7 @@ def _invoke_fc(ex, f, act, params: Any):
 
 def _invoke_action(ex, f, act):
     state, rec = act.state, act.rec
-    if state.action == "FNF:StartExecution" and not ex.door.has_state_mock(state.name):
+    if state.action == "FNF:StartExecution" and not ex.door.has_state_mock(state.name, f.id):
         child = _child_flow(ex, rec.parameters)
         if child is not None:
             return _run_child(ex, f, act, *child)
@@ -82,8 +82,11 @@ def state_mock_answer(ex, f, act, action: str):
     """A ``states:`` mock's answer for the task: ``(result_or_FlowError, duration)``;
     raises the error of a submission (callback modes); registers a callback task."""
     state, rec = act.state, act.rec
-    answer = ex.door.state(state.name, action)
-    rec.attempts[-1]["response"] = {k: v for k, v in answer.items() if k != "line"}
+    attempt = rec.attempts[-1]
+    # scope, parameters and attempt: what a mock entry's `when` or a scoped key (M/Notify) matches
+    answer = ex.door.state(state.name, action, scope=f.id, parameters=rec.parameters,
+                           attempt=len(rec.attempts) - 1)
+    attempt["response"] = {k: v for k, v in answer.items() if k != "line"}
     duration = float(answer.get("delay", 0) or 0)
     if "error" in answer:
         err = FlowError(answer["error"], str(answer.get("detail", "")))

@@ -13,7 +13,8 @@ def run(ex, f, act):
     seconds = state.seconds
     if state.seconds_expr is not None:
         try:
-            seconds = state.seconds_expr.evaluate(state_env(rec, inp, ex.random, roots=state.seconds_expr.roots))
+            seconds = state.seconds_expr.evaluate(state_env(rec, inp, ex.random, roots=state.seconds_expr.roots,
+                                                                  limit=ex.options.data_limit))
         except ExpressionError as e:
             raise FlowError(flow_error_code(e), f"state {state.name!r}, Seconds.$: {e}") from None
         lo, hi = WAIT_SECONDS["Express" if ex.options.express else "Standard"]

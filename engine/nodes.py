@@ -1,0 +1,68 @@
+"""The positioned nodes a definition or mock file is loaded into (``load.py``):
+plain values that remember their line and column, with no YAML in sight,
+so the stages after loading need no YAML parser."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterator
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Node:
+    line: int  # 1-based
+    col: int  # 1-based
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Scalar(Node):
+    value: Any  # str, int, float, bool or None (timestamps become ISO strings)
+    tag: str = ""  # a non-standard tag such as "!Ref", else ""
+    quoted: bool = False
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Seq(Node):
+    items: tuple[Node, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Map(Node):
+    items: tuple[tuple[Scalar, Node], ...] = ()
+    _index: dict = field(default_factory=dict, repr=False)
+
+    def get(self, key: str) -> Node | None:
+        return self._index.get(key)
+
+    def key_node(self, key: str) -> Scalar | None:
+        for k, _ in self.items:
+            if k.value == key:
+                return k
+        return None
+
+    def keys(self) -> list[str]:
+        return [str(k.value) for k, _ in self.items]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._index
+
+
+def to_python(node: Node) -> Any:
+    """The plain JSON-like value of ``node`` (dict/list/scalars)."""
+    if isinstance(node, Scalar):
+        return node.value
+    if isinstance(node, Seq):
+        return [to_python(n) for n in node.items]
+    if isinstance(node, Map):
+        return {str(k.value): to_python(v) for k, v in node.items}
+    raise TypeError(node)
+
+
+def walk(node: Node) -> Iterator[Node]:
+    yield node
+    if isinstance(node, Seq):
+        for n in node.items:
+            yield from walk(n)
+    elif isinstance(node, Map):
+        for k, v in node.items:
+            yield k
+            yield from walk(v)
