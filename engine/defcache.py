@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
-import tempfile
 
 FORMAT = 1
 MAX_ENTRIES = 256
@@ -64,6 +62,7 @@ def get(k: str):
     if d is None:
         return None
     try:
+        import pickle
         with open(os.path.join(d, k + ".pickle"), "rb") as f:
             return pickle.load(f)
     except Exception:  # missing, cut short, or written by another version: build it again
@@ -74,6 +73,9 @@ def put(k: str, diagnostics, flow) -> None:
     d = cache_dir()
     if d is None:
         return
+    import pickle
+    import tempfile
+    tmp = ""
     try:
         os.makedirs(d, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")

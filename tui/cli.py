@@ -454,5 +454,25 @@ def _report_bug(e: Exception) -> int:
     return 70
 
 
+#: Commands whose process ends right after they return: nothing of theirs is
+#: left to run at exit (the journal is written through and fsync'd, servers
+#: stopped), so the interpreter's teardown, freeing every event and record of
+#: the run one by one, is skipped (70 ms of a 10,000-item Map run).
+_FAST_EXIT = ("run", "validate")
+
+
+def entry() -> None:
+    """The ``flowdbg`` console script."""
+    code = main()
+    if sys.argv[1:2] and sys.argv[1] in _FAST_EXIT:
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (OSError, ValueError):  # a closed pipe (`| head`): nothing more to say
+                pass
+        os._exit(code if isinstance(code, int) else EXIT_USAGE)
+    raise SystemExit(code)
+
+
 if __name__ == "__main__":
-    raise SystemExit(main())
+    entry()

@@ -116,8 +116,8 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
         key = node_key(rec.frame, rec.state)
         node = ov.node(key)
         outcome = _RECORD_OUTCOME.get(rec.status, RUNNING)
-        if outcome == WAITING and kind(rec.type) in ("Map", "Parallel"):
-            outcome = RUNNING  # its branches or iterations run; they are what waits
+        if outcome == WAITING and kind(rec.type) in ("Map", "Parallel", "Choice"):
+            outcome = RUNNING  # its branches, iterations (or a legacy choice's option steps) run; they wait
         if outcome in (RUNNING, WAITING) and ended is not None:
             outcome = FAILED if ended == FAILED else SUCCEEDED  # cut off by the execution's end
         node.see(outcome)

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import random
-import uuid as _uuid
 from dataclasses import dataclass, field
 from typing import Any, Mapping, Protocol, runtime_checkable
 
@@ -28,7 +27,8 @@ class SeededRandom:
         self._rng = random.Random(seed)
 
     def uuid(self) -> str:
-        return str(_uuid.UUID(int=self._rng.getrandbits(128), version=4))
+        import uuid  # the first uuid() a flow calls pays for the module, not every start
+        return str(uuid.UUID(int=self._rng.getrandbits(128), version=4))
 
     def randint(self, low: int, high: int) -> int:
         return self._rng.randint(low, high)

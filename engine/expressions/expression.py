@@ -10,7 +10,6 @@ from .env import Env
 from .errors import ExpressionRuntimeError, ExpressionSyntaxError
 from .evaluate import build
 from .functions import BUILTINS
-from .parser import parse
 from .paths import parse_path
 from .values import describe
 
@@ -69,6 +68,7 @@ def _rebuild(text: str, tree, roots: frozenset, paths: tuple, is_constant: bool)
 
 @lru_cache(maxsize=4096)
 def _compile(text: str) -> Expression:
+    from .parser import parse  # a flow out of the definition cache parses nothing
     tree = parse(text)
     paths: dict[str, None] = {}
     roots: set[str] = set()

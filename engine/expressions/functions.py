@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Callable
 
-import re2
 
 from .errors import DataLimitError, ExpressionRuntimeError
 from .values import (DATA_LIMIT, MAX_DEPTH, MAX_NUMBER, BadJSON, BadValue, canonical, compact_json, describe,
@@ -161,6 +159,7 @@ def _hash(name, args, env):
     if not isinstance(algo, str) or algo not in _HASHES:
         raise _bad(name, 2, "one of " + ", ".join(f'"{a}"' for a in _HASHES), algo)
     data = value if isinstance(value, str) else _json_text(name, value, env)
+    import hashlib  # imported when a flow first hashes: start-up pays for what runs
     return hashlib.new(_HASHES[algo], _utf8(data)).hexdigest()
 
 
@@ -243,16 +242,22 @@ def _split(name, args, env):
 # RE2 (Go's regexp syntax, which CloudFlow's engine is believed to use): matching
 # is linear in the text, so no pattern can hang a run ("^(a+)+$" on "aaa…!").
 # Differences from Python's re: docs/expressions.md ("Regular expressions").
-_RE2_OPTIONS = re2.Options()
-_RE2_OPTIONS.log_errors = False  # RE2 would print parse errors on the terminal (the TUI's screen)
-_RE2_OPTIONS.max_mem = 8 << 20  # bounds the compiled program and DFA cache
+@lru_cache(maxsize=1)
+def _re2():
+    """google-re2 and its options, loaded by the first regex a flow uses."""
+    import re2
+    options = re2.Options()
+    options.log_errors = False  # RE2 would print parse errors on the terminal (the TUI's screen)
+    options.max_mem = 8 << 20  # bounds the compiled program and DFA cache
+    return re2, options
 
 
 @lru_cache(maxsize=256)
 def compile_regex(pattern: str):
     """The compiled RE2 program, or the reason ``pattern`` is not valid RE2."""
+    re2, options = _re2()
     try:
-        return re2.compile(pattern, _RE2_OPTIONS)
+        return re2.compile(pattern, options)
     except re2.error as exc:
         reason = exc.args[0] if exc.args else str(exc)
         return reason.decode("utf-8", "replace") if isinstance(reason, bytes) else str(reason)
@@ -268,7 +273,7 @@ def _regex_match(name, args, env):
         raise ExpressionRuntimeError(f"{name}: argument 1 is not a valid RE2 regular expression: {compiled}")
     try:
         return compiled.search(text) is not None
-    except (UnicodeEncodeError, re2.error) as exc:
+    except (UnicodeEncodeError, _re2()[0].error) as exc:
         raise ExpressionRuntimeError(f"{name}: cannot match: {exc}") from None
 
 

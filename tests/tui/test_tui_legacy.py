@@ -36,7 +36,7 @@ async def test_the_record_view_shows_the_mappings():
         await press(pilot, "s", "s", "s", "s")  # StartTraining, Wait10s, GetTrainStatus, IsTrainComplete
         await press(pilot, "v")
         body = plain(app.main.query_one(RecordView).query_one("#record-body"))
-        assert "just ran: #2 GetTrainStatus" in body
+        assert "just ran: #3 GetTrainStatus" in body
         assert "inputMappings" in body and 'action ← "get-train-status" = "get-train-status"' in body
         assert "default input" in body  # IsTrainComplete, paused before its mappings run
         assert '$local        {"status": "running"}  (the step\'s own)' in body  # GetTrainStatus's result
@@ -86,7 +86,7 @@ async def test_a_watch_and_a_breakpoint_condition_in_legacy_terms():
         await settle(pilot)
         await press(pilot, "w")
         dlg = app.screen
-        assert isinstance(dlg, WatchScreen) and dlg.query_one("#watch-input").placeholder == "$input."
+        assert isinstance(dlg, WatchScreen) and dlg.query_one("#watch-input").value == "$input."
         await pilot.press(*"$local.status")
         await press(pilot, "enter")
         s = app.main.session

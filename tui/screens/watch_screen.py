@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from flowdbg.engine.expressions import ExpressionError, compile_expression
+from ..theme_style import th
 
 
 def expression_error(text: str, fmt: str = "v1") -> str | None:
@@ -34,7 +35,7 @@ class WatchScreen(ModalScreen[str | None]):
     """Returns the expression, or None on Escape. An expression that does
     not compile keeps the dialog open, with the error and the text."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel", tooltip="Close without adding a watch")]
 
     def __init__(self, fmt: str = "v1") -> None:
         super().__init__()
@@ -43,16 +44,17 @@ class WatchScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-box", classes="dialog"):
             yield Label(Text("Add a watch", style="bold"))
-            hint, placeholder = EXAMPLES[self.fmt]
-            yield Label(Text(hint, style="#a6adc8"))
-            yield Input(placeholder=placeholder, id="watch-input")
+            hint, prefill = EXAMPLES[self.fmt]
+            yield Label(Text(hint, style=th("$foreground-muted")))
+            yield Input(prefill, id="watch-input")
             yield Label("", id="watch-status")
-            yield Label(Text("Enter adds · Escape cancels", style="#7f849c"))
+            yield Label(Text("Enter adds · Escape cancels", style=th("$foreground-muted")))
 
     def on_mount(self) -> None:
         inp = self.query_one(Input)
         inp.cursor_blink = not self.app.is_headless
         inp.focus()
+        inp.select_all()  # typing replaces it; End or → keeps it and types after
 
     def on_input_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
@@ -61,7 +63,7 @@ class WatchScreen(ModalScreen[str | None]):
             status.update("")
             return
         err = expression_error(text, self.fmt)
-        status.update(Text(f"✗ {err}", style="#f38ba8") if err else Text("✓ Enter adds it", style="#a6e3a1"))
+        status.update(Text(f"✗ {err}", style=th("$error")) if err else Text("✓ Enter adds it", style=th("$success")))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
@@ -70,7 +72,7 @@ class WatchScreen(ModalScreen[str | None]):
         err = expression_error(text, self.fmt)
         if err is not None:
             self.query_one("#watch-status", Label).update(
-                Text(f"✗ {err} — fix it, or Escape to cancel", style="#f38ba8"))
+                Text(f"✗ {err} — fix it, or Escape to cancel", style=th("$error")))
             self.notify(f"Watch not added: {err}", severity="error")
             return
         self.dismiss(text)

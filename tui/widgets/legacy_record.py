@@ -8,6 +8,8 @@ from rich.text import Text
 
 from flowdbg.engine.execution import MISSING
 
+from ..theme_style import th
+
 
 def is_legacy(rec) -> bool:
     """A legacy step whose input stage ran (its record holds the mappings)."""
@@ -20,14 +22,14 @@ def is_legacy_step(rec) -> bool:
 
 
 def _mappings(t, compact, title: str, entries) -> None:
-    t.add_row(Text(title, style="bold #89b4fa"), Text(""))
+    t.add_row(Text(title, style=th("bold $primary")), Text(""))
     for e in entries:
-        line = Text(f"{e['target']} ← {e['source']}", style="#cdd6f4")
-        line.append(" = ", style="#7f849c")
-        line.append(compact(e.get("value")), style="#f9e2af" if "note" in e else "")
+        line = Text(f"{e['target']} ← {e['source']}", style=th("$foreground"))
+        line.append(" = ", style=th("$foreground-muted"))
+        line.append(compact(e.get("value")), style=th("$warning") if "note" in e else "")
         t.add_row("", line)
         if "note" in e:
-            t.add_row("", Text(f"  {e['note']}", style="italic #f9e2af"))
+            t.add_row("", Text(f"  {e['note']}", style=th("italic $warning")))
 
 
 def input_rows(rec, row, t, compact) -> None:
@@ -38,7 +40,7 @@ def input_rows(rec, row, t, compact) -> None:
     row("$local", x.get("$local", MISSING), "the list's $local so far")
     row("$context", x.get("$context", MISSING))
     if x.get("inputMappings") is None:
-        t.add_row("input", Text("= $input with $local merged over it (no inputMappings)", style="italic #7f849c"))
+        t.add_row("input", Text("= $input with $local merged over it (no inputMappings)", style=th("italic $foreground-muted")))
     else:
         _mappings(t, compact, "inputMappings", x["inputMappings"])
         row("input", rec.input)

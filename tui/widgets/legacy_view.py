@@ -120,6 +120,7 @@ def _step(s, pre: str, after: str | None, out: dict) -> None:
         out[c["name"]] = _Map(**c, items_path=_Text(s.collection.text), processor=_scope(s.steps))
     elif isinstance(s, L.ChoiceStep):
         after = None if s.end else after
+        out[c["name"]] = None  # its place: before the steps of its options (the outline lists them after it)
         branches = []
         for label, o in s.options():
             target = pre + o.goto if o.goto else after
