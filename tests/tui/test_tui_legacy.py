@@ -95,3 +95,27 @@ async def test_a_watch_and_a_breakpoint_condition_in_legacy_terms():
         await press(pilot, "c")
         assert (s.last_stop.reason, s.last_stop.state) == ("breakpoint", "IsTrainComplete")
         assert s.execution.clock == 20.0  # the second poll, not the first (status running)
+
+
+async def test_the_step_pane_says_what_a_legacy_step_will_do():
+    app = make_app(ML)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        text = plain(app.main.query_one("#step").renderable)
+        assert "Input (after inputMappings)" in text and "calls fnfDemoMLPipelineService/k8sActions" in text
+        assert '"action": "train-model"' in text
+        await press(pilot, "s", "s", "s", "s")  # at IsTrainComplete (the first poll says running)
+        text = plain(app.main.query_one("#step").renderable)
+        assert '3 $.status == "running" → true  ⇒ Wait10s' in text
+
+
+async def test_the_outline_lists_a_choice_options_steps_under_it():
+    app = make_app(VSCODE)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "z")
+        graph = app.main.query_one(StateGraph)
+        rows = sorted((b.y, b.name) for b in graph.picture.boxes.values() if b.kind in ("state", "container"))
+        names = [n for _, n in rows]
+        assert names.index("CheckStatus") + 1 == names.index("OnSucceess")
+        assert "CheckStatus.Choice0/OnSucceess" in graph.picture.boxes
