@@ -83,11 +83,8 @@ class DebuggerActions:
             return
         if not self._idle("stop the execution"):
             return
-        ex.stop("stopped in the debugger (Shift+F5)")
-        self.session.last_stop = Stop("finished", message=ex.status, step=ex.steps)
-        self.session.selected_record = None
+        self.session.stop_execution("stopped in the debugger (Shift+F5)")
         self.ran = []
-        self.session.flush()
         self.refresh_views(follow=True)
         self.notify("The execution is stopped. u steps back to before the stop, r restarts.", title="Stopped")
 
