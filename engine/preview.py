@@ -118,6 +118,13 @@ def preview(execution: Execution, frame: Frame | None) -> Preview | None:
         if state is None:
             return None
     p = Preview(rec.state, rec.type, rec.frame, rec.raw_input)
+    if getattr(ex.flow, "format", "v1") == "legacy":  # its own dataflow: $input and $local of the list
+        from .execution.legacy.preview import fill, list_data
+        rng = _copy_random(ex)
+        event_id = rec.first_event or len(ex.events) + events_to_come
+        fill(ex, frame, state, rec, p, list_data(ex, frame, bool(ex.events)), event_id,
+             lambda r: _token(ex, r, len(ex.events) + events_to_come + 1, rng))
+        return p
     if not isinstance(state, KNOWN):
         p.notes.append("no preview for this kind of state (it runs when you step)")
         return p

@@ -28,27 +28,31 @@ MODE = {"WaitForCustomCallback": "callback", "WaitForSystemCallback": "system ca
 
 
 def subtitle(state) -> str:
-    """``Task · validate-order``, ``Wait · 60 s``, ``Map · $Input.items``..."""
+    """``Task · validate-order``, ``Wait · 60 s``, ``Map · $Input.items``... (a legacy
+    step's view state has its own type: ``task · bookFlight``, ``foreach · $.items``)."""
     t = state.type
     if isinstance(state, TaskState):
         detail = function_name(state) if state.action == "FC:InvokeFunction" else state.action
         mode = f" ⧗{MODE[state.task_mode]}" if state.task_mode in MODE else ""
-        return f"Task · {detail}{mode}" if detail else f"Task{mode}"
+        return f"{t} · {detail}{mode}" if detail else f"{t}{mode}"
     if isinstance(state, WaitState):
-        return f"Wait · {state.seconds} s" if state.seconds is not None else "Wait · " + state.seconds_expr.text
+        return f"{t} · {state.seconds} s" if state.seconds is not None else f"{t} · " + state.seconds_expr.text
     if isinstance(state, FailState):
-        return f"Fail · {state.code}" if state.code else "Fail"
+        return f"{t} · {state.code}" if state.code else t
     if isinstance(state, MapState):
         extra = f" · max {state.max_concurrency}" if state.max_concurrency else ""
-        return f"Map · {state.items_path.text}{extra}"
+        return f"{t} · {state.items_path.text}{extra}"
     if isinstance(state, ParallelState):
-        return f"Parallel · {len(state.branches)} branches"
+        return f"{t} · {len(state.branches)} branches"
     return t
 
 
 def condition_lines(state: ChoiceState) -> list[str]:
     """``1 $Input.total > 1000 → Review`` ... ``D default → Ship``."""
-    out = [f"{i} {b.condition.text} → {b.next}" for i, b in enumerate(state.branches, 1)]
+    # a legacy view state (it has a label) names a choice option's inline step by its key
+    # (CheckStatus.Choice0/OnSuccess): the step's own name is what the reader knows
+    name = (lambda k: k.rsplit("/", 1)[-1] if k else "end") if hasattr(state, "label") else (lambda k: k or "end")
+    out = [f"{i} {b.condition.text} → {name(b.next)}" for i, b in enumerate(state.branches, 1)]
     if state.default:
-        out.append(f"D default → {state.default}")
+        out.append(f"D default → {name(state.default)}")
     return out

@@ -22,11 +22,13 @@ class BreakpointScreen(ModalScreen[dict | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="bp.cancel", tooltip="Close without saving"),
                 Binding("ctrl+s", "save", "Save", id="bp.save", tooltip="Save the breakpoint")]
 
-    def __init__(self, state: str | None, bp=None, check_scope=None):
+    def __init__(self, state: str | None, bp=None, check_scope=None, fmt: str = "v1"):
         super().__init__()
         self.bp = bp
         self.state = bp.state if bp is not None else state
         self.check_scope = check_scope  # session.check_scope: raises with the reason
+        self.fmt = fmt  # the flow's format: a legacy condition reads $input/$local/$context
+
     def compose(self) -> ComposeResult:
         bp = self.bp
         title = f"Breakpoint {bp.id}" if bp else "New breakpoint"
@@ -36,8 +38,11 @@ class BreakpointScreen(ModalScreen[dict | None]):
             yield Input(self.state or "", id="bp-state")
             yield Label("Stop when")
             yield Select(EVENTS, value=(bp.event or "") if bp else "", allow_blank=False, id="bp-event")
-            yield Label("Condition (FDL, on the state's $Input / $Context; empty = always)")
-            yield Input((bp.condition or "") if bp else "", placeholder="$Input.total > 100", id="bp-condition")
+            legacy = self.fmt == "legacy"
+            yield Label("Condition (on the step's $input / $local / $context; empty = always)" if legacy else
+                        "Condition (FDL, on the state's $Input / $Context; empty = always)")
+            yield Input((bp.condition or "") if bp else "", placeholder="$input.total > 100" if legacy
+                        else "$Input.total > 100", id="bp-condition")
             yield Label("", id="bp-status")
             with Horizontal(id="bp-row"):
                 with Vertical():
@@ -72,7 +77,7 @@ class BreakpointScreen(ModalScreen[dict | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "bp-condition":
             text = event.value.strip()
-            err = expression_error(text) if text else None
+            err = expression_error(text, self.fmt) if text else None
             self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style=th("$error")) if err else "")
         elif event.input.id == "bp-scope":
             err = self.scope_error(event.value.strip())
@@ -96,7 +101,7 @@ class BreakpointScreen(ModalScreen[dict | None]):
         cond = self.query_one("#bp-condition", Input).value.strip() or None
         hits = self.query_one("#bp-hits", Input).value.strip()
         scope = self.query_one("#bp-scope", Input).value.strip() or None
-        if cond and (err := expression_error(cond)):
+        if cond and (err := expression_error(cond, self.fmt)):
             self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style=th("$error")))
             self.notify(f"Condition: {err}", severity="error")
             return

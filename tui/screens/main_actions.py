@@ -255,7 +255,8 @@ class DebuggerActions:
             name = b.name if b is not None and b.kind in ("state", "container") else None
             bp = next((x for x in self.session.breakpoints if name and x.state == name and x.event is None), None)
         from .breakpoint_screen import BreakpointScreen
-        self.app.push_screen(BreakpointScreen(name, bp, check_scope=self.session.check_scope), self._breakpoint_edited)
+        self.app.push_screen(BreakpointScreen(name, bp, check_scope=self.session.check_scope,
+                                              fmt=self.session.definition.format), self._breakpoint_edited)
 
     def _breakpoint_edited(self, result: dict | None) -> None:
         if not result or not self._idle("change breakpoints"):
@@ -298,7 +299,7 @@ class DebuggerActions:
     def action_add_watch(self) -> None:
         if self._idle("add a watch"):
             from .watch_screen import WatchScreen
-            self.app.push_screen(WatchScreen(), self._watch_given)
+            self.app.push_screen(WatchScreen(self.session.definition.format), self._watch_given)
 
     def _watch_given(self, expression: str | None) -> None:
         if not expression or not self._idle("add a watch"):

@@ -175,7 +175,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         if not self.query("#values"):
             return  # removed while its panes were still being composed (the app is closing)
         self.query_one("#source").border_title = self.session.definition.path
-        self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",)}  # $Context folded
+        self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}  # $Context folded
         self._progress = self.set_interval(0.1, self._tick, pause=True)
         self.set_interval(0.2, self._poll_inbox)
         self._apply_size(self.app.size)

@@ -93,6 +93,8 @@ class _ScopeLayout:
             kinds: dict[str, str] = {}
 
             def add(target, label, kind):
+                if target is None:  # a legacy choice option that ends its list
+                    return
                 tk = self.key(target)
                 out.setdefault(tk, [])
                 if label:
@@ -124,7 +126,8 @@ class _ScopeLayout:
 
     def _node(self, key: str, st) -> _Node:
         d = self.detail
-        names = wrap(st.name, self.name_w, 2 if self.name_w >= 20 else 3)
+        label = getattr(st, "label", "") or st.name  # a legacy view state is named by its key
+        names = wrap(label, self.name_w, 2 if self.name_w >= 20 else 3)
         lines = []
         if d >= 2:  # (the subtitle is in the top border)
             if isinstance(st, ChoiceState):
@@ -143,10 +146,10 @@ class _ScopeLayout:
                 subs = [("each item", layout_scope(st.processor, f"{key}/", self.tags, d, name_w=self.name_w))]
             inner = 1 + sum(c.w + 2 for _, c in subs) + (len(subs) - 1) + 1
             w = max(w, inner, 2 + max(cell_len(lb) + 4 for lb, _ in subs))
-            names = wrap(st.name, max(self.name_w, w - MARK_W - count - 2))  # as wide as the box
+            names = wrap(label, max(self.name_w, w - MARK_W - count - 2))  # as wide as the box
             h = 1 + len(names) + len(lines) + 1 + max(c.h for _, c in subs) + 1
-            return _Node(key, st.name, "container", w, h, st, names, lines, subs)
-        return _Node(key, st.name, "state", w, 2 + len(names) + len(lines), st, names, lines)
+            return _Node(key, label, "container", w, h, st, names, lines, subs)
+        return _Node(key, label, "state", w, 2 + len(names) + len(lines), st, names, lines)
 
     # -- placement --------------------------------------------------------------
     def place(self) -> Canvas:
@@ -426,8 +429,12 @@ def layout_scope(scope: Scope, prefix: str, tags: Tags, detail: int = 1, top: bo
 
 
 def layout_flow(flow, detail: int = 1, name_w: int | None = None) -> Picture:
-    """Lay out every state of ``flow`` (a ``flowdbg.engine.model.Flow``);
-    ``name_w``: the widest name line (narrower boxes, names on more lines)."""
+    """Lay out every state of ``flow`` (a ``flowdbg.engine.model.Flow``, or a legacy flow
+    through its FDL v1 shaped view); ``name_w``: the widest name line (narrower boxes,
+    names on more lines)."""
+    if getattr(flow, "format", "v1") == "legacy":
+        from .legacy_view import view
+        flow = view(flow)
     tags = Tags()
     inner = layout_scope(flow.scope, "", tags, detail, top=True, name_w=name_w)
     c = Canvas(inner.w + 1, inner.h + 1)  # a margin left and below

@@ -17,21 +17,26 @@ COUNT_W = 13
 
 
 def outline_flow(flow):
+    if getattr(flow, "format", "v1") == "legacy":  # through its FDL v1 shaped view, as the diagram
+        from .legacy_view import view
+        flow = view(flow)
     tags = Tags()
     rows: list[tuple] = []  # (indent, kind, key, text, state)
 
     def scope(sc, prefix: str, depth: int) -> None:
         for st in sc.states.values():
             key = prefix + st.name
-            rows.append((depth, "container" if isinstance(st, (ParallelState, MapState)) else "state", key,
-                         st.name, st))
+            label = getattr(st, "label", "")  # a legacy view state: its step name; a choice option's
+            at = depth + st.name.count("/") if label else depth  # steps (pick.Choice0/x) one level in
+            rows.append((at, "container" if isinstance(st, (ParallelState, MapState)) else "state", key,
+                         label or st.name, st))
             if isinstance(st, ParallelState):
                 for i, b in enumerate(st.branches):
-                    rows.append((depth + 1, "branch", key, f"Branch{i}", None))
-                    scope(b, f"{key}.Branch{i}/", depth + 2)
+                    rows.append((at + 1, "branch", key, f"Branch{i}", None))
+                    scope(b, f"{key}.Branch{i}/", at + 2)
             elif isinstance(st, MapState) and st.processor is not None:
-                rows.append((depth + 1, "branch", key, "each item", None))
-                scope(st.processor, f"{key}/", depth + 2)
+                rows.append((at + 1, "branch", key, "each item", None))
+                scope(st.processor, f"{key}/", at + 2)
 
     scope(flow.scope, "", 0)
     name_w = max((d * INDENT + cell_len(text) for d, kind, _, text, _ in rows if kind != "branch"), default=0)
@@ -46,5 +51,5 @@ def outline_flow(flow):
             continue
         c.put(x + 4, i, text, tags("title", key))
         c.put(1 + 4 + name_w + 2, i, subtitle(st), tags("type", key))
-        c.boxes[key] = Box(key, st.name, kind, x, i, width - x, 1, st.line, st.end_line, st.type, i, (text,))
+        c.boxes[key] = Box(key, text, kind, x, i, width - x, 1, st.line, st.end_line, st.type, i, (text,))
     return picture(c, tags, -1)

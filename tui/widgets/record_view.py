@@ -15,6 +15,8 @@ from textual.widgets import Static
 from flowdbg.engine.execution import MISSING
 from ..theme_style import th
 
+from . import legacy_record
+
 MAX_VALUE = 4000
 
 
@@ -61,7 +63,8 @@ def _attempt_rows(rec, row, t) -> None:
             where.append(f"took {resp['duration']:g} s")
         t.add_row(Text(f"attempt {i + 1}", style=th("bold $foreground")), Text("  ·  ".join(where), style=th("$foreground-muted")))
         if rec.parameters is not MISSING and a.get("request") == rec.parameters:
-            t.add_row("  request", Text("= parameters", style=th("italic $foreground-muted")))
+            t.add_row("  request", Text("= request" if rec.type == "task" else "= parameters",
+                                        style=th("italic $foreground-muted")))
         else:
             row("  request", a.get("request", MISSING))
         shown_error = False
@@ -133,14 +136,20 @@ def record_renderable(rec, state=None) -> Group:
             txt.append(f"  ({note})", style=th("italic $foreground-muted"))
         t.add_row(stage, txt)
 
-    row("raw input", rec.raw_input)
-    has_in = state is not None and getattr(state, "input", None) is not None
-    if rec.input is not MISSING and not has_in and rec.input == rec.raw_input:
-        t.add_row("input", Text("= raw input (no InputConstructor)", style=th("italic $foreground-muted")))
+    legacy = legacy_record.is_legacy(rec)
+    if legacy:
+        legacy_record.input_rows(rec, row, t, compact)
+    elif legacy_record.is_legacy_step(rec):
+        legacy_record.raw_input_row(rec, row)  # a legacy step paused before its input is mapped
     else:
-        row("input", rec.input, "InputConstructor" if has_in else "")
-    if rec.parameters is not MISSING or rec.type in ("Task", "Map", "Wait"):
-        row("parameters", rec.parameters)
+        row("raw input", rec.raw_input)
+        has_in = state is not None and getattr(state, "input", None) is not None
+        if rec.input is not MISSING and not has_in and rec.input == rec.raw_input:
+            t.add_row("input", Text("= raw input (no InputConstructor)", style=th("italic $foreground-muted")))
+        else:
+            row("input", rec.input, "InputConstructor" if has_in else "")
+    if rec.parameters is not MISSING or rec.type in ("Task", "Map", "Wait", "task", "foreach", "wait"):
+        row("request" if rec.type == "task" else "parameters", rec.parameters)
     _attempt_rows(rec, row, t)
     if rec.catch:
         c = rec.catch
@@ -156,10 +165,13 @@ def record_renderable(rec, state=None) -> Group:
             v = ch.get("value")
             t.add_row(label, Text(f"{ch.get('condition')} → {json.dumps(v)}",
                                   style=th("bold $success" if v else "$foreground-muted")))
-    if rec.type not in ("Choice",):
-        row("result", rec.result)
-    has_out = state is not None and getattr(state, "output", None) is not None
-    row("output", rec.output, "OutputConstructor" if has_out else "")
+    if legacy:
+        legacy_record.output_rows(rec, row, t, compact)
+    else:
+        if rec.type not in ("Choice", "choice"):
+            row("$local" if legacy_record.is_legacy_step(rec) else "result", rec.result)
+        has_out = state is not None and getattr(state, "output", None) is not None
+        row("output", rec.output, "OutputConstructor" if has_out else "")
     if rec.next:
         t.add_row("next", Text(rec.next, style="bold"))
     elif rec.status == "succeeded":

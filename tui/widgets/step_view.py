@@ -23,6 +23,10 @@ from ..theme_style import themed
 
 MAX_TEXT = 6000
 
+#: A legacy step's type -> the FDL v1 kind whose preview it shows (``engine/execution/legacy/preview.py``).
+LEGACY_KIND = {"task": "Task", "choice": "Choice", "wait": "Wait", "foreach": "Map", "parallel": "Parallel",
+               "fail": "Fail", "pass": "Pass", "succeed": "Succeed"}
+
 
 def _pretty(value: Any, width: int, indent: int) -> str:
     one = json.dumps(value, ensure_ascii=False, default=str)
@@ -256,7 +260,8 @@ class StepView(ScrollView, can_focus=True):
         return [self._heading("Next", rec, extra), *self._preview_pair(p), Text("")]
 
     def _preview_pair(self, p) -> list:
-        left_title = "Input (after InputConstructor)" if p.input is not MISSING and p.input != p.raw_input else "Input"
+        mapped = "inputMappings" if p.type in LEGACY_KIND else "InputConstructor"
+        left_title = f"Input (after {mapped})" if p.input is not MISSING and p.input != p.raw_input else "Input"
         left = p.input if p.input is not MISSING else p.raw_input
         return [self._pair(left_title, left, "Will do", self._will_do(p))]
 
@@ -264,15 +269,18 @@ class StepView(ScrollView, can_focus=True):
         t = Text()
         s = self._s
         muted, value = s("$foreground-muted"), s("$foreground")
-        if p.type == "Task":
+        legacy = p.type in LEGACY_KIND
+        kind = LEGACY_KIND.get(p.type, p.type)
+        if kind == "Task":
             if p.function:
                 t.append(f"calls {p.function}\n", style=s("bold $foreground"))
             if p.parameters is not MISSING:
-                t.append("sends Parameters:\n", style=muted)
+                t.append("sends:\n" if legacy else "sends Parameters:\n", style=muted)
                 t.append(self._pretty(p.parameters) + "\n", style=value)
             if p.token:
-                t.append(f"$Context.Current.TaskToken = {p.token}\n", style=muted)
-        elif p.type == "Choice":
+                t.append(f"{'$context.task.token' if legacy else '$Context.Current.TaskToken'} = {p.token}\n",
+                         style=muted)
+        elif kind == "Choice":
             for c in p.choice:
                 label = "D" if c["index"] is None else str(c["index"] + 1)
                 if "error" in c:
@@ -282,16 +290,16 @@ class StepView(ScrollView, can_focus=True):
                 t.append(f"{label} {c['condition']} → {json.dumps(c.get('value'))}",
                          style=s("bold $success") if hit else muted)
                 t.append(f"  ⇒ {c['next']}\n" if hit else "\n", style=s("bold $success"))
-        elif p.type == "Wait":
+        elif kind == "Wait":
             if p.seconds is not None:
                 t.append(f"waits {p.seconds} s (virtual), until {p.until:g} s\n", style=value)
-        elif p.type == "Map":
+        elif kind == "Map":
             if p.items is not None:
                 t.append(f"{p.items} iteration{'s' if p.items != 1 else ''}; the first inputs:\n", style=value)
                 t.append(self._pretty(p.item_inputs[:5]) + "\n", style=value)
-        elif p.type == "Parallel":
+        elif kind == "Parallel":
             t.append(f"{p.branches} branches, each gets the input\n", style=value)
-        elif p.type == "Fail":
+        elif kind == "Fail":
             pass
         elif p.output is not MISSING:
             t.append("Output:\n", style=muted)
