@@ -85,7 +85,8 @@ def why_here(ex, stepped, stop_frame: str | None) -> str:
     here = frame_of(ex, stop_frame)
     f = frame_of(ex, stepped.frame)
     where = short(here.label) if here is not None and here.label != "execution" else "the top level"
-    name = short(f.label) if f is not None else stepped.frame
+    # the iteration or branch that waits ("Price each item[0]"); at the top level, the state itself
+    name = short(f.label) if f is not None and f.parent is not None else stepped.state
     kind, at = _wait(ex, stepped) if f is not None and f.live else ("ended", None)
     what = {"token": "waits for a callback", "answered": "waits to finish", "retry": f"waits for its Retry{_at(at)}",
             "timer": f"waits{_at(at)}", "children": "waits for its iterations" if stepped.type == "Map"
