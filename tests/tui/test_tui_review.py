@@ -48,3 +48,55 @@ async def test_just_ran_names_a_caught_error_and_where_it_went(tmp_path):
         assert "Just ran #2 Charge Task caught Payment.Fraud → Flag" in text
         assert "Output (from the Catch rule)" in text
         assert "The last key" not in text  # one key, one state: nothing else to summarise
+
+
+# -- 2. the graph fits its pane: never cut at the left, the data keeps its share -----------------
+
+def _cut_boxes(app) -> list[str]:
+    """Boxes whose columns the graph's view does not show whole (cut at a side)."""
+    graph = app.main.query_one(StateGraph)
+    view = graph.scrollable_content_region
+    sx = graph.scroll_offset.x
+    return [k for k in graph.picture.order if graph.box(k).x < sx or graph.box(k).right > sx + view.width]
+
+
+@pytest.mark.parametrize("flow", [CLAIM, ORDER])
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_graph_is_never_cut_at_the_sides(flow, size):
+    app = make_app(flow)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        graph = app.main.query_one(StateGraph)
+        assert graph.picture.width <= graph.scrollable_content_region.width
+        assert graph.scroll_offset.x == 0 and _cut_boxes(app) == []
+        for _ in range(6):  # as the run goes on, the current state and its neighbours stay whole
+            await press(pilot, "s")
+            assert _cut_boxes(app) == []
+            cur = graph.box(graph.marks.current) if graph.marks.current else None
+            if cur is not None:
+                view, sy = graph.scrollable_content_region, graph.scroll_offset.y
+                assert sy <= cur.y and cur.y < sy + view.height
+
+
+async def test_at_80x24_a_big_flow_is_an_outline_cut_with_an_ellipsis():
+    app = make_app(CLAIM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        graph = app.main.query_one(StateGraph)
+        assert graph.outline and graph.detail is None  # chosen for the pane, not a zoom
+        lines = [ln[: graph.region.right] for ln in screen_lines(app)]
+        assert any("Check that the claim form…" in ln for ln in lines)
+        await press(pilot, "z")  # the user asks for the diagram: they get it, scrolled
+        assert not graph.outline
+        await press(pilot, "z")
+        assert graph.outline
+
+
+async def test_at_160x48_claim_review_is_whole_and_the_data_keeps_a_third():
+    app = make_app(CLAIM)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        graph, data = app.main.query_one(StateGraph), app.main.query_one("#right")
+        assert graph.picture.width <= graph.scrollable_content_region.width
+        assert graph.picture.height <= graph.scrollable_content_region.height  # every state on screen
+        assert data.region.width >= 56  # was 48: the resource ARN wrapped, the header was cut

@@ -14,11 +14,16 @@ TYPE_STYLE = {"Failed": "$error", "TimedOut": "$error", "Succeeded": "$success",
               "Submitted": "$secondary", "Refused": "$error", "Entered": "$primary"}
 
 
+#: the graph's marks (run_overlay.GLYPH) on the events a state starts waiting at
+MARK = {"TaskSubmitted": "✉ ", "StepRetrying": "⧗ "}
+
+
 def _type_text(t: str) -> Text:
+    shown = MARK.get(t, "") + t
     for suffix, style in TYPE_STYLE.items():
         if t.endswith(suffix):
-            return Text(t, style=th(style))
-    return Text(t)
+            return Text(shown, style=th(style))
+    return Text(shown)
 
 
 class HistoryLog(Vertical):

@@ -13,7 +13,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..messages import GraphZoomed, StateActivated, StateHighlighted
-from ..run_overlay import OUTCOMES, THEME_VARIABLE, RunOverlay
+from ..run_overlay import GLYPH, OUTCOMES, THEME_VARIABLE, RunOverlay
 from .graph_layout import Box, Picture, layout_flow, outline_flow
 
 OUTCOME_CSS = "\n".join(f"StateGraph > .state-graph--outcome-{o} {{ color: ${THEME_VARIABLE[o]}; }}" for o in OUTCOMES)
@@ -79,28 +79,58 @@ class StateGraph(ScrollView, can_focus=True):
     # -- pictures and zoom ---------------------------------------------------------
     #: drawings tried, most readable first, until one fits the pane: the
     #: normal one, tight rows, then narrower names (on more lines)
-    VARIANTS = ((1, 26), (0, 26), (1, 20), (0, 20), (0, 16))
+    VARIANTS = ((1, 26), (0, 26), (1, 22), (0, 22), (1, 20), (0, 20), (0, 16))
     ZOOM = ((2, 34), (1, 26), (0, 20), (-1, 0))  # what +/- step through
+    #: how much taller than the pane a drawing that fits its width may be
+    #: (scrolled up and down) before the outline is the better view
+    TALL = 1.5
 
     def _picture(self, detail: int, name_w: int = 26) -> Picture:
-        key = (detail, name_w if detail >= 0 else 0)
+        """A drawing; for the outline (``detail`` < 0) ``name_w`` is the
+        width it must fit (0: its own)."""
+        key = (detail, name_w)
         pic = self._pictures.get(key)
         if pic is None:
-            pic = self._pictures[key] = outline_flow(self.flow) if detail < 0 else layout_flow(self.flow, detail, name_w)
+            pic = self._pictures[key] = outline_flow(self.flow, name_w) if detail < 0 \
+                else layout_flow(self.flow, detail, name_w)
         return pic
 
-    def choose(self, width: int, height: int) -> Picture:
-        """The most readable drawing that fits ``width`` x ``height`` cells
-        (a big flow: the narrowest that fits the height, else the normal
-        one, scrolled), unless the user zoomed."""
-        if self.detail is not None:
-            return self.picture
+    def fitting(self, width: int, height: int) -> Picture | None:
+        """The most readable drawing wholly inside ``width`` x ``height``, or None."""
         for d, w in self.VARIANTS:
             pic = self._picture(d, w)
             if pic.width <= width and pic.height <= height:
+                if self.detail is None:
+                    self._auto = pic
                 return pic
-        fits_h = [self._picture(d, w) for d, w in self.VARIANTS if self._picture(d, w).height <= height]
-        return min(fits_h, key=lambda p: p.width) if fits_h else self._picture(1, 26)
+        return None
+
+    def choose(self, width: int, height: int) -> Picture:
+        """What the pane shows in ``width`` x ``height`` cells: the most
+        readable drawing that fits; else the shortest that fits the width
+        (scrolled up and down, never cut at the sides) while not much taller
+        than the pane; else the outline, cut to the width. The user's zoom
+        is kept (the outline still fits the width)."""
+        if self.detail is not None and self.detail >= 0:
+            return self.picture
+        if self.detail is None:
+            self._auto = self._choose(width, height)
+            return self._auto
+        return self._outline(width)
+
+    _auto: Picture | None = None  # what choose() picked without a zoom
+
+    def _choose(self, width: int, height: int) -> Picture:
+        pic = self.fitting(width, height)
+        if pic is not None:
+            return pic
+        wide = [self._picture(d, w) for d, w in self.VARIANTS if self._picture(d, w).width <= width]
+        wide = [p for p in wide if p.height <= height * self.TALL]
+        return min(wide, key=lambda p: p.height) if wide else self._outline(width)
+
+    def _outline(self, width: int) -> Picture:
+        natural = self._picture(-1, 0)
+        return natural if natural.width <= width else self._picture(-1, max(24, width))
 
     def show_picture(self, pic: Picture) -> None:
         if pic is self.picture:
@@ -120,10 +150,14 @@ class StateGraph(ScrollView, can_focus=True):
         return self.picture.detail < 0
 
     def toggle_outline(self) -> None:
-        if self.outline:
-            self.detail = None  # back to the drawing that fits (MainScreen sizes the pane)
+        if self.outline:  # back to the drawing that fits (MainScreen sizes the pane), or, when the
+            # pane is too small for any, the normal one, scrolled: the user asked for the diagram
+            fit = self._auto
+            self.detail = None if fit is not None and fit.detail >= 0 else 1
+            if self.detail is not None:
+                self.show_picture(self._picture(1, 26))
         else:
-            self.set_detail(-1)
+            self.set_detail(-1, 0)
 
     def action_zoom(self, step: int) -> None:
         levels = [d for d, _ in self.ZOOM]
@@ -357,7 +391,7 @@ class StateGraph(ScrollView, can_focus=True):
             if bp is not None:
                 out[b.x + 2] = ("●" if bp else "○", self._cls("breakpoint"))
             outcome = self._outcome(b.key)
-            glyph = {"waiting": "⧗", "failed": "✗", "caught": "↯"}.get(outcome)
+            glyph = GLYPH.get(outcome)
             if glyph:
                 out[b.x + 3] = (glyph, self._cls(f"outcome-{outcome}"))
             node = m.overlay.nodes.get(b.key)

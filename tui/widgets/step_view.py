@@ -235,7 +235,7 @@ class StepView(ScrollView, can_focus=True):
             if state.startswith("answered"):
                 note.append(f"✓ {state}\n", style=self._s("bold $success"))
             elif token:
-                note.append("⧗ waiting for ReportTaskSucceeded / ReportTaskFailed — k answers\n",
+                note.append("✉ waiting for ReportTaskSucceeded / ReportTaskFailed — k answers\n",
                             style=self._s("bold $warning"))
                 note.append(f"token {token}\n", style=self._s("$foreground-muted"))
             if sent is not MISSING:
