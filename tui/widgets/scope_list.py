@@ -15,7 +15,8 @@ from textual.widgets.option_list import Option
 from ..messages import ScopeChosen
 
 WAIT = {"enter": "ready", "timer": "timer", "token": "callback", "children": "children", None: "ready"}
-BLOCKED = {"timer": "waiting for a timer", "token": "waiting for a callback", "children": "waiting for its branches"}
+#: what a blocked frame waits for, with the graph's marks (run_overlay.GLYPH)
+BLOCKED = {"timer": "⧗ waiting for a timer", "token": "✉ waiting for a callback", "children": "waiting for its branches"}
 GROUP_FROM = 4  # iterations of one Map shown one by one up to this many
 LIST_LIMIT = 200  # rows listed when a group is expanded
 
@@ -41,6 +42,7 @@ class ScopeList(OptionList):
         self._last = ([], None, ())
         self._ids: list = []
         self._frame_of: dict[str, str] = {}  # "c:<group>" row -> the frame it shows now
+        self._frames: dict = {}
 
     async def _on_click(self, event: events.Click) -> None:
         # OptionList selects on click; here selecting runs the flow, so a
@@ -54,6 +56,10 @@ class ScopeList(OptionList):
         what = WAIT.get(s.get("wait"), s.get("wait") or "")
         if s["status"] == "blocked":
             what = BLOCKED.get(s.get("wait"), "blocked")
+            f = self._frames.get(s["id"])
+            rec = getattr(f, "record", None)
+            if s.get("wait") == "children" and getattr(rec, "type", "") in ("Map", "foreach"):
+                what = "waiting for its iterations"
         mark = "▶ " if s["id"] == current else "  "
         return Option(Content.assemble(
             (indent + mark, "bold $accent"),
@@ -63,6 +69,7 @@ class ScopeList(OptionList):
 
     def show(self, scopes: list[dict], current: str | None, frames=()) -> None:
         self._last = (scopes, current, frames)
+        self._frames = {f.id: f for f in frames}
         old = self.highlighted_option.id if self.highlighted_option is not None else None
         groups: dict[str, list[dict]] = {}
         for s in scopes:
