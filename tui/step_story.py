@@ -31,6 +31,9 @@ def _wait(ex, rec):
     """``(kind, at)`` of what a record's frame blocks on: token | answered |
     children | retry | timer, and a timer's time; ``(None, None)`` otherwise."""
     f = frame_of(ex, rec.frame)
+    if f is not None and f.record is rec and rec.status == "waiting" and any(
+            p.frame is f and p.token == rec.token and p.status == "answered" for p in ex.pending.values()):
+        return "answered", None  # its frame is ready again: the next step finishes it
     if f is None or f.record is not rec or f.status != "blocked":
         if rec.status == "waiting" and rec.type in ("Map", "Parallel"):
             return "children", None

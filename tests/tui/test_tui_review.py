@@ -100,3 +100,60 @@ async def test_at_160x48_claim_review_is_whole_and_the_data_keeps_a_third():
         assert graph.picture.width <= graph.scrollable_content_region.width
         assert graph.picture.height <= graph.scrollable_content_region.height  # every state on screen
         assert data.region.width >= 56  # was 48: the resource ARN wrapped, the header was cut
+
+
+# -- 3. answering a callback leaves the stop where the engine says -------------------------------
+
+TWO_CALLBACKS = """\
+Type: StateMachine
+Name: Two
+SpecVersion: v1
+StartAt: Both
+States:
+  - Name: Both
+    Type: Parallel
+    Branches:
+      - StartAt: A
+        States:
+          - {Name: A, Type: Task, Action: "MNS:SendMessage", TaskMode: WaitForCustomCallback, Next: A2}
+          - {Name: A2, Type: Pass, End: true}
+      - StartAt: B
+        States:
+          - {Name: B, Type: Task, Action: "MNS:SendMessage", TaskMode: WaitForCustomCallback, Next: B2}
+          - {Name: B2, Type: Pass, End: true}
+    Next: Done
+  - Name: Done
+    Type: Succeed
+"""
+
+
+async def _answer(pilot, state: str, *keys: str) -> None:
+    app = pilot.app
+    await press(pilot, "k")
+    tok = next(p.token for p in app.main.session.execution.pending_tasks() if p.state == state)
+    app.screen.query_one("#cb-token").value = tok
+    await press(pilot, *(keys or ("ctrl+s", "escape")))
+
+
+async def test_answering_a_callback_keeps_the_stop_on_the_frame_the_engine_names(tmp_path):
+    flow, mocks = tmp_path / "two.yaml", tmp_path / "two.mocks.yaml"
+    flow.write_text(TWO_CALLBACKS)
+    mocks.write_text("states:\n  A:\n    - result: {}\n  B:\n    - result: {}\n")
+    app = make_app(flow, mocks=mocks)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        graph, s = app.main.query_one(StateGraph), app.main.session
+        await press(pilot, "c")
+        assert graph.marks.current == "Both.Branch0/A" and graph.marks.overlay.outcome("Both.Branch0/A") == "callback"
+        await _answer(pilot, "B")  # the other branch's task: the stop stays on A, still waiting
+        assert graph.marks.current == "Both.Branch0/A" and (s.last_stop.frame, s.last_stop.state) == ("Both.Branch0", "A")
+        assert graph.marks.overlay.outcome("Both.Branch1/B") == "running"  # answered: not ✉ any more
+        await press(pilot, "n")  # the engine runs what the answer let go on: B2
+        assert graph.marks.current == "Both.Branch1/B2" == "/".join((s.last_stop.frame, s.last_stop.state))
+        await press(pilot, "n")
+        assert graph.marks.current == "Both.Branch0/A"
+        await _answer(pilot, "A")  # the task the debugger is at: it stays there, answered
+        assert graph.marks.current == "Both.Branch0/A"
+        assert "answered: it finishes when you step on" in _step_text(app)
+        await press(pilot, "n")
+        assert graph.marks.current == "Both.Branch0/A2"

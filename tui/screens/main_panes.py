@@ -9,7 +9,7 @@ from textual.widgets import TabbedContent
 
 from flowdbg.engine.preview import preview
 
-from ..run_overlay import overlay_from_records
+from ..run_overlay import CALLBACK, RUNNING, overlay_from_records
 from ..widgets.breakpoint_list import BreakpointList
 from ..widgets.graph_layout import node_key
 from ..widgets.history_log import HistoryLog
@@ -57,6 +57,11 @@ class PaneRefresh:
     def _marks(self) -> GraphMarks:
         s, ex = self.session, self.session.execution
         overlay = overlay_from_records(ex.records, ex.events)
+        for p in ex.pending.values():  # answered, not yet finished: no longer waiting for its callback
+            f = getattr(p, "frame", None)
+            node = overlay.nodes.get(node_key(f.id, f.state)) if f is not None and f.state else None
+            if p.status == "answered" and node is not None and node.outcome == CALLBACK:
+                node.outcome = RUNNING
         cur = None
         f = self.focus_frame()
         if f is not None and not ex.finished and f.state:
