@@ -157,3 +157,43 @@ async def test_answering_a_callback_keeps_the_stop_on_the_frame_the_engine_names
         assert "answered: it finishes when you step on" in _step_text(app)
         await press(pilot, "n")
         assert graph.marks.current == "Both.Branch0/A2"
+
+
+# -- 6. toasts never sit over a dialog, nor outlive the stop they tell of -------------------------
+
+async def test_a_dialog_opens_over_no_toast_and_a_step_clears_the_last_stops(tmp_path):
+    from helpers.tui import CALLBACK_FLOW, callback_mocks, toasts
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        assert any("Press k to answer" in t for t in toasts(app))
+        await press(pilot, "k")
+        assert type(app.screen).__name__ == "CallbacksScreen" and toasts(app) == []
+        app.screen.query_one("#cb-token").value = "v1#nope"
+        await press(pilot, "ctrl+s")  # refused: said in the dialog, not in a toast over it
+        assert "refused: unknown task token" in str(app.screen.query_one("#cb-result").render())
+        assert toasts(app) == []
+        await press(pilot, "escape")
+        app.notify("about the stop before", title="Finished")
+        await press(pilot, "s")
+        assert "about the stop before" not in toasts(app)
+
+
+# -- 8. the smaller findings ------------------------------------------------------------------
+
+async def test_zoom_is_in_the_command_palette():
+    app = make_app(CLAIM)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        graph = app.main.query_one(StateGraph)
+        cmds = {c.title: c for c in app.get_system_commands(app.main)}
+        assert "Zoom in" in cmds and "Zoom out" in cmds
+        before = graph.picture.detail
+        cmds["Zoom in"].callback()
+        await settle(pilot)
+        assert graph.picture.detail == before + 1
+        cmds["Zoom out"].callback()
+        cmds["Zoom out"].callback()
+        await settle(pilot)
+        assert graph.picture.detail == before - 1

@@ -220,9 +220,8 @@ class CallbacksScreen(ModalScreen):
 
     def _result(self, ok: bool, message: str) -> None:
         style = th("bold $success" if ok else "bold $error")
+        # in the dialog, not a toast over it
         self.query_one("#cb-result", Label).update(Text(("✓ " if ok else "✗ ") + message, style=style))
-        if not ok:
-            self.notify(message, severity="error", title="Callback")
 
     def action_close(self) -> None:
         self.dismiss(self.accepted)

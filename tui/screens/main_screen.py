@@ -290,6 +290,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         if self.busy:
             self.notify(f"Still running {self.busy}: press p to pause it first", severity="warning")
             return False
+        self.clear_stop_toasts()  # they told of the stop this verb leaves
         check = getattr(self.app, "check_mocks", None)
         if check is not None:
             check()  # an edited mock file takes effect from this verb on

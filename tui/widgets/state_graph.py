@@ -55,8 +55,10 @@ class StateGraph(ScrollView, can_focus=True):
         Binding("right", "side(1)", "Right", show=False, id="graph.right"),
         Binding("enter", "activate", "Inspect", show=False, id="graph.inspect"),
         Binding("full_stop", "center_current", "To current", show=False, id="graph.current"),
-        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, id="graph.zoom_in"),
-        Binding("minus", "zoom(-1)", "Zoom out", show=False, id="graph.zoom_out"),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, id="graph.zoom_in",
+                tooltip="Zoom in: the graph with more detail (types, functions), up from the outline"),
+        Binding("minus", "zoom(-1)", "Zoom out", show=False, id="graph.zoom_out",
+                tooltip="Zoom out: the graph with less detail, down to the outline"),
         Binding("pageup", "page_up", "Page up", show=False, id="graph.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="graph.page_down"),
     ]
