@@ -197,3 +197,22 @@ async def test_zoom_is_in_the_command_palette():
         cmds["Zoom out"].callback()
         await settle(pilot)
         assert graph.picture.detail == before - 1
+
+
+# -- 7. the Source gutter marks breakpoints -------------------------------------------------------
+
+async def test_the_source_gutter_shows_a_dot_on_a_state_with_a_breakpoint():
+    from helpers.tui import show
+    app = make_app(CLAIM)
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await press(pilot, "b")  # on the graph cursor's state: the start state
+        await show(pilot, "source")
+        st = app.definition.flow.scope.states["Check that the claim form is complete"]
+        src = app.main.query_one("#source")
+        assert src.breakpoints == {st.line: True}
+        row = src._render_row(st.line - 1).text
+        assert row.startswith("●") and "Check that the claim form is complete" in row
+        assert not src._render_row(st.line).text.startswith("●")  # its first line only
+        await press(pilot, "b")  # F9 in the Source pane: on the state at the cursor line, so off again
+        assert src.breakpoints == {} and not src._render_row(st.line - 1).text.startswith("●")

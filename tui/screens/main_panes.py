@@ -124,10 +124,15 @@ class PaneRefresh:
             graph = self.query_one(StateGraph)
             cur_state = self.states.get(graph.marks.current) if graph.marks.current else None
             sel_state = self.states.get(graph.cursor) if graph.cursor else None
+            bps: dict[int, bool] = {}
+            for b in s.breakpoints:
+                for st in self.states.values():
+                    if b.state and st.name == b.state:
+                        bps[st.line] = bps.get(st.line, False) or b.enabled
             self.query_one(SourceView).show(
                 current=(cur_state.line, cur_state.end_line) if cur_state else None,
                 selected=(sel_state.line, sel_state.end_line) if sel_state else None,
-                scroll_to="current" if cur_state and self._follow else "selected")
+                scroll_to="current" if cur_state and self._follow else "selected", breakpoints=bps)
         elif pane == "values":
             values = self.query_one("#values", JsonTree)
             if rec is None:
