@@ -216,3 +216,19 @@ async def test_the_source_gutter_shows_a_dot_on_a_state_with_a_breakpoint():
         assert not src._render_row(st.line).text.startswith("●")  # its first line only
         await press(pilot, "b")  # F9 in the Source pane: on the state at the cursor line, so off again
         assert src.breakpoints == {} and not src._render_row(st.line - 1).text.startswith("●")
+
+
+# -- 5. columns are cut on purpose -----------------------------------------------------------------
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_callbacks_dialog_fits_its_columns_and_shows_each_tokens_end(size):
+    app = make_app(CLAIM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press(pilot, "c", "k")
+        t = app.screen.query_one("#cb-table")
+        assert sum(c.get_render_width(t) for c in t.columns.values()) <= t.scrollable_content_region.width
+        token = app.main.session.execution.pending_tasks()[0].token
+        row = next(ln for ln in screen_lines(app) if "Ask an appraiser" in ln and "86401 s" in ln)
+        assert token[-8:] in row and "…" in row  # the end tells tokens apart; the rest is in the field below
+        assert "item[0]" in row  # the scope's end: which iteration waits

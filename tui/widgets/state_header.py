@@ -56,7 +56,8 @@ class StateHeader(Static):
             parts += [(" · " + w, "$text-muted")]
         parts += [("\n", ""), ("in " + (scope.rstrip("/") or "the top level"), "$text-muted")]
         if outcome and visits:
-            parts += [("  ·  ", "$text-muted"), (f"{outcome} ×{visits}", f"${THEME_VARIABLE[outcome]}")]
+            said = {"callback": "✉ waiting for a callback", "waiting": "⧗ waiting for a timer"}.get(outcome, outcome)
+            parts += [("  ·  ", "$text-muted"), (f"{said} ×{visits}", f"${THEME_VARIABLE[outcome]}")]
         elif outcome:
             parts += [("  ·  not run yet", "$text-muted")]
         if isinstance(state, ChoiceState):
