@@ -232,3 +232,23 @@ async def test_the_callbacks_dialog_fits_its_columns_and_shows_each_tokens_end(s
         row = next(ln for ln in screen_lines(app) if "Ask an appraiser" in ln and "86401 s" in ln)
         assert token[-8:] in row and "…" in row  # the end tells tokens apart; the rest is in the field below
         assert "item[0]" in row  # the scope's end: which iteration waits
+
+
+@pytest.mark.parametrize("size", [(160, 48), (120, 40), (80, 24)])
+async def test_the_history_fits_its_pane_cutting_names_with_an_ellipsis(size):
+    from helpers.tui import show
+    app = make_app(CLAIM)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        await show(pilot, "history")
+        t = app.main.query_one("#history-table")
+        assert sum(c.get_render_width(t) for c in t.columns.values()) <= t.scrollable_content_region.width
+        text = " ".join(screen_lines(app))
+        assert "✉ TaskSubmitted" in text  # the callback wait, marked as in the graph
+        # a pane under 64 columns (all three sizes, beside the graph): two lines a row, the state and
+        # scope under the type, cut with …; a wider one (the side pane alone) has the five columns
+        assert len(t.columns) == 2 and any("…" in ln for ln in screen_lines(app))
+        log = app.main.query_one("#history")
+        log._columns(120)
+        assert [c.label.plain for c in t.columns.values()] == ["Id", "Time", "Type", "State", "Scope"]
