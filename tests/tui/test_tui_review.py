@@ -252,3 +252,19 @@ async def test_the_history_fits_its_pane_cutting_names_with_an_ellipsis(size):
         log = app.main.query_one("#history")
         log._columns(120)
         assert [c.label.plain for c in t.columns.values()] == ["Id", "Time", "Type", "State", "Scope"]
+
+
+async def test_the_header_cuts_each_line_with_an_ellipsis_when_it_cannot_wrap():
+    app = make_app(CLAIM)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")  # at Ask an appraiser: a long type line, scope and a Catch rule
+        header = app.main.query_one("#state-header")
+        text = plain(header).rstrip("\n").split("\n")
+        assert len(text) <= 4 and header.region.height <= 4
+        rows = [ln.rstrip() for ln in text]
+        assert rows[0].startswith("Ask an appraiser  Task")
+        assert any(r.startswith("✉ waiting for a callback ×1") for r in rows)  # the run's state is not cut off
+        assert rows[-1].startswith("Catch FnF.TaskTimeout")  # the last line is there, cut with …
+        assert all(len(r) <= header.content_region.width for r in rows)
+        assert sum(r.endswith("…") for r in rows) >= 2
