@@ -217,6 +217,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'local' maps function names to 'path/to/file.py:handler'"))
             else:
                 mf.local = {str(a.value): b.value for a, b in v.items}
+                mf.positions.update((("local", str(a.value)), (a.line, a.col)) for a, _ in v.items)
         elif name == "flows":
             if not isinstance(v, Map) or not all(isinstance(x, Scalar) and isinstance(x.value, str) for _, x in v.items):
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'flows' maps child flow names to flow files"))

@@ -13,7 +13,7 @@ import os
 
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import BackendConfig, default_mocks_path, local_needs_consent, make_backends
+from flowdbg.engine.runner import BackendConfig, default_mocks_path, make_backends, needing_consent
 
 
 def _journal_path(args) -> str:
@@ -109,9 +109,9 @@ def launch(args) -> int:
             backends[:] = []
             return str(e)
         return None
-    why = local_needs_consent(mocks, named=bool(args.mocks))
+    unconsented = needing_consent([(mocks, None if args.mocks else f"found beside {args.flow}")], args.allow_local)
     local_prompt = None
-    if why and not args.allow_local:
+    if unconsented:
         build(False)
 
         def answer(yes: bool) -> tuple[str, str] | None:
@@ -121,7 +121,7 @@ def launch(args) -> int:
                         "error") if failed else None
             return (f"{mocks.path}: its local: handlers do not run; mock answers stand in "
                     "(--allow-local runs them without asking)", "warning")
-        entries = "\n".join(f"  {fn} -> {target}" for fn, target in sorted(mocks.local.items()))
+        entries = "\n".join(f"  {e.function} -> {e.target}  (line {e.line})" for e in unconsented)
         local_prompt = ("Run local code from the mock file?",
                         f"{mocks.path} was found beside the flow (not named with --mocks). Its 'local:' entries "
                         f"run Python code on this machine:\n{entries}\n\n"

@@ -70,9 +70,9 @@ def load_backend_setup(args):
     if not getattr(args, "json", False):
         for d in mocks.warnings:  # the loader's (yaml11-value, yaml-tag); in --json they are diagnostics
             print(d.format(mocks_path), file=sys.stderr)
-    why = local_needs_consent(mocks, named=bool(args.mocks))
+    why = local_needs_consent(mocks, named=bool(args.mocks), flow=args.flow)
     if why and not getattr(args, "allow_local", False):
-        raise _Invalid(f"{why}; pass --allow-local to run them (or name the file with --mocks)", reason="mocks")
+        raise _Invalid(why, reason="mocks")
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     return mocks, cfg

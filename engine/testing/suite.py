@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..definition import load_definition
+from ..runner import consent_refusal
 from .coverage import FlowCoverage, hits
 from .expect import Mismatch, check
 from .run import Limits, RunError, merge_mocks, run_definition
@@ -28,6 +29,17 @@ _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "ve
 
 class NoTestFiles(Exception):
     """A path given on the command line names nothing to test."""
+
+
+class LocalCodeRefused(Exception):
+    """Cases would run mock files' ``local:`` code and ``allow_local`` is not
+    set: no file a test file names (or the flow's sibling mock file) was named
+    on the command line, so each came with the repository, not from the user.
+    The message names every file and entry (runner.consent_refusal)."""
+
+    def __init__(self, entries):
+        self.entries = list(entries)
+        super().__init__(consent_refusal(self.entries))
 
 
 @dataclass
@@ -197,12 +209,18 @@ def _results(files: list[TestFile], jobs: int | None, limits: Limits) -> Iterato
 
 def run_suite(paths: list[str], *, jobs: int | None = None, limits: Limits = Limits(),
               on_file: Callable[[FileResult], None] | None = None,
-              on_case: Callable[[FileResult, CaseResult], None] | None = None) -> SuiteResult:
+              on_case: Callable[[FileResult, CaseResult], None] | None = None,
+              allow_local: bool = False) -> SuiteResult:
     """Load every test file under ``paths`` and run its cases. ``on_file``
     is called when a file's cases are about to be reported (an invalid file
     has none), ``on_case`` after each case, in order. Raises
-    :class:`NoTestFiles` when a path names nothing."""
+    :class:`NoTestFiles` when a path names nothing, and, before any case runs,
+    :class:`LocalCodeRefused` when a case would run ``local:`` code and
+    ``allow_local`` is false."""
     files = [load_test_file(p) for p in discover(paths)]
+    refused = [e for tf in files if tf.valid for e in tf.local_code]
+    if refused and not allow_local:
+        raise LocalCodeRefused(list(dict.fromkeys(refused)))
     results = [FileResult(tf) for tf in files]
     by_path = {tf.path: r for tf, r in zip(files, results)}
     order = iter(results)
@@ -244,4 +262,5 @@ def gather(files: list[FileResult]) -> SuiteResult:
 
 
 __all__ = ["discover", "run_suite", "gather", "run_case", "CaseResult", "FileResult", "SuiteResult", "NoTestFiles",
+           "LocalCodeRefused",
            "SERIAL_BUDGET"]

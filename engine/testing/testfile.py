@@ -27,7 +27,7 @@ from ..definition import Definition, load_definition
 from ..diagnostics import ERROR, Diagnostic, sort_key
 from ..load import Map, Node, Scalar, Seq, load_file, to_python
 from ..mocks import MockFile, MockFileError, load_mocks
-from ..runner import default_mocks_path
+from ..runner import LocalCode, default_mocks_path, local_code
 from ..validate import _suggest, _type_name
 from .expect import STATUSES, ErrorExpectation, Expectation
 from .mocksource import MockLayer, inline_mocks
@@ -63,6 +63,8 @@ class TestFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: every file the result depends on (the test file, flow, mock and input files)
     depends_on: set[str] = field(default_factory=set)
+    #: the ``local:`` entries its cases would run (Python code: ``flowdbg test`` needs --allow-local)
+    local_code: list[LocalCode] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
@@ -197,7 +199,8 @@ class _Loader:
         node = self.root.get("mocks")
         if node is None:
             found = default_mocks_path(self.tf.flow_path)
-            return tuple(x for x in [self.mock_file(found, self.root, found)] if x is not None) if found else ()
+            mf = self.mock_file(found, self.root, found, f"found beside {self.tf.flow_path}") if found else None
+            return (mf,) if mf is not None else ()
         return self.mock_layers(node, "mocks")
 
     def mock_layers(self, node: Node, where: str) -> tuple[MockFile | MockLayer, ...]:
@@ -207,7 +210,8 @@ class _Loader:
         for it in items:
             mf = None
             if isinstance(it, Scalar) and isinstance(it.value, str):
-                mf = self.mock_file(self.resolve(it.value), it, it.value)
+                mf = self.mock_file(self.resolve(it.value), it, it.value,
+                                    f"named by {self.path}:{it.line}:{it.col}")
             elif isinstance(it, Map):
                 mf = self.inline(it, where)
             else:
@@ -217,7 +221,7 @@ class _Loader:
                 out.append(mf)
         return tuple(out)
 
-    def mock_file(self, path: str, at: Node, shown: str) -> MockFile | None:
+    def mock_file(self, path: str, at: Node, shown: str, origin: str) -> MockFile | None:
         self.tf.depends_on.add(os.path.abspath(path))
         if not os.path.isfile(path):
             self.error(at, f"mock file {shown!r} does not exist", code="missing-file")
@@ -229,6 +233,7 @@ class _Loader:
                                        for d in e.diagnostics)
             return None
         self.tf.depends_on.update(os.path.abspath(p) for p in mf.flows.values())
+        self.tf.local_code += local_code(mf, origin)
         return mf
 
     def inline(self, node: Map, where: str) -> MockLayer | None:
@@ -246,6 +251,8 @@ class _Loader:
             self.tf.diagnostics.extend(e.diagnostics)
             return None
         self.tf.depends_on.update(os.path.abspath(p) for p in layer.mocks.flows.values())
+        owner = where[: -len(": mocks")] if where.endswith(": mocks") else ""
+        self.tf.local_code += local_code(layer.mocks, f"the mocks of {owner}" if owner else "the test file's mocks")
         return layer
 
     def state_name(self, node: Node, where: str) -> str | None:
