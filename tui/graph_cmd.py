@@ -72,8 +72,8 @@ def _graph(args) -> int:
     text = draw(flow, fmt, overlay, caption)
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text)
+            from flowdbg.engine.atomic import write_file
+            write_file(args.output, text)
         except OSError as e:
             raise GraphError(f"--output {args.output}: cannot write: {e.strerror or e}") from None
     else:

@@ -120,7 +120,8 @@ def finish(result: SuiteResult, args, printer: Printer) -> None:
         from flowdbg.engine.testing.coverage import coverage_json
 
         def dump(path):
-            with open(path, "w", encoding="utf-8") as f:
+            from flowdbg.engine.atomic import atomic_write
+            with atomic_write(path) as f:
                 json.dump(coverage_json(result.coverage), f, ensure_ascii=False, indent=2)
                 f.write("\n")
         _write("--coverage-json", args.coverage_json, dump)

@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .. import events as E
+from ..atomic import atomic_write, write_file
 from ..load import Map, load_file
 from ..runner import default_mocks_path
 from .testfile import TestFile, load_test_file, sibling_flow
@@ -217,16 +218,13 @@ def save_case(test_path: str, flow_path: str, case: dict) -> TestFile:
             old = f.read()
     folder = os.path.dirname(os.path.abspath(test_path))
     os.makedirs(folder, exist_ok=True)
-    tmp = test_path + ".flowdbg-tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, test_path)
+    write_file(test_path, text)
     tf = load_test_file(test_path)
     if not tf.valid:
         if old is None:
             os.remove(test_path)
         else:
-            with open(test_path, "wb") as f:
+            with atomic_write(test_path, "wb") as f:
                 f.write(old)
         raise RecordError("the recorded case would not load, so nothing was written:\n" + "\n".join(tf.errors))
     return tf

@@ -121,7 +121,10 @@ def test_local_handlers_and_a_waiting_run_are_recorded(cli, folder):
     assert "flow: ../claim.yaml\n" in text
     # The mock file is the test file's default (the flow's sibling): only --local is written.
     assert "    mocks:\n      local: {ask-adjuster: '../handlers/adjuster.py:handler'}\n" in text
-    assert cli("test", "t")[1].splitlines()[-1] == "1 passed, 0 failed"
+    assert "flowdbg test t/claim.tests.yaml --allow-local)" in err  # the case runs local code: test asks consent
+    code, _, err = cli("test", "t")
+    assert code == 2 and "t/claim.tests.yaml:" in err and "ask-adjuster -> ../handlers/adjuster.py:handler" in err
+    assert cli("test", "t", "--allow-local")[1].splitlines()[-1] == "1 passed, 0 failed"
 
 
 def test_callbacks_answered_by_hand_become_mocks(folder):
