@@ -14,19 +14,26 @@ never match. Each finding is a warning at the mock file's ``line:col``
 * ``mock-body-ignored``: a ``body`` nothing reads (an Async RequestComplete
   call ends once FC accepts it; a callback task's result is its callback);
 * ``mock-late-callback``: a scripted callback due after the task's Timeout;
-* ``mock-when-scope``: a ``when.scope`` that names no Map or Parallel.
+* ``mock-when-scope``: a ``when.scope`` that names no Map or Parallel;
+* ``mock-unknown-flow``: a ``flows:`` key no FNF:StartExecution task starts.
+
+Two findings are errors, since the run would stop on them: a ``flows:``
+entry whose file is missing (``mock-flow-missing``) or not a valid flow
+(``mock-flow-invalid``). The child flows ``flows:`` names count as part of
+the flow: their states and functions are answered by the same mock file.
 
 ``validate`` (with ``--mocks`` or the sibling mock file), ``run`` and the
 debugger run it.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from . import schema as S
 from .backends.fc import parse_function_arn
 from .constructors import _Expr, _Obj  # a Parameters template's literal parts
-from .diagnostics import WARNING, Diagnostic, ordered
+from .diagnostics import ERROR, WARNING, Diagnostic, ordered
 from .flow_slips import near_miss
 from .mocks import Entry, MockFile, scope_matches
 from .model import Flow, MapState, ParallelState, TaskState
@@ -51,6 +58,19 @@ class _FlowFacts:
     dynamic_arn: bool = False  # some resourceArn comes from an expression: function keys cannot be checked
     errors: set[str] = field(default_factory=set)  # every error name a Retry or Catch lists
     scopes: set[str] = field(default_factory=set)  # scope paths: "M", "P.Branch0", "P.Branch0/M"
+    children: set[str] = field(default_factory=set)  # flow names FNF:StartExecution tasks start
+    dynamic_child: bool = False  # some child's resourceArn comes from an expression
+
+
+def _shown(path: str) -> str:
+    """``path`` as the user would type it: relative to the working directory when under it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _child_name(arn: str) -> str:
+    """The flow a FNF:StartExecution resourceArn names (as the door looks it up)."""
+    return arn.rsplit("flow/", 1)[-1] if "flow/" in arn else arn
 
 
 def _says_something(body) -> bool:
@@ -86,6 +106,12 @@ def _facts(flow: Flow) -> _FlowFacts:
             facts.scopes.add(f"{prefix}{st.name}")
         elif isinstance(st, ParallelState):
             facts.scopes.update(f"{prefix}{st.name}.Branch{i}" for i in range(len(st.branches)))
+        if isinstance(st, TaskState) and st.action == "FNF:StartExecution":
+            arn = _literal(st.parameters, "resourceArn")
+            if isinstance(arn, str):
+                facts.children.add(_child_name(arn))
+            else:
+                facts.dynamic_child = True
         if isinstance(st, TaskState) and st.action == "FC:InvokeFunction":
             arn = _literal(st.parameters, "resourceArn")
             if not isinstance(arn, str):
@@ -101,11 +127,44 @@ def _facts(flow: Flow) -> _FlowFacts:
     return facts
 
 
+def _merge(into: _FlowFacts, other: _FlowFacts) -> None:
+    """A child flow's facts join its parent's: one mock file answers both
+    (a child execution shares its parent's door)."""
+    into.states += other.states
+    for k, calls in other.calls.items():
+        into.calls.setdefault(k, []).extend(calls)
+    into.dynamic_arn |= other.dynamic_arn
+    into.errors |= other.errors
+    into.scopes |= other.scopes
+    into.children |= other.children
+    into.dynamic_child |= other.dynamic_child
+
+
 class _Checker:
     def __init__(self, flow: Flow, mocks: MockFile):
         self.flow, self.mocks = flow, mocks
         self.facts = _facts(flow)
         self.diags: list[Diagnostic] = []
+        self.child_flows: dict[str, Flow | None] = {}  # flows: key -> its flow (None: missing or invalid)
+        self.load_children()
+
+    def load_children(self) -> None:
+        """Load the child flows ``flows:`` names that the flow starts (and theirs)."""
+        from .definition import load_definition
+        todo = sorted(self.facts.children)
+        seen: set[str] = set()
+        while todo:
+            key = todo.pop(0)
+            path = self.mocks.flows.get(key)
+            if path is None or key in seen:
+                continue
+            seen.add(key)
+            d = load_definition(path) if os.path.isfile(path) else None
+            self.child_flows[key] = d.flow if d is not None else None
+            if d is not None and d.flow is not None:
+                child = _facts(d.flow)
+                _merge(self.facts, child)
+                todo += sorted(child.children - seen)
 
     def warn(self, at: tuple[int, int], code: str, message: str, hint: str = "") -> None:
         self.diags.append(Diagnostic(WARNING, code, at[0], at[1], message, hint))
@@ -223,6 +282,39 @@ class _Checker:
                 self.warn(self.node_at(e, "body"), "mock-body-ignored",
                           f"functions.{key}: 'body' is never used: {message}", hint)
 
+    # -- flows: ---------------------------------------------------------------------------------------------
+    def check_flows(self) -> None:
+        """Each ``flows:`` entry names a file that loads as a valid flow, under a
+        name the flow (or a child flow) starts; ``run`` fails on the first that does not."""
+        from .definition import load_definition
+        for key, path in self.mocks.flows.items():
+            shown = self.mocks.written.get(("flows", key), path)
+            at = self.key_at("flows", key)
+            value_at = self.mocks.positions.get(("flows:path", key), at)
+            if not os.path.exists(path):
+                self.error(value_at, "mock-flow-missing", f"flows.{key}: the child flow file {shown!r} does not exist",
+                           "paths under flows: are relative to the mock file")
+            elif os.path.isdir(path):
+                self.error(value_at, "mock-flow-missing", f"flows.{key}: {shown!r} is a folder, not a flow file")
+            else:
+                d = load_definition(path)
+                if d.flow is None:
+                    first = d.errors[0] if d.errors else None
+                    more = f" (and {len(d.errors) - 1} more)" if len(d.errors) > 1 else ""
+                    self.error(value_at, "mock-flow-invalid",
+                               f"flows.{key}: the child flow {shown!r} has errors: "
+                               + (f"{first.line}:{first.col}: {first.message}{more}" if first else "it does not load"),
+                               f"flowdbg validate {_shown(path)} lists them")
+            if key not in self.facts.children and not self.facts.dynamic_child:
+                guess = near_miss(key, self.facts.children)
+                self.warn(at, "mock-unknown-flow",
+                          f"flows: {key!r} is not a flow this flow starts (FNF:StartExecution), so it never runs",
+                          f"did you mean {guess!r}?" if guess else
+                          "the key is the flow name at the end of the task's resourceArn (acs:fnf:...:flow/NAME)")
+
+    def error(self, at: tuple[int, int], code: str, message: str, hint: str = "") -> None:
+        self.diags.append(Diagnostic(ERROR, code, at[0], at[1], message, hint))
+
     # -- shared ------------------------------------------------------------------------------------------
     def error_name(self, section: str, key: str, e: Entry, name, tasks, field_name: str = "error") -> None:
         """Warn when error ``name`` misses, by a slip, one the flow's rules list."""
@@ -272,6 +364,7 @@ class _Checker:
 def check_mocks(flow: Flow, mocks: MockFile) -> list[Diagnostic]:
     """Every warning about ``mocks`` as the answers of ``flow``, by position."""
     c = _Checker(flow, mocks)
+    c.check_flows()
     c.check_functions()
     c.check_states()
     c.check_callbacks()

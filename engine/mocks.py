@@ -82,6 +82,8 @@ class MockFile:
     warnings: list[Diagnostic] = field(default_factory=list)
     #: (section, key) -> (line, col) of each key, for diagnostics about the file
     positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    #: (section, key) -> a value as written, where the file keeps another form (flows: relative paths)
+    written: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def where(self, line: int) -> str:
         """``file:line`` of an entry, as ``--json`` and the Record view show it."""
@@ -225,6 +227,10 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                 import os
                 base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
                 mf.flows = {str(a.value): os.path.join(base, b.value) for a, b in v.items}
+                for a, b in v.items:
+                    mf.positions[("flows", str(a.value))] = (a.line, a.col)
+                    mf.positions[("flows:path", str(a.value))] = (b.line, b.col)
+                    mf.written[("flows", str(a.value))] = b.value
         elif name == "live":
             if not isinstance(v, Seq) or not all(isinstance(x, Scalar) for x in v.items):
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'live' is a list of function names"))

@@ -259,8 +259,9 @@ class RunCommand:
             for d in found:
                 print(d.format(mocks.path), file=sys.stderr)
         if has_errors(found):
-            raise _Invalid(f"{mocks.path}: {len(found)} warning(s) about the mock file (--strict)", [], "mocks",
-                           printed=True)
+            n = sum(d.severity == "error" for d in found)
+            raise _Invalid(f"{mocks.path}: {n} error(s) in the mock file" + (" (--strict)" if self.args.strict else ""),
+                           [], "mocks", printed=True)
 
     # -- running -------------------------------------------------------------------------------------
     def _execute(self, inp, mocks: MockFile, cfg: BackendConfig) -> int:
