@@ -24,7 +24,6 @@ def write_history(path: str, execution, start: datetime.datetime) -> None:
     all (a Ctrl-C while writing leaves no cut-off file). Raises OSError if it
     cannot be written."""
     from .atomic import atomic_write
-    from .events import iso_time
     encode = json.JSONEncoder(ensure_ascii=False).encode  # no indent: the C encoder, ~5x faster
     dumps = json.dumps
     times: dict[float, str] = {}  # virtual time moves in steps: most events share their time
@@ -36,7 +35,7 @@ def write_history(path: str, execution, start: datetime.datetime) -> None:
             if t is None:
                 if len(times) > 4096:
                     times.clear()
-                t = times[e.time] = iso_time(start, e.time)
+                t = times[e.time] = e.to_history(start)["Time"]
             f.write(sep + encode({"EventId": e.id, "ScheduleEventId": e.schedule_id, "StepName": e.state,
                                   "Type": e.type, "Time": t,
                                   "EventDetail": dumps(e.detail, ensure_ascii=False) if e.detail is not None

@@ -20,6 +20,7 @@ import yaml
 
 from . import yaml_scalars as Y
 from .diagnostics import ERROR, WARNING, Diagnostic
+from .files import file_problem
 from .json_values import surrogate_problem
 from .nodes import Map, Node, Scalar, Seq, to_python, walk  # noqa: F401 (re-exported: the loader's output)
 from .yaml_scalars import resolve
@@ -310,13 +311,15 @@ def _load_text(text: str) -> LoadResult:
 
 def load_file(path: str) -> LoadResult:
     """Read and parse a definition file. An unreadable file is a diagnostic."""
-    if os.path.isdir(path):
-        return LoadResult(None, (Diagnostic(ERROR, "io", 1, 1, "is a directory, not a file"),), "")
-    try:
-        with open(path, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        return LoadResult(None, (Diagnostic(ERROR, "io", 1, 1, f"cannot read the file: {e.strerror or e}"),), "")
+    problem = file_problem(path)
+    if problem is None:
+        try:
+            with open(path, "rb") as f:
+                raw = f.read()
+        except OSError as e:
+            problem = f"cannot read it: {e.strerror or e}"
+    if problem is not None:  # line 0: about the file as a whole (``path: error: no such file``)
+        return LoadResult(None, (Diagnostic(ERROR, "io", 0, 0, problem),), "")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from . import schema as S
 from .diagnostics import ERROR, WARNING, Diagnostic, ordered
 from .expressions import ExpressionSyntaxError, compile_expression
+from .file_kinds import FLOW, other_kind
 from .flow_slips import parameter_slips, placeholders, reused_names, slip_note, slipped_key
 from .load import Map, Node, Scalar, Seq
 
@@ -269,13 +270,9 @@ class Validator:
         if not isinstance(root, Map):
             self.err(root, "not-a-flow", f"the definition must be an object with Type: StateMachine, got {_type_name(root)}")
             return self.diags
-        keys = set(root.keys())
-        if keys & S.MOCK_FILE_KEYS and not keys & {"Type", "SpecVersion", "StartAt", "States", "steps", "type"}:
-            # `flowdbg validate x.mocks.yaml`: one clear error, not four missing fields.
-            self.err(root, "not-a-flow",
-                     "this looks like a flowdbg mock file (functions/states/callbacks), not a flow definition",
-                     "validate the flow instead; flowdbg reads a mock file given with --mocks, or the one "
-                     "beside the flow (x.yaml -> x.mocks.yaml)")
+        wrong = other_kind(root, FLOW)
+        if wrong is not None:  # a mock or test file given as the flow: one clear error, not four missing fields
+            self.err(root, "not-a-flow", *wrong)
             return self.diags
         if "steps" in root and "States" not in root:
             # Whether or not the header (version/type: flow) is there: the whole file
@@ -476,7 +473,7 @@ class Validator:
             self._ctx = _Ctx("Seconds.$")
             self.expression(m.get("Seconds.$"), "Seconds.$", where)
         else:
-            self.err(m.get("Name") or m, "missing-field", f"{where}a Wait state needs Seconds or Seconds.$")
+            self.missing(m, "Seconds", f"{where}a Wait state needs Seconds or Seconds.$", node=m.get("Name") or m)
 
     def state_choice(self, m, where, names, targets):
         branches = m.get("Branches")
@@ -513,8 +510,9 @@ class Validator:
             nxt = m.get("Next")
             if isinstance(nxt, Scalar) and isinstance(nxt.value, str):  # already told to make it the Default
                 return
-            self.err(m.get("Name") or m, "no-default", f"{where}a Choice state needs a Default",
-                     "add 'Default: <state>' for when no condition is true")
+            self.missing(m, "Default", f"{where}a Choice state needs a Default",
+                         "add 'Default: <state>' for when no condition is true", node=m.get("Name") or m,
+                         code="no-default")
         else:
             self._target(m, "Default", names, where, targets)
 

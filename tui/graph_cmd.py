@@ -52,8 +52,11 @@ def cmd_graph(args) -> int:
 def _graph(args) -> int:
     from flowdbg.engine.definition import load_definition
     fmt = args.format or _BY_SUFFIX.get(os.path.splitext(args.output or "")[1].lower(), "text")
-    if not os.path.isfile(args.flow):
-        raise GraphError(f"{args.flow}: {'is a directory' if os.path.isdir(args.flow) else 'no such file'}")
+    from flowdbg.engine.files import file_problem
+    for option, path in ((None, args.flow), ("--session", args.session), ("--history", args.history),
+                         ("--coverage-json", args.coverage_json)):
+        if path and (problem := file_problem(path)) is not None:
+            raise GraphError(f"{option + ' ' if option else ''}{path}: {problem}")
     if args.output and os.path.exists(args.output) and os.path.samefile(args.output, args.flow):
         raise GraphError(f"--output {args.output}: that is the flow; give another path")
     definition = load_definition(args.flow)

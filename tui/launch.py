@@ -24,14 +24,19 @@ def _journal_path(args) -> str:
     return os.path.join(default_session_dir(args.flow), stamp + ".jsonl")
 
 
-def _load_mocks(args, errors: list) -> MockFile:
+def _load_mocks(args, errors: list, flow=None) -> MockFile:
     path = args.mocks or default_mocks_path(args.flow)
     if not path:
         return MockFile()
     try:
         return load_mocks(path)
     except MockFileError as e:
-        lines = "\n".join(d.format(path) for d in e.diagnostics)
+        found = list(e.diagnostics)
+        if flow is not None and e.partial is not None:  # what the rest of it gets wrong too, in one list
+            from flowdbg.engine.diagnostics import ordered
+            from flowdbg.engine.mock_check import check_mocks
+            found = ordered(found + check_mocks(flow, e.partial))
+        lines = "\n".join(d.format(path) for d in found)
         errors.append(("The mock file has errors",
                        f"{lines}\n\nThe debugger runs without mocks: tasks that need one stop with an error. "
                        f"Fix {path} and start flowdbg again."))
@@ -79,7 +84,7 @@ def launch(args) -> int:
     value = read_input(args) if (args.input is not None or args.input_file is not None) else None
     errors: list[tuple[str, str]] = []
     notices: list[tuple[str, str]] = []
-    mocks = _load_mocks(args, errors)
+    mocks = _load_mocks(args, errors, definition.flow)
     if mocks.path and definition.flow is not None:
         notice = mock_warnings(definition.flow, mocks)
         if notice:

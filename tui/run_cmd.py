@@ -25,7 +25,7 @@ from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_pa
 from flowdbg.engine.scrub import scrub_text
 
 from . import json_contract as J
-from .cli import CliError, _die, read_input, session_path_problem, sibling_input
+from .cli import CliError, _die, check_file, read_input, session_path_problem, sibling_input
 from .save_test_cmd import check_save_test, save_test
 
 
@@ -56,18 +56,25 @@ def _usage(msg: str) -> int:
     return EXIT_INVALID
 
 
-def load_backend_setup(args):
-    """(MockFile, BackendConfig) from the command line; raises _Invalid on a bad mock file."""
+def load_backend_setup(args, flow=None):
+    """(MockFile, BackendConfig) from the command line; raises _Invalid on a bad mock file
+    (listing, with its errors, what engine.mock_check finds in the rest of it against ``flow``)."""
     mocks_path = args.mocks or default_mocks_path(args.flow)
     mocks = MockFile()
     if mocks_path:
         try:
             mocks = load_mocks(mocks_path)
         except MockFileError as e:
-            for d in e.diagnostics:
+            found = list(e.diagnostics)
+            if flow is not None and e.partial is not None:
+                from flowdbg.engine.diagnostics import ordered
+                from flowdbg.engine.mock_check import check_mocks
+                found = ordered(found + e.partial.warnings + check_mocks(flow, e.partial))
+            for d in found:
                 print(d.format(mocks_path), file=sys.stderr)
-            raise _Invalid(f"{mocks_path}: the mock file has {len(e.diagnostics)} error(s)",
-                           [J.diagnostic(d, mocks_path) for d in e.diagnostics], "mocks", printed=True) from None
+            errors = sum(d.severity == "error" for d in found)
+            raise _Invalid(f"{mocks_path}: the mock file has {errors} error(s)",
+                           [J.diagnostic(d, mocks_path) for d in found], "mocks", printed=True) from None
     if not getattr(args, "json", False):
         for d in mocks.warnings:  # the loader's (yaml11-value, yaml-tag); in --json they are diagnostics
             print(d.format(mocks_path), file=sys.stderr)
@@ -206,6 +213,10 @@ class RunCommand:
 
     def _run(self) -> int:
         args = self.args
+        check_file(args.flow, kind="definition")
+        for option, path, kind in (("--mocks", args.mocks, "mocks"), ("--resume", args.resume, "session")):
+            if path:
+                check_file(path, option, kind)
         defn = self.defn = load_definition(args.flow, express=args.express, strict=args.strict)
         self.diagnostics = [J.diagnostic(d, defn.path) for d in defn.diagnostics]
         if defn.flow is None:
@@ -223,7 +234,7 @@ class RunCommand:
                 _check_output_path(option, path, args, journal)
         if args.session and (why := session_path_problem(args)) is not None:
             raise _Invalid(why, reason="session")
-        mocks, cfg = load_backend_setup(args)
+        mocks, cfg = load_backend_setup(args, defn.flow)
         self.mocks_path = mocks.path or None
         self.diagnostics += [J.diagnostic(d, mocks.path) for d in mocks.warnings]
         self._check_mocks(mocks)

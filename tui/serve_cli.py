@@ -56,6 +56,10 @@ def build_service(args, log):
     service = Service(ServeOptions(mocks=args.mocks, backend=cfg, seed=args.seed, debug=args.debug,
                                    max_steps=args.max_steps, breaks=list(args.breaks),
                                    allow_local=args.allow_local), log=log)
+    from flowdbg.engine.files import file_problem
+    for option, path in [(None, p) for p in args.flows] + [("--mocks", args.mocks)]:
+        if path and (problem := file_problem(path)) is not None:
+            raise SystemExit(_usage(f"{option + ' ' if option else ''}{path}: {problem}"))
     names: dict[str, str] = {}
     for path in args.flows:
         d = load_definition(path)

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..definition import load_definition
+from ..file_kinds import FLOW, MOCKS, TESTS, kind_by_name, kind_of, wrong_kind
+from ..files import file_problem
 from ..runner import consent_refusal
 from .coverage import FlowCoverage, hits
 from .expect import Mismatch, check
@@ -114,14 +116,9 @@ def discover(paths: list[str]) -> list[str]:
             if is_test_file(p):
                 found.append(p)
             else:
-                base = os.path.splitext(p)[0]
-                sibling = next((base + s for s in TEST_SUFFIXES if os.path.isfile(base + s)), None)
-                if sibling is None:
-                    raise NoTestFiles(f"{p}: not a test file (NAME.tests.yaml), and it has no "
-                                      f"{os.path.basename(base)}.tests.yaml beside it")
-                found.append(sibling)
+                found.append(_tests_for(p))
         else:
-            raise NoTestFiles(f"{p}: no such file or folder")
+            raise NoTestFiles(f"{p}: {file_problem(p, folder_ok=True)}")
     out, seen = [], set()
     for f in found:
         key = os.path.realpath(f)
@@ -129,6 +126,27 @@ def discover(paths: list[str]) -> list[str]:
             seen.add(key)
             out.append(os.path.normpath(f))
     return out
+
+
+def _tests_for(p: str) -> str:
+    """The test file a non-``.tests.yaml`` path on the command line stands for: a flow's
+    sibling NAME.tests.yaml, or the file itself when its content is a test file's."""
+    from ..load import load_file
+    kind = kind_by_name(p) or kind_of(load_file(p).root)
+    if kind == TESTS:
+        return p
+    if kind == MOCKS:
+        message, hint = wrong_kind(MOCKS, TESTS)
+        raise NoTestFiles(f"{p}: {message}; a test file (NAME.tests.yaml) names it with 'mocks:'")
+    base = os.path.splitext(p)[0]
+    sibling = next((base + s for s in TEST_SUFFIXES if os.path.isfile(base + s)), None)
+    if sibling is None:
+        what = "a flow" if kind == FLOW else "not a test file (NAME.tests.yaml)"
+        raise NoTestFiles(f"{p}: {what} with no {os.path.basename(base)}.tests.yaml beside it; write its cases "
+                          f"there (flowdbg run {p} --save-test {base}.tests.yaml --case NAME records one)"
+                          if kind == FLOW else
+                          f"{p}: {what}, and it has no {os.path.basename(base)}.tests.yaml beside it")
+    return sibling
 
 
 def run_case(tf: TestFile, case: Case, limits: Limits = Limits()) -> CaseResult:

@@ -25,9 +25,11 @@ from typing import Any
 
 from ..definition import Definition, load_definition
 from ..diagnostics import ERROR, Diagnostic, sort_key
+from ..file_kinds import TESTS, other_kind
 from ..load import Map, Node, Scalar, Seq, load_file, to_python
 from ..mocks import MockFile, MockFileError, load_mocks
 from ..runner import LocalCode, default_mocks_path, local_code
+from ..flow_slips import slip_note, slipped_key
 from ..validate import _suggest, _type_name
 from .expect import STATUSES, ErrorExpectation, Expectation
 from .mocksource import MockLayer, inline_mocks
@@ -126,6 +128,19 @@ class _Loader:
                 self.error(k, f"{where}: unknown key {k.value!r}; allowed: {', '.join(allowed)}",
                            f"did you mean {guess!r}?" if guess else "", "unknown-key")
 
+    def missing(self, m: Map, key: str, allowed: tuple[str, ...], message: str, hint: str = "",
+                code: str = "test-file") -> None:
+        """Report ``key`` missing from ``m``. When a key of ``m`` is a slip of it
+        (``nam:`` for ``name:``), the one error stands on that key and says so,
+        in place of its unknown-key error (as the flow validator does)."""
+        k = slipped_key(m, key, allowed)
+        if k is None:
+            self.error(m, message, hint, code)
+            return
+        self.tf.diagnostics = [d for d in self.tf.diagnostics
+                               if not (d.code == "unknown-key" and (d.line, d.col) == (k.line, k.col))]
+        self.error(k, message + slip_note(k, key), f"rename {k.value!r} to {key!r}", code)
+
     def string(self, node: Node, where: str) -> str | None:
         if isinstance(node, Scalar) and isinstance(node.value, str):
             return node.value
@@ -143,8 +158,8 @@ class _Loader:
         self.tf.mocks = self.default_mocks()
         cases = self.root.get("cases")
         if cases is None:
-            self.error(self.root, "the test file has no 'cases:' list", "cases: [{name: ..., expect: {...}}]",
-                       "no-cases")
+            self.missing(self.root, "cases", _TOP_KEYS, "the test file has no 'cases:' list",
+                         "cases: [{name: ..., expect: {...}}]", "no-cases")
         elif not isinstance(cases, Seq):
             self.error(cases, f"'cases' must be a list of cases, not {_type_name(cases)}", code="wrong-type")
         elif not cases.items:
@@ -276,7 +291,7 @@ class _Loader:
         name = None
         name_node = node.get("name")
         if name_node is None:
-            self.error(node, f"{where} has no 'name'", "name: what this case shows")
+            self.missing(node, "name", _CASE_KEYS, f"{where} has no 'name'", "name: what this case shows")
         else:
             name = self.string(name_node, f"{where}: name")
             if name is not None and not name.strip():
@@ -420,6 +435,11 @@ def load_test_file(path: str) -> TestFile:
     if not isinstance(res.root, Map):
         tf = TestFile(path, diagnostics=[Diagnostic(ERROR, "wrong-type", res.root.line, res.root.col,
                                                     "a test file is a mapping with flow, mocks and cases")])
+        tf.depends_on.add(os.path.abspath(path))
+        return tf
+    wrong = other_kind(res.root, TESTS)
+    if wrong is not None:  # a flow or mock file named as a test file: one line, not one per key
+        tf = TestFile(path, diagnostics=[Diagnostic(ERROR, "not-a-test-file", res.root.line, res.root.col, *wrong)])
         tf.depends_on.add(os.path.abspath(path))
         return tf
     return _Loader(path, res.text, res.root).load()

@@ -84,7 +84,7 @@ def test_bad_input_is_a_clear_error(cli, tmp_path, order_files):
         (("graph", ORDER, "--history", str(tmp_path / "bad.json")), "bad.json:2:14: not valid JSON"),
         (("graph", ORDER, "--history", str(tmp_path / "list.json")), "not a GetExecutionHistory response"),
         (("graph", ORDER, "--history", str(tmp_path / "other.json")), "no state of the flow appears"),
-        (("graph", ORDER, "--history", str(tmp_path / "none.json")), "cannot read the history"),
+        (("graph", ORDER, "--history", str(tmp_path / "none.json")), f"--history {tmp_path / 'none.json'}: no such file"),
         (("graph", ORDER, "--coverage-json", str(tmp_path / "list.json")), "not a coverage file"),
         (("graph", ORDER, "--session", str(tmp_path / "list.json")), "list.json:1: the first line is not a session start"),
         (("graph", CLAIMS, "--session", str(order_files / "s.jsonl")), "changed since the session was saved"),
