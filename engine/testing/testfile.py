@@ -25,7 +25,7 @@ from typing import Any
 
 from ..definition import Definition, load_definition
 from ..diagnostics import ERROR, Diagnostic, sort_key
-from ..file_kinds import TESTS, other_kind
+from ..file_kinds import TESTS, other_kind, shown
 from ..load import Map, Node, Scalar, Seq, load_file, to_python
 from ..mocks import MockFile, MockFileError, load_mocks
 from ..runner import LocalCode, default_mocks_path, local_code
@@ -71,7 +71,7 @@ class TestFile:
     @property
     def errors(self) -> list[str]:
         """Each error as one ``file:line:col: error: message`` line."""
-        out = [d.format(getattr(d, "path", None) or self.path) for d in self.diagnostics if d.severity == ERROR]
+        out = [d.format(shown(getattr(d, "path", None) or self.path)) for d in self.diagnostics if d.severity == ERROR]
         if self.definition is not None and self.definition.flow is None:
             out += [d.format(self.flow_path) for d in self.definition.errors]
         return out
@@ -190,11 +190,15 @@ class _Loader:
         else:
             path = sibling_flow(self.path)
             if path is None:
-                stem = os.path.basename(self.path)
-                for suffix in TEST_SUFFIXES:
-                    stem = stem[: -len(suffix)] if stem.endswith(suffix) else stem
-                self.error(self.root, f"no flow to test: {stem}.yaml does not exist beside the test file",
-                           "name the flow with 'flow: PATH'", "missing-file")
+                name = os.path.basename(self.path)
+                stem = next((name[: -len(s)] for s in TEST_SUFFIXES if name.endswith(s)), None)
+                if stem is None:  # a test file by its content, not its name: no NAME.yaml to go by
+                    self.error(self.root, "no flow to test: this test file names none",
+                               "name the flow with 'flow: PATH' (only NAME.tests.yaml finds NAME.yaml beside it)",
+                               "missing-file")
+                else:
+                    self.error(self.root, f"no flow to test: {stem}.yaml does not exist beside the test file",
+                               "name the flow with 'flow: PATH'", "missing-file")
                 return False
         self.tf.flow_path = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
         self.tf.depends_on.add(os.path.abspath(path))
