@@ -47,7 +47,7 @@ import json
 from dataclasses import dataclass, field
 
 from .backends.base import BackendError, FunctionRequest, FunctionResponse
-from .diagnostics import ERROR, Diagnostic
+from .diagnostics import ERROR, Diagnostic, ordered
 from .file_kinds import MOCKS, other_kind
 from .nodes import Map, Node, Scalar, Seq, to_python
 
@@ -282,7 +282,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                                     f"did you mean {guess!r}?" if guess else ""))
     if diags:
         mf.warnings = [d for d in res.diagnostics if d.severity != ERROR]
-        raise MockFileError(path, diags, partial=mf)
+        raise MockFileError(path, ordered(diags), partial=mf)  # by position, as every list of diagnostics
     mf.warnings = [d for d in res.diagnostics if d.severity != ERROR]
     return mf
 

@@ -27,6 +27,14 @@ _SLASH_COMMENT = re.compile(r"\s//(\s|$)")
 _KEY_NO_SPACE = re.compile(r"^(Condition|Next|Name|Type|Default|StartAt|End|Seconds):(\S.*)$")
 
 
+def _meant_target(m: Map, slipped: Scalar | None, targets: set) -> None:
+    """A misspelt ``Next``/``Default`` (``Nxt: Q``) still says where the author
+    meant to go: Q is not also reported as never reached (one slip, one diagnostic)."""
+    v = m.get(slipped.value) if slipped is not None else None
+    if isinstance(v, Scalar) and isinstance(v.value, str):
+        targets.add(v.value)
+
+
 def _type_name(node: Node) -> str:
     """What a node is, in JSON's words (object, array, string, number,
     boolean, null) with the value for scalars: never a Python type name."""
@@ -417,8 +425,9 @@ class Validator:
             elif not has_next and not end:
                 key = "End" if slipped_key(m, "Next", _ALL_FIELDS) is None and slipped_key(m, "End", _ALL_FIELDS) \
                     else "Next"
-                self.missing(m, key, f"{where}has neither Next nor End: true", "add 'Next: <state>' or 'End: true'",
-                             node=m.get("Name") or m, code="no-transition")
+                k = self.missing(m, key, f"{where}has neither Next nor End: true",
+                                 "add 'Next: <state>' or 'End: true'", node=m.get("Name") or m, code="no-transition")
+                _meant_target(m, k, targets)
             if has_next:
                 self._target(m, "Next", names, where, targets)
         elif t in ("Fail", "Succeed"):
@@ -510,9 +519,10 @@ class Validator:
             nxt = m.get("Next")
             if isinstance(nxt, Scalar) and isinstance(nxt.value, str):  # already told to make it the Default
                 return
-            self.missing(m, "Default", f"{where}a Choice state needs a Default",
-                         "add 'Default: <state>' for when no condition is true", node=m.get("Name") or m,
-                         code="no-default")
+            k = self.missing(m, "Default", f"{where}a Choice state needs a Default",
+                             "add 'Default: <state>' for when no condition is true", node=m.get("Name") or m,
+                             code="no-default")
+            _meant_target(m, k, targets)
         else:
             self._target(m, "Default", names, where, targets)
 

@@ -51,9 +51,11 @@ def test_unknown_section_names_the_allowed_ones():
 
 
 def test_unknown_field_in_an_answer():
-    errs = mock_errors("functions:\n  f:\n    - bdy: {}\n")
-    assert errs[0][:2] == (3, 7)
-    assert "functions.f: unknown field 'bdy'" in errs[0][2] and "body" in errs[0][2]
+    errs = mock_errors("functions:\n  f:\n    - bdy: {}\n      dealy: 1\n")
+    assert errs[0] == (3, 7, "functions.f: an answer needs 'body' or 'error' ('bdy' on line 3 is not it: it is "
+                             "spelt 'body')")  # one error for the one slip
+    assert errs[1] == (4, 7, "functions.f: unknown field 'dealy'; allowed: body, delay, detail, error, log, times, "
+                             "when")
 
 
 @pytest.mark.parametrize("text,line,col,fragment", [
@@ -133,12 +135,14 @@ def test_cli_bad_mock_file_exit_2_with_line_col(cli, tmp_path):
     bad.write_text("functions:\n  myFunction1:\n    - bdy: {}\n")
     code, out, err = cli("run", FLOW, "--mocks", str(bad), "--json")
     assert code == 2
-    assert f"{bad}:3:7: error: functions.myFunction1: unknown field 'bdy'" in err
+    assert err == (f"{bad}:3:7: error: functions.myFunction1: an answer needs 'body' or 'error' ('bdy' on line 3 is "
+                   "not it: it is spelt 'body') (hint: rename 'bdy' to 'body')\n")
     data = json.loads(out)  # --json: one JSON object on stdout whatever went wrong
     assert (data["status"], data["reason"], data["events"]) == ("Invalid", "mocks", [])
     assert data["diagnostics"][0] == {"file": str(bad), "line": 3, "col": 7, "severity": "error", "code": "mock",
-                                      "message": "functions.myFunction1: unknown field 'bdy'; allowed: body, delay, "
-                                                 "detail, error, log, times, when", "hint": ""}
+                                      "message": "functions.myFunction1: an answer needs 'body' or 'error' ('bdy' on "
+                                                 "line 3 is not it: it is spelt 'body')",
+                                      "hint": "rename 'bdy' to 'body'"}
     no_traceback(err)
 
 
