@@ -146,12 +146,13 @@ def _from_history(path: str, flow):
     names = {s.name for _, s in flow.all_states()}
     used = {e.state for e in record.events if e.state}
     unknown = sorted(used - names)
-    if used and not used & names:
-        raise GraphError(f"{path}: no state of the flow appears in this history (it names {', '.join(sorted(used)[:5])}); "
-                         "is it the history of another flow?")
-    if unknown:
-        print(f"flowdbg: warning: {path}: states not in the flow (changed since the run?): {', '.join(unknown)}",
-              file=sys.stderr)
+    if unknown:  # refused as --session refuses another flow's journal: drawn over this flow, the run would mislead
+        listed = ", ".join(repr(n) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        why = ("no state of the flow appears in it: it is the history of another flow" if not used & names else
+               "the history of another flow, or of this one before it changed")
+        raise GraphError(f"--history {path} is not a run of {flow.path or 'this flow'}: it names "
+                         f"{'a state' if len(unknown) == 1 else 'states'} {listed} that the flow does not have "
+                         f"({why})")
     return overlay_from_history(record, flow), f"history {path} · {record.status} · {len(record.events)} events"
 
 

@@ -87,7 +87,8 @@ def test_bad_input_is_a_clear_error(cli, tmp_path, order_files):
         (("graph", ORDER, "--history", str(tmp_path / "none.json")), f"--history {tmp_path / 'none.json'}: no such file"),
         (("graph", ORDER, "--coverage-json", str(tmp_path / "list.json")), "not a coverage file"),
         (("graph", ORDER, "--session", str(tmp_path / "list.json")), "list.json:1: the first line is not a session start"),
-        (("graph", CLAIMS, "--session", str(order_files / "s.jsonl")), "changed since the session was saved"),
+        (("graph", CLAIMS, "--session", str(order_files / "s.jsonl")),
+         f"{order_files / 's.jsonl'} is a session of flow 'order-pipeline' ("),
         (("graph", ORDER, "--output", ORDER), "that is the flow"),
         (("graph", ORDER, "--output", str(tmp_path / "no" / "dir" / "x.svg")), "cannot write"),
         (("graph", ORDER, "--format", "png"), "invalid choice"),
@@ -100,12 +101,18 @@ def test_bad_input_is_a_clear_error(cli, tmp_path, order_files):
         assert "Traceback" not in err and out == ""
 
 
-def test_unknown_states_in_a_history_are_a_warning(cli, tmp_path, order_files):
+def test_a_history_naming_states_the_flow_lacks_is_refused_as_a_session_is(cli, tmp_path, order_files):
     h = json.loads((order_files / "h.json").read_text())
     h["Events"].append({"EventId": 999, "Type": "StepEntered", "StepName": "Renamed", "EventDetail": "{}"})
     (tmp_path / "h2.json").write_text(json.dumps(h))
     code, out, err = cli("graph", ORDER, "--history", str(tmp_path / "h2.json"))
-    assert code == 0 and "states not in the flow" in err and "Renamed" in err
+    assert (code, out) == (2, "")
+    assert err == (f"flowdbg: error: --history {tmp_path / 'h2.json'} is not a run of {ORDER}: it names a state "
+                   "'Renamed' that the flow does not have (the history of another flow, or of this one before it "
+                   "changed)\n")
+    code, out, err = cli("graph", CLAIMS, "--history", str(order_files / "h.json"))  # another flow's history
+    assert code == 2 and "that the flow does not have (no state of the flow appears in it: it is the history of " \
+                         "another flow)\n" in err
 
 
 def test_headless_formats_never_import_textual():
