@@ -32,7 +32,8 @@ def add_graph_parser(sub) -> None:
                     "visit counts, Map progress, what was never reached.")
     g.add_argument("flow", metavar="FLOW", help="the flow definition (YAML or JSON)")
     g.add_argument("--format", choices=FORMATS,
-                   help="default: from --output's suffix (.svg .mmd .md .dot .gv .txt), else text")
+                   help="default: from --output's suffix (.svg .mmd .md .dot .gv .txt; another suffix is refused), "
+                        "else text; .md gets a ```mermaid block")
     g.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     run = g.add_mutually_exclusive_group()
     run.add_argument("--session", metavar="S", help="a saved session journal (flowdbg ... --session S)")
@@ -49,9 +50,35 @@ def cmd_graph(args) -> int:
         return EXIT_USAGE
 
 
+#: Suffixes of pictures flowdbg does not draw (it writes text formats only).
+_RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".pdf", ".ico"}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format to write: --format, else --output's suffix, else text. An
+    --output whose suffix is no format flowdbg writes is refused (never SVG or
+    text inside a .png), as is one whose suffix names another format."""
+    suffix = os.path.splitext(output or "")[1].lower()
+    named = _BY_SUFFIX.get(suffix)
+    formats = ("SVG (.svg), Mermaid (.mmd, .mermaid, .md), DOT (.dot, .gv) or text (.txt)")
+    if suffix in _RASTER:
+        raise GraphError(f"--output {output}: flowdbg graph writes {formats}, not {suffix[1:].upper()}; write .svg and "
+                         f"convert it (e.g. rsvg-convert -o {output} {os.path.splitext(output)[0]}.svg)")
+    if fmt:
+        if named and named != fmt:
+            raise GraphError(f"--output {output}: a {suffix} file holds {named}, not {fmt}; give --format {named}, "
+                             "or an output file with the suffix of the format")
+        return fmt
+    if not output or not suffix:
+        return "text"
+    if named is None:
+        raise GraphError(f"--output {output}: {suffix} is not a format flowdbg graph writes: it writes {formats}; "
+                         "give one of these suffixes, or --format")
+    return named
+
+
 def _graph(args) -> int:
     from flowdbg.engine.definition import load_definition
-    fmt = args.format or _BY_SUFFIX.get(os.path.splitext(args.output or "")[1].lower(), "text")
     from flowdbg.engine.files import file_problem
     for option, path in ((None, args.flow), ("--session", args.session), ("--history", args.history),
                          ("--coverage-json", args.coverage_json)):
@@ -59,6 +86,7 @@ def _graph(args) -> int:
             raise GraphError(f"{option + ' ' if option else ''}{path}: {problem}")
     if args.output and os.path.exists(args.output) and os.path.samefile(args.output, args.flow):
         raise GraphError(f"--output {args.output}: that is the flow; give another path")
+    fmt = output_format(args.format, args.output)
     definition = load_definition(args.flow)
     if definition.flow is None:
         for d in definition.diagnostics:
@@ -73,6 +101,8 @@ def _graph(args) -> int:
     elif args.coverage_json:
         overlay, caption = _from_coverage(args.coverage_json, args.flow, flow)
     text = draw(flow, fmt, overlay, caption)
+    if args.output and fmt == "mermaid" and args.output.lower().endswith(".md"):
+        text = f"```mermaid\n{text}{'' if text.endswith(chr(10)) else chr(10)}```\n"  # so Markdown renders it
     if args.output:
         try:
             from flowdbg.engine.atomic import write_file

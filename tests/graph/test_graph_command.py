@@ -29,13 +29,13 @@ def test_formats_by_option_and_by_suffix(cli, tmp_path):
     assert code == 0 and out.startswith("flowchart TD")
     code, out, _ = cli("graph", ORDER, "--format", "dot")
     assert code == 0 and out.startswith('digraph "order-pipeline"')
-    for name, start in (("f.svg", "<svg"), ("f.mmd", "flowchart"), ("f.md", "flowchart"), ("f.dot", "digraph"),
+    for name, start in (("f.svg", "<svg"), ("f.mmd", "flowchart"), ("f.md", "```mermaid\nflowchart"), ("f.dot", "digraph"),
                         ("f.gv", "digraph"), ("f.txt", "order-pipeline")):
         code, out, _ = cli("graph", ORDER, "-o", str(tmp_path / name))
         assert code == 0 and out == ""
         assert (tmp_path / name).read_text().startswith(start), name
-    code, _, _ = cli("graph", ORDER, "--format", "svg", "--output", str(tmp_path / "x.dot"))
-    assert (tmp_path / "x.dot").read_text().startswith("<svg")  # --format wins
+    code, _, err = cli("graph", ORDER, "--format", "svg", "--output", str(tmp_path / "x.dot"))
+    assert code == 2 and "a .dot file holds dot, not svg" in err  # never SVG inside a .dot
 
 
 def test_a_session_is_replayed_without_touching_it(cli, order_files):
@@ -139,3 +139,32 @@ def test_a_session_still_waiting_for_a_callback(cli, tmp_path):
 
 def test_ran_fixture_is_finished():
     assert ran(ORDER).execution.status == "Succeeded"
+
+
+@pytest.mark.parametrize("output, extra, message", [
+    ("flow.png", (), "--output {o}: flowdbg graph writes SVG (.svg), Mermaid (.mmd, .mermaid, .md), DOT (.dot, .gv) or "
+                     "text (.txt), not PNG; write .svg and convert it (e.g. rsvg-convert -o {o} {base}.svg)"),
+    ("flow.pdf", ("--format", "svg"), "--output {o}: flowdbg graph writes SVG (.svg), Mermaid (.mmd, .mermaid, .md), "
+                                      "DOT (.dot, .gv) or text (.txt), not PDF; write .svg and convert it (e.g. "
+                                      "rsvg-convert -o {o} {base}.svg)"),
+    ("flow.xyz", (), "--output {o}: .xyz is not a format flowdbg graph writes: it writes SVG (.svg), Mermaid (.mmd, "
+                     ".mermaid, .md), DOT (.dot, .gv) or text (.txt); give one of these suffixes, or --format"),
+    ("flow.svg", ("--format", "text"), "--output {o}: a .svg file holds svg, not text; give --format svg, or an output "
+                                       "file with the suffix of the format"),
+])
+def test_an_output_suffix_that_is_no_format_is_refused(cli, tmp_path, output, extra, message):
+    o = str(tmp_path / output)
+    code, out, err = cli("graph", ORDER, "-o", o, *extra)
+    assert (code, err) == (2, "flowdbg: error: " + message.format(o=o, base=os.path.splitext(o)[0]) + "\n")
+    assert not os.path.exists(o)
+
+
+def test_markdown_output_is_a_mermaid_block_and_other_outputs_are_their_format(cli, tmp_path):
+    assert cli("graph", ORDER, "-o", str(tmp_path / "flow.md"))[0] == 0
+    md = (tmp_path / "flow.md").read_text()
+    assert md.startswith("```mermaid\nflowchart TD\n") and md.endswith("\n```\n")
+    assert cli("graph", ORDER, "-o", str(tmp_path / "flow.mmd"))[0] == 0
+    assert (tmp_path / "flow.mmd").read_text() == md[len("```mermaid\n"):-len("```\n")]  # the same, unfenced
+    assert cli("graph", ORDER, "-o", str(tmp_path / "flow"))[0] == 0  # no suffix: text
+    assert cli("graph", ORDER, "--format", "dot", "-o", str(tmp_path / "g.dotfile"))[0] == 0  # asked for: written
+    assert (tmp_path / "g.dotfile").read_text().startswith("digraph")
