@@ -15,7 +15,8 @@ never match. Each finding is a warning at the mock file's ``line:col``
   call ends once FC accepts it; a callback task's result is its callback);
 * ``mock-late-callback``: a scripted callback due after the task's Timeout;
 * ``mock-when-scope``: a ``when.scope`` that names no Map or Parallel;
-* ``mock-unknown-flow``: a ``flows:`` key no FNF:StartExecution task starts.
+* ``mock-unknown-flow``: a ``flows:`` key no FNF:StartExecution task starts;
+* ``mock-local-handler``: a ``local:`` handler whose file or function is not there.
 
 Two findings are errors, since the run would stop on them: a ``flows:``
 entry whose file is missing (``mock-flow-missing``) or not a valid flow
@@ -312,6 +313,18 @@ class _Checker:
                           f"did you mean {guess!r}?" if guess else
                           "the key is the flow name at the end of the task's resourceArn (acs:fnf:...:flow/NAME)")
 
+    # -- local: -------------------------------------------------------------------------------------------
+    def check_local(self) -> None:
+        """Each ``local:`` handler's file and function exist (parsed, not run):
+        found now, not when the task first calls it."""
+        from .backends.local import handler_problem
+        base = os.path.dirname(os.path.abspath(self.mocks.path)) if self.mocks.path else os.getcwd()
+        for fn, target in self.mocks.local.items():
+            problem = handler_problem(target, base)
+            if problem is not None:
+                self.warn(self.key_at("local", fn), "mock-local-handler", f"local.{fn}: {target!r}: {problem}",
+                          "paths under local: are relative to the mock file")
+
     def error(self, at: tuple[int, int], code: str, message: str, hint: str = "") -> None:
         self.diags.append(Diagnostic(ERROR, code, at[0], at[1], message, hint))
 
@@ -365,6 +378,7 @@ def check_mocks(flow: Flow, mocks: MockFile) -> list[Diagnostic]:
     """Every warning about ``mocks`` as the answers of ``flow``, by position."""
     c = _Checker(flow, mocks)
     c.check_flows()
+    c.check_local()
     c.check_functions()
     c.check_states()
     c.check_callbacks()

@@ -42,11 +42,17 @@ class _Invalid(Exception):
 
 
 def parse_local(specs: list[str]) -> dict[str, str]:
+    """``--local FN=file.py:handler`` options; each file and handler is checked
+    now (parsed, not run), not when the task first calls it."""
+    from flowdbg.engine.backends.local import handler_problem
     out = {}
     for s in specs:
         fn, sep, target = s.partition("=")
         if not sep or ":" not in target:
             _die(f"--local {s!r}: expected FUNCTION=path/to/file.py:handler")
+        problem = handler_problem(target, os.getcwd())
+        if problem is not None:
+            _die(f"--local {s}: {problem}")
         out[fn] = target
     return out
 
@@ -213,6 +219,9 @@ class RunCommand:
 
     def _run(self) -> int:
         args = self.args
+        if args.callback_timeout is not None and args.callback_port is None:
+            raise _Invalid("--callback-timeout goes with --callback-port: it bounds how long a run waits, in real "
+                           "time, for a callback someone sends to that endpoint; without one nobody can send it")
         check_file(args.flow, kind="definition")
         for option, path, kind in (("--mocks", args.mocks, "mocks"), ("--resume", args.resume, "session")):
             if path:

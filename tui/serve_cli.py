@@ -78,6 +78,13 @@ def build_service(args, log):
             raise SystemExit(2)
         except LocalCodeRefused as e:
             raise SystemExit(_usage(str(e)))
+    if args.mocks:
+        try:
+            service.source("")  # --mocks is read now: a broken file stops serve at start, not at a first execution
+        except MockFileError as e:
+            print(str(e), file=sys.stderr)
+            raise SystemExit(2)
+    service.check_mocks()  # the mock files' slips against their flows, at start (as run and validate say them)
     verifier = Verifier(args.access_key_id, args.secret) if args.access_key_id else None
     endpoint = Endpoint(service, verifier=verifier, port=args.port, log=log if args.verbose else None)
     return service, endpoint

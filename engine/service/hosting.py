@@ -158,6 +158,29 @@ class Hosting:
             raise
         return rec
 
+    def check_mocks(self) -> None:
+        """Log what engine.mock_check finds in each mock file against the flows
+        it answers (keys naming no state, ...), as ``run`` and ``validate`` print
+        them. A file answering several flows (``--mocks``) is reported for what
+        is wrong for all of them: a key one flow uses is no slip. Each finding
+        once (a flow created later brings only what is new)."""
+        from ..mock_check import check_mocks
+        said = self.__dict__.setdefault("_said", set())
+        by_source: dict[str, list[FlowRecord]] = {}
+        for rec in list(self.store.flows.values()):
+            src = self.source(rec.name)
+            if src.path:
+                by_source.setdefault(src.path, []).append(rec)
+        for path, recs in by_source.items():
+            src = self._sources[path]
+            found = [check_mocks(r.definition.flow, src.mocks) for r in recs]
+            common = [d for d in found[0] if all(d in other for other in found[1:])]
+            for d in list(src.mocks.warnings) + common:
+                line = d.format(path)
+                if line not in said:
+                    said.add(line)
+                    self.log(line)
+
     def initial_breakpoints(self, definition: Definition) -> list[dict]:
         names = {s.name for _, s in definition.flow.all_states()}
         return [{"state": b} for b in self.options.breaks if b in names]

@@ -184,3 +184,76 @@ def test_a_call_no_mock_answers_is_said_once_with_its_example(cli, tmp_path):
     assert err == ("flowdbg: error: state 'A' calls function 'f' (acs:fc:cn-hangzhou:123:functions/f) and no mock "
                    "answers it: add it to a mock file (FLOW.mocks.yaml beside the flow, or --mocks PATH) under "
                    "'functions:' as 'f', e.g.\nfunctions:\n  f:\n    - body: {ok: true}\n")
+
+
+# -- a flag's slip is found at start, not when it would matter ------------------------------------------------
+
+TASK_FLOW = dedent("""
+    Type: StateMachine
+    Name: t
+    SpecVersion: v1
+    StartAt: A
+    States:
+      - Name: A
+        Type: Task
+        Action: FC:InvokeFunction
+        Parameters:
+          resourceArn: acs:fc:cn-hangzhou:123:functions/f
+          invocationType: Sync
+        End: true
+""")
+
+
+@pytest.fixture
+def task(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "f.yaml").write_text(TASK_FLOW)
+    (tmp_path / "h.py").write_text("import json\n\ndef handler(event, context):\n    return {}\n\n\ndef other():\n"
+                                   "    pass\n")
+    (tmp_path / "bad.py").write_text("def handler(:\n")
+    return tmp_path
+
+
+def test_callback_timeout_without_a_callback_port_is_refused(cli, task):
+    code, out, err = cli("run", "f.yaml", "--callback-timeout", "5")
+    assert (code, out) == (2, "")
+    assert err == ("flowdbg: error: --callback-timeout goes with --callback-port: it bounds how long a run waits, in "
+                   "real time, for a callback someone sends to that endpoint; without one nobody can send it\n")
+
+
+@pytest.mark.parametrize("spec, problem", [
+    ("f=nofile.py:handler", "nofile.py: no such file"),
+    ("f=h.py:handlr", "h.py has no function 'handlr' (did you mean 'handler'?)"),
+    ("f=h.py:nope", "h.py has no function 'nope' (it defines handler, other)"),
+    ("f=bad.py:handler", "bad.py:1:13: not valid Python: invalid syntax"),
+])
+@pytest.mark.parametrize("command", [("run", "f.yaml"), ("serve", "f.yaml"), ("f.yaml", "--web", "--port", "0")])
+def test_a_local_handler_that_is_not_there_is_found_at_start(cli, task, spec, problem, command):
+    code, out, err = cli(*command, "--local", spec)
+    assert (code, out, err) == (2, "", f"flowdbg: error: --local {spec}: {problem}\n")
+
+
+def test_a_mock_files_local_handler_that_is_not_there_is_a_warning(cli, task):
+    (task / "f.mocks.yaml").write_text("functions:\n  f:\n    - body: {}\nlocal:\n  f: h.py:handlr\n")
+    code, out, _ = cli("validate", "f.yaml")
+    assert code == 0 and out.splitlines()[1] == (
+        "f.mocks.yaml:5:3: warning: local.f: 'h.py:handlr': h.py has no function 'handlr' (did you mean 'handler'?) "
+        "(hint: paths under local: are relative to the mock file)")
+
+
+def test_serve_says_the_mock_files_slips_at_start(task):
+    from helpers.serve import serve_process
+    (task / "m.yaml").write_text("functions:\n  g:\n    - body: 1\n")
+    with serve_process(str(task / "f.yaml"), "--mocks", str(task / "m.yaml")) as srv:
+        log = srv.log()
+    first = log.splitlines()[0]
+    assert first == (f"flowdbg serve: {task / 'm.yaml'}:2:3: warning: functions: 'g' is not a function the flow calls, "
+                     "so its answers are never used (hint: a key is a function name, service/function, or the full "
+                     "resourceArn)")
+
+
+def test_serve_reads_mocks_at_start_even_with_no_flow_yet(cli, task):
+    (task / "m.yaml").write_text("functions:\n  g:\n    - bdy: 1\n")
+    code, _, err = cli("serve", "--mocks", "m.yaml")
+    assert (code, err) == (2, "m.yaml:3:7: error: functions.g: an answer needs 'body' or 'error' ('bdy' on line 3 is "
+                              "not it: it is spelt 'body') (hint: rename 'bdy' to 'body')\n")
