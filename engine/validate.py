@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import schema as S
 from .diagnostics import ERROR, WARNING, Diagnostic, ordered
@@ -477,7 +477,11 @@ class Validator:
         if "Seconds" in m and "Seconds.$" in m:
             self.err(m.key_node("Seconds.$"), "conflicting-fields", f"{where}use either Seconds or Seconds.$, not both")
         if "Seconds" in m:
+            before = len(self.diags)
             self.integer(m, "Seconds", lo, hi, where)
+            why = S.WAIT_LIMIT["Express" if self.express else "Standard"]
+            self.diags[before:] = [replace(d, message=f"{d.message} ({why})") if d.code == "out-of-range" else d
+                                   for d in self.diags[before:]]
         elif "Seconds.$" in m:
             self._ctx = _Ctx("Seconds.$")
             self.expression(m.get("Seconds.$"), "Seconds.$", where)

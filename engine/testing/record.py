@@ -42,6 +42,9 @@ def expect_from(execution) -> dict:
     return out
 
 
+TIMED_OUT = "_timed_out"  # marks, while recording, a submission nobody answered
+
+
 def hand_callbacks(execution) -> tuple[dict[str, list[dict]], list[str]]:
     """``callbacks:`` mock entries for each task that someone answered by
     hand (not the mock file): every submission of that task in order, each
@@ -61,10 +64,10 @@ def hand_callbacks(execution) -> tuple[dict[str, list[dict]], list[str]]:
             elif ev.type == E.TASK_FAILED:
                 err = ev.detail.get("error") or {}
                 entry = {"fail": {"error": err.get("Code", ""), "cause": err.get("Detail", "")}}
-            else:  # timed out: an answer that comes after the Timeout changes nothing
+            else:  # timed out: nobody answered (said as [] below, or, between answers, one past the Timeout)
                 p = execution.pending.get(token)
                 after = round((p.timeout_at - p.since) + 1 if p and p.timeout_at is not None else after + 1, 6)
-                entry = {"succeed": {}}
+                entry = {"succeed": {}, TIMED_OUT: True}
             if after:
                 entry["after"] = int(after) if float(after).is_integer() else after
             lst = answers[state]
@@ -79,7 +82,9 @@ def hand_callbacks(execution) -> tuple[dict[str, list[dict]], list[str]]:
         if len(entries) < len(lst):
             warnings.append(f"task {state!r} was still waiting when the run was saved; the case answers it "
                             "like the one before (a mock's last answer repeats)")
-        out[state] = entries
+        if all(e.get(TIMED_OUT) for e in entries):
+            entries = []  # what happened: no answer at all, so the task times out again
+        out[state] = [{k: v for k, v in e.items() if k != TIMED_OUT} for e in entries]
     return out, warnings
 
 
