@@ -57,9 +57,33 @@ _WHERE = {  # how a file of this kind is used instead
 }
 
 
+_A = {FLOW: "a flow definition", MOCKS: "a mock file", TESTS: "a test file"}
+
+
 def wrong_kind(found: str, wanted: str) -> tuple[str, str]:
-    """``(message, hint)`` for a file of kind ``found`` given where a ``wanted`` belongs."""
-    return f"this is {_WHAT[found]}, not {'a ' + wanted if wanted != FLOW else 'a flow definition'}", _WHERE[found]
+    """``(message, hint)`` for a file of kind ``found`` given where a ``wanted`` belongs
+    (FLOW, MOCKS, TESTS, or what else is wanted, with its article: "a session journal")."""
+    return f"this is {_WHAT[found]}, not {_A.get(wanted, wanted)}", _WHERE[found]
+
+
+def kind_of_text(text: str) -> str | None:
+    """The kind of a flowdbg YAML file in ``text``: for a reader that wanted
+    JSON (a journal, a history, an input) and got one of these instead."""
+    from .load import load_text  # YAML only on this error path
+    try:
+        return kind_of(load_text(text).root)
+    except Exception:  # noqa: BLE001 - only a better message is at stake
+        return None
+
+
+def not_json_but(text: str, path: str, wanted: str) -> str | None:
+    """``path: this is a flow definition (...), not a session journal (hint)`` when
+    ``text`` is one of flowdbg's YAML files, else None."""
+    found = kind_of_text(text)
+    if found is None:
+        return None
+    message, hint = wrong_kind(found, wanted)
+    return f"{path}: {message} ({hint})"
 
 
 def other_kind(root, wanted: str) -> tuple[str, str] | None:
@@ -75,4 +99,4 @@ def shown(path: str) -> str:
 
 
 __all__ = ["FLOW", "MOCKS", "TESTS", "FLOW_KEYS", "MOCK_KEYS", "TEST_KEYS", "kind_by_name", "kind_of", "wrong_kind",
-           "other_kind", "shown"]
+           "other_kind", "kind_of_text", "not_json_but", "shown"]

@@ -112,6 +112,10 @@ def parse_json_object(text: str, where: str, what: str) -> dict:
     try:
         value = parse_json(text)
     except BadJSON as e:
+        from flowdbg.engine.file_kinds import not_json_but
+        other = not_json_but(text, where, f"an {what} (a JSON object)") if where not in ("--input", "<stdin>") else None
+        if other:
+            _die(other, where=where, kind="input")
         if e.line:
             _die(f"{where}:{e.line}:{e.col}: {what} is {e.message}", where=where, line=e.line, col=e.col, kind="input")
         _die(f"{where}: {what} is {e.message}", where=where, kind="input")

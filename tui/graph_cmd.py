@@ -145,7 +145,9 @@ def _read_json(path: str, what: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise GraphError(f"{path}:{e.lineno}:{e.colno}: the {what} is not valid JSON: {e.msg}") from None
+        from flowdbg.engine.file_kinds import not_json_but
+        raise GraphError(not_json_but(text, path, f"a {what}")
+                         or f"{path}:{e.lineno}:{e.colno}: the {what} is not valid JSON: {e.msg}") from None
     except RecursionError:
         raise GraphError(f"{path}: the {what} nests too deeply") from None
 

@@ -204,7 +204,9 @@ def parse_record(text: str, path: str = "<history>") -> Record:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise RecordError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        from ..file_kinds import not_json_but
+        raise RecordError(not_json_but(text, path, "an execution history")
+                          or f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
     raws = _raw_events(data, path)
     paged = isinstance(data, list) and raws is not data  # pages of a paged history: events are not placed
     if not raws:

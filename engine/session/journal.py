@@ -235,6 +235,11 @@ def read_journal(path: str) -> JournalContents:
             if last and not raw.endswith(b"\n"):
                 cut = i  # killed while writing its last line
                 break
+            if i == 1:
+                from ..file_kinds import not_json_but
+                other = not_json_but(raw.decode("utf-8", errors="replace"), path, "a session journal")
+                if other:
+                    raise SessionError(other) from None
             raise SessionError(f"{path}:{i}: not a JSON line; this is not a journal flowdbg wrote "
                                "(or it was edited)") from None
     if not parsed:

@@ -257,3 +257,24 @@ def test_serve_reads_mocks_at_start_even_with_no_flow_yet(cli, task):
     code, _, err = cli("serve", "--mocks", "m.yaml")
     assert (code, err) == (2, "m.yaml:3:7: error: functions.g: an answer needs 'body' or 'error' ('bdy' on line 3 is "
                               "not it: it is spelt 'body') (hint: rename 'bdy' to 'body')\n")
+
+
+FLOW_IS = "this is a flow definition (Type: StateMachine, States, ...), not "
+FLOW_HINT = "(a flow is given as FLOW; its mock file is FLOW.mocks.yaml beside it (or --mocks PATH))"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (("run", "order-pipeline.yaml", "--resume", "order-pipeline.yaml"),
+     f"order-pipeline.yaml: {FLOW_IS}a session journal {FLOW_HINT}"),
+    (("graph", "order-pipeline.yaml", "--history", "order-pipeline.yaml"),
+     f"order-pipeline.yaml: {FLOW_IS}an execution history {FLOW_HINT}"),
+    (("graph", "order-pipeline.yaml", "--session", "order-pipeline.yaml"),
+     f"order-pipeline.yaml: {FLOW_IS}a session journal {FLOW_HINT}"),
+    (("graph", "order-pipeline.yaml", "--coverage-json", "order-pipeline.yaml"),
+     f"order-pipeline.yaml: {FLOW_IS}a coverage file {FLOW_HINT}"),
+    (("run", "order-pipeline.yaml", "--input-file", "order-pipeline.yaml"),
+     f"order-pipeline.yaml: {FLOW_IS}an execution input (a JSON object) {FLOW_HINT}"),
+])
+def test_a_flowdbg_yaml_file_where_json_belongs_says_what_it_is(cli, samples, argv, message):
+    code, out, err = cli(*argv)
+    assert (code, out, err) == (2, "", f"flowdbg: error: {message}\n")
