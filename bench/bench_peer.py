@@ -79,16 +79,35 @@ def workloads() -> list[tuple[str, str, dict, dict]]:
             ("chain of 5,000 Pass + input constructor", chain_fdl(5000), chain_asl(5000), {"n": 1})]
 
 
-def release_flowdbg() -> str:
+def release_flowdbg(source: str = REPO, venv: str = VENV) -> str:
     """flowdbg installed the way a user installs it (not editable), with bytecode."""
-    py = os.path.join(VENV, "bin", "python")
+    py = os.path.join(venv, "bin", "python")
     if not os.path.exists(py):
-        subprocess.run([sys.executable, "-m", "venv", VENV], check=True)
-        subprocess.run([py, "-m", "pip", "install", "-q", REPO], check=True)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([py, "-m", "pip", "install", "-q", source], check=True)
     else:
-        subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", REPO], check=True)
-    subprocess.run([py, "-m", "compileall", "-q", os.path.join(VENV, "lib")], check=False)
-    return os.path.join(VENV, "bin", "flowdbg")
+        subprocess.run([py, "-m", "pip", "install", "-q", source], check=True)  # new dependencies too
+        subprocess.run([py, "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", source], check=True)
+    subprocess.run([py, "-m", "compileall", "-q", os.path.join(venv, "lib")], check=False)
+    return os.path.join(venv, "bin", "flowdbg")
+
+
+def baseline_flowdbg(rev: str) -> str:
+    """flowdbg as it was at commit ``rev``, installed the same way, to time beside today's."""
+    tree = os.path.join(HERE, f".baseline-{rev}")
+    if not os.path.isdir(tree):
+        os.makedirs(tree)
+        archive = subprocess.run(["git", "-C", REPO, "archive", rev], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tree], input=archive, check=True)
+    return release_flowdbg(tree, os.path.join(HERE, f".baseline-venv-{rev}"))
+
+
+def run_cmd(fd: str, flow: str, input_path: str) -> list[str]:
+    cmd = [fd, "run", flow, "--input-file", input_path]
+    helptext = subprocess.run([fd, "run", "--help"], capture_output=True, text=True).stdout
+    if "--max-events" in helptext:
+        cmd += ["--max-events", "0"]  # the peer has no events limit; CloudFlow's 5,000 would stop these runs
+    return cmd
 
 
 def peer() -> str:
@@ -116,14 +135,19 @@ def main() -> None:
     ap.add_argument("--flowdbg", help="a flowdbg executable (default: a release install in bench/.release-venv)")
     ap.add_argument("--cold", action="store_true",
                     help="also time flowdbg with its definition cache off (every run parses the YAML)")
+    ap.add_argument("--baseline", metavar="REV",
+                    help="also time flowdbg as it was at commit REV (e.g. the last release), interleaved")
     args = ap.parse_args()
     cold_env = dict(os.environ, FLOWDBG_NO_CACHE="1")
     fd = args.flowdbg or release_flowdbg()
+    base = baseline_flowdbg(args.baseline) if args.baseline else None
     sfn = peer()
     tmp = tempfile.mkdtemp(prefix="flowdbg-bench-")
     print(f"flowdbg: {fd}\npeer:    {sfn} (aws-local-stepfunctions)\nrounds:  {args.rounds}, interleaved\n")
     head = f"{'workload':44} {'flowdbg':>9} {'peer':>9} {'ratio':>7}"
-    print(head + (f" {'cold':>9} {'ratio':>7}" if args.cold else ""))
+    head += f" {'cold':>9} {'ratio':>7}" if args.cold else ""
+    head += f" {args.baseline[:9]:>9} {'ratio':>7}" if base else ""
+    print(head)
     for i, (name, fdl, asl, inp) in enumerate(workloads()):
         flow, machine, input_path = (os.path.join(tmp, f"w{i}{ext}") for ext in (".yaml", ".asl.json", ".input.json"))
         with open(flow, "w") as f:
@@ -133,19 +157,24 @@ def main() -> None:
         text = json.dumps(inp)
         with open(input_path, "w") as f:
             f.write(text)
-        ours, theirs, cold = [], [], []
-        # --max-events 0: the peer has no events limit, CloudFlow's 5,000 would stop these runs
-        cmd = [fd, "run", flow, "--input-file", input_path, "--max-events", "0"]
+        ours, theirs, cold, before = [], [], [], []
+        cmd = run_cmd(fd, flow, input_path)
+        base_cmd = run_cmd(base, flow, input_path) if base else None
         timed(cmd, None)  # the first run fills the definition cache, as a user's first run does
         for _ in range(args.rounds):
             ours.append(timed(cmd, None))
             theirs.append(timed([sfn, "-f", machine], text))
             if args.cold:
                 cold.append(timed(cmd, None, cold_env))
+            if base_cmd:
+                before.append(timed(base_cmd, None))
         a, b = statistics.median(ours), statistics.median(theirs)
         line = f"{name:44} {a:8.3f}s {b:8.3f}s {a / b:7.2f}"
         if args.cold:
             c = statistics.median(cold)
+            line += f" {c:8.3f}s {c / b:7.2f}"
+        if base_cmd:
+            c = statistics.median(before)
             line += f" {c:8.3f}s {c / b:7.2f}"
         print(line)
     shutil.rmtree(tmp, ignore_errors=True)

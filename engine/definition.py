@@ -1,5 +1,9 @@
 """A definition file taken through load -> validate -> model in one call
-(or, for a file built before, out of the definition cache)."""
+(or, for a file built before, out of the definition cache).
+
+Both formats load here: FDL v1 (``Type: StateMachine``) and the legacy Serverless Workflow
+format (``type: flow``, ``steps``; :mod:`.legacy`), told apart by the top-level keys.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -10,8 +14,9 @@ from .diagnostics import ERROR, WARNING, Diagnostic, has_errors, ordered
 from .model import Flow
 
 #: Warnings ``--strict`` leaves as warnings: they describe what flowdbg
-#: simulates, not a slip in the flow, so no edit of the flow could clear them.
-NOT_STRICT = frozenset({"distributed-map"})
+#: simulates, not a slip in the flow, so no edit of the flow could clear them
+#: (``not-simulated``: a legacy flow's ``timeoutSeconds``).
+NOT_STRICT = frozenset({"distributed-map", "not-simulated"})
 
 
 def strictly(diagnostics, strict: bool = True) -> list[Diagnostic]:
@@ -29,7 +34,8 @@ class Definition:
     path: str
     text: str
     diagnostics: tuple[Diagnostic, ...]
-    flow: Flow | None
+    flow: "Flow | LegacyFlow | None"  # noqa: F821 (engine.legacy.model)
+    format: str = "v1"  # or "legacy"
 
     @property
     def errors(self) -> list[Diagnostic]:
@@ -42,22 +48,40 @@ class Definition:
 
 def _finish(path: str, res, express: bool) -> Definition:
     # Imported here: a definition from the cache needs no YAML parser, validator or builder.
-    from .build import build_flow
-    from .validate import validate
+    from .legacy.detect import is_legacy
     diags = list(res.diagnostics)
-    if res.root is not None:
+    root = res.root
+    legacy = is_legacy(root)
+    if root is not None:
+        if legacy:
+            from .legacy.validate import validate as validate_legacy
+            found, refs = validate_legacy(root)
+            # A !Ref on a resourceArn names a function (matched by name); keep the loader's
+            # warning only for tags the legacy format does not read.
+            diags = [d for d in diags if not (d.code == "yaml-tag" and (d.line, d.col) in refs)]
+        else:
+            from .legacy.mixed import legacy_fields_in_v1
+            from .validate import validate
+            mixed = legacy_fields_in_v1(root)
+            at = {(m.line, m.col) for m in mixed}
+            # The legacy-field error replaces the generic unknown-field warning at the same place.
+            found = [d for d in validate(root, express=express, text=res.text)
+                     if not (d.code == "unknown-field" and (d.line, d.col) in at)] + mixed
         # A value the loader refused (`BackoffRate: .inf`) is the cause: what
         # validation says about the same place ("must be a number, got string") is not.
         refused = {(d.line, d.col) for d in diags if d.severity == "error"}
-        diags += [d for d in validate(res.root, express=express, text=res.text) if (d.line, d.col) not in refused]
+        diags += [d for d in found if (d.line, d.col) not in refused]
     # A yaml11-value warning gives way to an error at the same place, which says
     # the same and what the field wanted ('Code' must be a string, got boolean false).
     errors_at = {(d.line, d.col) for d in diags if d.severity == "error"}
     diags = ordered(d for d in diags if not (d.code == "yaml11-value" and (d.line, d.col) in errors_at))
-    flow = None
-    if res.root is not None and not has_errors(diags):
-        flow = build_flow(res.root, res.text, path)
-    return Definition(path, res.text, tuple(diags), flow)
+    if root is None or has_errors(diags):
+        return Definition(path, res.text, tuple(diags), None, "legacy" if legacy else "v1")
+    if legacy:
+        from .legacy.model import FORMAT, build_flow as build_legacy
+        return Definition(path, res.text, tuple(diags), build_legacy(root, res.text, path), FORMAT)
+    from .build import build_flow
+    return Definition(path, res.text, tuple(diags), build_flow(root, res.text, path))
 
 
 def load_definition(path: str, express: bool = False, strict: bool = False) -> Definition:
@@ -73,7 +97,8 @@ def load_definition(path: str, express: bool = False, strict: bool = False) -> D
     hit = defcache.get(k)
     if hit is not None:
         diagnostics, flow = hit
-        return _strict(Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path)), strict)
+        return _strict(Definition(path, text, diagnostics, dataclasses.replace(flow, source=text, path=path),
+                                  getattr(flow, "format", "v1")), strict)
     from .load import load_text
     d = _finish(path, load_text(text), express)
     if d.flow is not None:
@@ -90,4 +115,4 @@ def _strict(d: Definition, strict: bool) -> Definition:
     if not strict:
         return d
     diags = tuple(strictly(d.diagnostics))
-    return Definition(d.path, d.text, diags, None if has_errors(diags) else d.flow)
+    return Definition(d.path, d.text, diags, None if has_errors(diags) else d.flow, d.format)

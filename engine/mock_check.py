@@ -97,6 +97,8 @@ def _literal(template, key: str):
 
 
 def _facts(flow: Flow) -> _FlowFacts:
+    if getattr(flow, "format", "v1") == "legacy":
+        return _legacy_facts(flow)
     facts = _FlowFacts()
     for prefix, st in flow.all_states():
         path = prefix.rstrip("/")
@@ -128,44 +130,72 @@ def _facts(flow: Flow) -> _FlowFacts:
     return facts
 
 
-def _merge(into: _FlowFacts, other: _FlowFacts) -> None:
+def _legacy_facts(flow) -> _FlowFacts:
+    """A legacy flow's steps, scopes (``par.Branch0``, ``each``, ``pick.Choice0``) and the
+    functions its task steps call (a resourceArn or ``!Ref`` naming an FC function)."""
+    from .legacy.model import TaskStep, children
+    from .legacy.resources import FC, FLOW
+    facts = _FlowFacts()
+    for prefix, st in flow.all_states():
+        path = prefix.rstrip("/")
+        facts.states.append((path, st))
+        for rule in (*getattr(st, "retry", ()), *getattr(st, "catch", ())):
+            facts.errors.update(rule.errors)
+        facts.scopes.update(f"{prefix}{name}" for name, _ in children(st))
+        if isinstance(st, TaskStep) and st.resource.kind == FLOW:
+            if st.resource.flow:
+                facts.children.add(st.resource.flow)
+            else:  # serviceParams.FlowName, known only at run time
+                facts.dynamic_child = True
+        if isinstance(st, TaskStep) and st.resource.kind == FC:
+            # invoked Sync for requestResponse, Async for the callback patterns
+            it = "Sync" if st.task_mode == "RequestComplete" else "Async"
+            for k in st.resource.function.mock_keys:
+                facts.calls.setdefault(k, []).append(_Call(st, path, it))
+    return facts
+
+
+def _child_flows(mocks: MockFile) -> list:
+    """The flows the mock file's ``flows:`` names that load without errors."""
+    from .definition import load_definition
+    out = []
+    for path in dict.fromkeys(mocks.flows.values()):
+        d = load_definition(path)
+        if d.flow is not None:
+            out.append(d.flow)
+    return out
+
+
+def _merge(facts: _FlowFacts, more: _FlowFacts) -> None:
     """A child flow's facts join its parent's: one mock file answers both
     (a child execution shares its parent's door)."""
-    into.states += other.states
-    for k, calls in other.calls.items():
-        into.calls.setdefault(k, []).extend(calls)
-    into.dynamic_arn |= other.dynamic_arn
-    into.errors |= other.errors
-    into.scopes |= other.scopes
-    into.children |= other.children
-    into.dynamic_child |= other.dynamic_child
+    facts.states += more.states
+    for k, calls in more.calls.items():
+        facts.calls.setdefault(k, []).extend(calls)
+    facts.dynamic_arn = facts.dynamic_arn or more.dynamic_arn
+    facts.errors |= more.errors
+    facts.scopes |= more.scopes
+    facts.children |= more.children
+    facts.dynamic_child = facts.dynamic_child or more.dynamic_child
+
+
+def _task_types(flow) -> tuple[type, ...]:
+    if getattr(flow, "format", "v1") == "legacy":
+        from .legacy.model import TaskStep
+        return (TaskState, TaskStep)
+    return (TaskState,)
 
 
 class _Checker:
     def __init__(self, flow: Flow, mocks: MockFile):
         self.flow, self.mocks = flow, mocks
         self.facts = _facts(flow)
+        self.tasks = _task_types(flow)
+        for child in _child_flows(mocks):
+            # A child flow run from the mock file's `flows:` shares its answers.
+            self.tasks = tuple(dict.fromkeys(self.tasks + _task_types(child)))
+            _merge(self.facts, _facts(child))
         self.diags: list[Diagnostic] = []
-        self.child_flows: dict[str, Flow | None] = {}  # flows: key -> its flow (None: missing or invalid)
-        self.load_children()
-
-    def load_children(self) -> None:
-        """Load the child flows ``flows:`` names that the flow starts (and theirs)."""
-        from .definition import load_definition
-        todo = sorted(self.facts.children)
-        seen: set[str] = set()
-        while todo:
-            key = todo.pop(0)
-            path = self.mocks.flows.get(key)
-            if path is None or key in seen:
-                continue
-            seen.add(key)
-            d = load_definition(path) if os.path.isfile(path) else None
-            self.child_flows[key] = d.flow if d is not None else None
-            if d is not None and d.flow is not None:
-                child = _facts(d.flow)
-                _merge(self.facts, child)
-                todo += sorted(child.children - seen)
 
     def warn(self, at: tuple[int, int], code: str, message: str, hint: str = "") -> None:
         self.diags.append(Diagnostic(WARNING, code, at[0], at[1], message, hint))
@@ -203,13 +233,13 @@ class _Checker:
     def check_states(self) -> None:
         for key, entries in self.mocks.states.items():
             found = self.states_for("states", key)
-            not_tasks = [s for _, s in found if not isinstance(s, TaskState)]
+            not_tasks = [s for _, s in found if not isinstance(s, self.tasks)]
             if found and len(not_tasks) == len(found):
                 s = not_tasks[0]
                 self.warn(self.key_at("states", key), "mock-not-task",
                           f"states: {key!r} is a {s.type} state, which calls nothing: its answers are never used",
                           "only Task states are mocked")
-            tasks = [s for _, s in found if isinstance(s, TaskState)]
+            tasks = [s for _, s in found if isinstance(s, self.tasks)]
             for e in entries:
                 self.error_name("states", key, e, e.data.get("error"), tasks)
             self.when_scopes("states", key, entries)
@@ -217,15 +247,15 @@ class _Checker:
     def check_callbacks(self) -> None:
         for key, entries in self.mocks.callbacks.items():
             found = self.states_for("callbacks", key)
-            tasks = [s for _, s in found if isinstance(s, TaskState)]
+            tasks = [s for _, s in found if isinstance(s, self.tasks)]
             waiting = [s for s in tasks if s.task_mode == "WaitForCustomCallback"]
             if found and not waiting:
                 s = found[0][1]
-                what = f"a {s.task_mode} task" if isinstance(s, TaskState) else f"a {s.type} state"
+                what = f"a {s.task_mode} task" if isinstance(s, self.tasks) else f"a {s.type} state"
                 self.warn(self.key_at("callbacks", key), "mock-not-callback",
                           f"callbacks: {key!r} is {what}, which takes no callback: its answers are never used",
                           "callbacks answer WaitForCustomCallback tasks; answer this one under functions: or states:"
-                          if isinstance(s, TaskState) else "callbacks answer WaitForCustomCallback tasks")
+                          if isinstance(s, self.tasks) else "callbacks answer WaitForCustomCallback tasks")
             for e in entries:
                 fail = e.data.get("fail")
                 if isinstance(fail, dict):

@@ -91,10 +91,6 @@ _ALL_FIELDS = frozenset().union(*S.FIELDS.values(), S.TOP_FIELDS, S.SCOPE_FIELDS
 
 _KNOWN_ERRORS_CI = {e.lower(): e for e in S.KNOWN_ERRORS} | {a.lower(): c for a, c in S.ERROR_ALIASES.items()}
 
-_LEGACY_HINT = ("rewrite with Type: StateMachine, SpecVersion: v1, StartAt, States; steps→States with Next, "
-                "inputMappings→InputConstructor, outputMappings→OutputConstructor, goto→Next, "
-                "$input→$Input, $local→$Output")
-
 
 @dataclass
 class _Ctx:
@@ -281,13 +277,6 @@ class Validator:
         wrong = other_kind(root, FLOW)
         if wrong is not None:  # a mock or test file given as the flow: one clear error, not four missing fields
             self.err(root, "not-a-flow", *wrong)
-            return self.diags
-        if "steps" in root and "States" not in root:
-            # Whether or not the header (version/type: flow) is there: the whole file
-            # needs rewriting, so nothing else the validator could say helps.
-            self.err(root, "legacy-format",
-                     "this is the legacy Serverless Workflow format (type: flow, steps); flowdbg runs CloudFlow FDL v1",
-                     _LEGACY_HINT)
             return self.diags
         self.fields(root, S.TOP_FIELDS, "")
         t = self.string(root, "Type", required=True)
@@ -531,77 +520,91 @@ class Validator:
             self._target(m, "Default", names, where, targets)
 
     def _retry_catch(self, m, where, names, targets):
-        for key, allowed in (("Retry", S.RETRY_FIELDS), ("Catch", S.CATCH_FIELDS)):
-            node = m.get(key)
-            if node is None:
+        self.rule_list(m, "Retry", S.RETRY_FIELDS, where, self._rule_errors, self._retry_rule)
+        self.rule_list(m, "Catch", S.CATCH_FIELDS, where, self._rule_errors,
+                       lambda r, rw: self._catch_rule(r, rw, names, targets))
+
+    def rule_list(self, m: Map, key: str, allowed: set[str], where: str, errors, check) -> None:
+        """Each rule of the Retry/Catch list ``m[key]``: its fields, its error names
+        (``errors(rule, rw) -> [(node, name)]``), rules never chosen and names an earlier
+        rule takes first, then ``check(rule, rw)``. Shared with the legacy validator."""
+        node = m.get(key)
+        if node is None:
+            return
+        if not isinstance(node, Seq):
+            self.err(node, "wrong-type", f"{where}'{key}' must be an array of rules, got {_type_name(node)}")
+            return
+        # The first rule whose Errors match wins (decision 3/4), so a later rule can be dead:
+        # after one listing FnF.ALL, or when every name it lists was listed before it.
+        first_rule: dict[str, int] = {}  # error name (aliases resolved) -> index of the first rule listing it
+        all_at: int | None = None  # index of the first rule listing FnF.ALL
+        for i, r in enumerate(node.items):
+            rw = f"{where}{key}[{i}]: "
+            if not isinstance(r, Map):
+                self.err(r, "wrong-type", f"{rw}a rule must be an object, got {_type_name(r)}")
                 continue
-            if not isinstance(node, Seq):
-                self.err(node, "wrong-type", f"{where}'{key}' must be an array of rules, got {_type_name(node)}")
-                continue
-            # The first rule whose Errors match wins (decision 3/4), so a later rule can be dead:
-            # after one listing FnF.ALL, or when every name it lists was listed before it.
-            first_rule: dict[str, int] = {}  # error name (aliases resolved) -> index of the first rule listing it
-            all_at: int | None = None  # index of the first rule listing FnF.ALL
-            for i, r in enumerate(node.items):
-                rw = f"{where}{key}[{i}]: "
-                if not isinstance(r, Map):
-                    self.err(r, "wrong-type", f"{rw}a rule must be an object, got {_type_name(r)}")
+            self._slash_comments(r)
+            self.fields(r, allowed, rw)
+            listed = errors(r, rw)
+            if listed:
+                self._shadowed(key, i, r, rw, listed, first_rule, all_at)
+                for _, n in listed:
+                    first_rule.setdefault(n, i)
+                if all_at is None and any(n == "FnF.ALL" for _, n in listed):
+                    all_at = i
+            check(r, rw)
+
+    def _rule_errors(self, r: Map, rw: str) -> list[tuple[Scalar, str]]:
+        self.string(r, "Description", where=rw)
+        errs = r.get("Errors")
+        listed: list[tuple[Scalar, str]] = []
+        if errs is None:
+            self.missing(r, "Errors", f"{rw}missing required field 'Errors'")
+        elif isinstance(errs, Seq) and not errs.items:
+            self.err(errs, "wrong-type", f"{rw}'Errors' is empty; list at least one error name, e.g. [FnF.ALL]")
+        elif not isinstance(errs, Seq):
+            hint = (f"write it as an array: Errors: [{errs.value}]"
+                    if isinstance(errs, Scalar) and isinstance(errs.value, str) else "")
+            self.err(errs, "wrong-type", f"{rw}'Errors' must be an array of error names, got {_type_name(errs)}",
+                     hint)
+        else:
+            for e in errs.items:
+                if not isinstance(e, Scalar) or not isinstance(e.value, str):
+                    self.err(e, "wrong-type", f"{rw}an error name must be a string, got {_type_name(e)}")
                     continue
-                self._slash_comments(r)
-                self.fields(r, allowed, rw)
-                self.string(r, "Description", where=rw)
-                errs = r.get("Errors")
-                listed: list[tuple[Scalar, str]] = []
-                if errs is None:
-                    self.missing(r, "Errors", f"{rw}missing required field 'Errors'")
-                elif isinstance(errs, Seq) and not errs.items:
-                    self.err(errs, "wrong-type", f"{rw}'Errors' is empty; list at least one error name, e.g. [FnF.ALL]")
-                elif not isinstance(errs, Seq):
-                    hint = (f"write it as an array: Errors: [{errs.value}]"
-                            if isinstance(errs, Scalar) and isinstance(errs.value, str) else "")
-                    self.err(errs, "wrong-type", f"{rw}'Errors' must be an array of error names, got {_type_name(errs)}",
-                             hint)
-                else:
-                    for e in errs.items:
-                        if not isinstance(e, Scalar) or not isinstance(e.value, str):
-                            self.err(e, "wrong-type", f"{rw}an error name must be a string, got {_type_name(e)}")
-                            continue
-                        if e.value in S.ERROR_ALIASES:
-                            self.warn(e, "error-alias", f"{rw}{e.value!r} is not a CloudFlow error name; read as "
-                                      f"{S.ERROR_ALIASES[e.value]!r}", f"write '{S.ERROR_ALIASES[e.value]}'")
-                        elif e.value not in S.KNOWN_ERRORS:
-                            canon = _KNOWN_ERRORS_CI.get(e.value.lower())
-                            if canon is not None:
-                                self.warn(e, "error-name-case",
-                                          f"{rw}{e.value!r} never matches {canon!r}: error names are case-sensitive",
-                                          f"did you mean '{canon}'?")
-                        listed.append((e, S.ERROR_ALIASES.get(e.value, e.value)))
-                if listed:
-                    self._shadowed(key, i, r, rw, listed, first_rule, all_at)
-                    for _, n in listed:
-                        first_rule.setdefault(n, i)
-                    if all_at is None and any(n == "FnF.ALL" for _, n in listed):
-                        all_at = i
-                if key == "Retry":
-                    if "MaxAttempts" not in r:
-                        self.missing(r, "MaxAttempts", f"{rw}missing required field 'MaxAttempts'")
-                    self.integer(r, "MaxAttempts", 0, None, rw)
-                    if "IntervalSeconds" not in r:
-                        self.missing(r, "IntervalSeconds", f"{rw}missing required field 'IntervalSeconds'")
-                    self.integer(r, "IntervalSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
-                    self.number(r, "BackoffRate", 1, rw)
-                    self.integer(r, "MaxBackoffSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
-                else:
-                    if "Next" not in r:
-                        self.missing(r, "Next", f"{rw}missing required field 'Next'")
-                    else:
-                        self._target(r, "Next", names, rw, targets)
-                    self.constructor(r, "OutputConstructor", rw, ctx="Catch.OutputConstructor")
-                    if "OutputConstructor" not in r:
-                        self.warn(r, "catch-input-assumed",
-                                  f"{rw}no OutputConstructor: flowdbg gives the Next state the failed state's input "
-                                  "(CloudFlow's docs do not say what it gets)",
-                                  "add an OutputConstructor, e.g. error.$: $Context.Current.Error")
+                if e.value in S.ERROR_ALIASES:
+                    self.warn(e, "error-alias", f"{rw}{e.value!r} is not a CloudFlow error name; read as "
+                              f"{S.ERROR_ALIASES[e.value]!r}", f"write '{S.ERROR_ALIASES[e.value]}'")
+                elif e.value not in S.KNOWN_ERRORS:
+                    canon = _KNOWN_ERRORS_CI.get(e.value.lower())
+                    if canon is not None:
+                        self.warn(e, "error-name-case",
+                                  f"{rw}{e.value!r} never matches {canon!r}: error names are case-sensitive",
+                                  f"did you mean '{canon}'?")
+                listed.append((e, S.ERROR_ALIASES.get(e.value, e.value)))
+        return listed
+
+    def _retry_rule(self, r: Map, rw: str) -> None:
+        if "MaxAttempts" not in r:
+            self.missing(r, "MaxAttempts", f"{rw}missing required field 'MaxAttempts'")
+        self.integer(r, "MaxAttempts", 0, None, rw)
+        if "IntervalSeconds" not in r:
+            self.missing(r, "IntervalSeconds", f"{rw}missing required field 'IntervalSeconds'")
+        self.integer(r, "IntervalSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
+        self.number(r, "BackoffRate", 1, rw)
+        self.integer(r, "MaxBackoffSeconds", 0, S.MAX_RETRY_INTERVAL, rw)
+
+    def _catch_rule(self, r: Map, rw: str, names, targets) -> None:
+        if "Next" not in r:
+            self.missing(r, "Next", f"{rw}missing required field 'Next'")
+        else:
+            self._target(r, "Next", names, rw, targets)
+        self.constructor(r, "OutputConstructor", rw, ctx="Catch.OutputConstructor")
+        if "OutputConstructor" not in r:
+            self.warn(r, "catch-input-assumed",
+                      f"{rw}no OutputConstructor: flowdbg gives the Next state the failed state's input "
+                      "(CloudFlow's docs do not say what it gets)",
+                      "add an OutputConstructor, e.g. error.$: $Context.Current.Error")
 
     def _shadowed(self, key, i, r, rw, listed, first_rule, all_at) -> None:
         """Warn when rule ``i`` of a Retry/Catch list can never be chosen, or

@@ -10,7 +10,13 @@ def cli(capsys):
     from flowdbg.tui.cli import main
 
     def call(*argv: str):
-        code = main(list(argv))
+        import gc
+        was = gc.isenabled()
+        try:
+            code = main(list(argv))
+        finally:
+            if was:
+                gc.enable()  # `run` turns the cyclic GC off for its process: not for the tests after it
         out = capsys.readouterr()
         return code, out.out, out.err
     return call

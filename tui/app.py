@@ -20,12 +20,10 @@ from flowdbg.engine.expressions.values import parse_json
 from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
-from .screens.confirm_screen import ConfirmScreen
-from .screens.diagnostics_screen import DiagnosticsScreen
 from .screens.error_screen import ErrorScreen
-from .screens.help_screen import HelpScreen
-from .screens.input_screen import InputScreen
 from .screens.main_screen import MainScreen
+
+# The dialogs are imported when first opened: start-up time.
 
 
 def _signature(path: str | None):
@@ -93,9 +91,13 @@ class FlowdbgApp(App[int]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (70, "-medium"), (120, "-wide")]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="quit"),
-        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+        Binding("q", "quit", "Quit", id="quit", tooltip="Quit: the session journal is kept (--resume)"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help",
+                tooltip="Help: this list of keys"),
     ]
+    #: Catppuccin Mocha: its success/error/warning/accent/secondary are
+    #: distinct enough for the graph's outcome colours (any theme works).
+    DEFAULT_THEME = "catppuccin-mocha"
 
     def __init__(self, definition, session: Session | None = None, *, mocks=None, backends=None,
                  input: Any = None, seed: int = 0, start_time: str | None = None,
@@ -131,6 +133,7 @@ class FlowdbgApp(App[int]):
 
     # -- start-up -------------------------------------------------------------------
     def on_mount(self) -> None:
+        self.theme = self.DEFAULT_THEME
         self.sub_title = self.definition.path
         self.set_interval(self.mock_poll, self._poll_mocks)
         if self.local_prompt is not None:  # before anything can call a function
@@ -142,6 +145,7 @@ class FlowdbgApp(App[int]):
                 if notice:
                     self.notices.append(notice)
                 self._start(self.definition)
+            from .screens.confirm_screen import ConfirmScreen
             self.push_screen(ConfirmScreen(title, message, yes="Run them", no="Mocks only"), answered)
             return
         self._start(self.definition)
@@ -151,6 +155,7 @@ class FlowdbgApp(App[int]):
             return
         self.definition = definition
         if definition.flow is None:
+            from .screens.diagnostics_screen import DiagnosticsScreen
             self.push_screen(DiagnosticsScreen(definition, poll=self.diagnostics_poll), self._start)
             return
         if self.session is None and self.resume is not None:
@@ -171,6 +176,7 @@ class FlowdbgApp(App[int]):
         if self.session is None:
             if self.input is None:
                 initial, source = self._initial_input()
+                from .screens.input_screen import InputScreen
                 self.push_screen(InputScreen(definition.path, initial, source), self._input_given)
                 return
             try:
@@ -303,9 +309,35 @@ class FlowdbgApp(App[int]):
             self.notify(f"Could not remember the input: {e}", severity="warning")
 
     # -- helpers used by screens ----------------------------------------------------------
+    def help_groups(self) -> list:
+        """``(title, bindings)`` for the help screen: every screen's and
+        widget's BINDINGS, in the order a user meets them."""
+        from textual.screen import Screen
+        from .screens.breakpoint_screen import BreakpointScreen
+        from .screens.callbacks_screen import CallbacksScreen
+        from .screens.confirm_screen import ConfirmScreen
+        from .screens.input_screen import InputScreen
+        from .screens.watch_screen import WatchScreen
+        from .widgets.breakpoint_list import BreakpointList
+        from .widgets.json_tree import JsonTree
+        from .widgets.scope_list import ScopeList
+        from .widgets.source_view import SourceView
+        from .widgets.state_graph import StateGraph
+        from .widgets.watch_list import WatchList
+        general = list(self.BINDINGS) + [Binding(self.COMMAND_PALETTE_BINDING, "command_palette", "Palette",
+                                                 tooltip="Command palette: every command by name")]
+        general += [b for b in Screen.BINDINGS if isinstance(b, Binding)]
+        groups = [("Debugger", MainScreen), ("Graph", StateGraph), ("Source", SourceView), ("Values", JsonTree),
+                  ("Scopes", ScopeList), ("Breakpoints", BreakpointList), ("Watches", WatchList),
+                  ("Callbacks dialog", CallbacksScreen), ("Breakpoint editor", BreakpointScreen),
+                  ("Watch dialog", WatchScreen), ("Input editor", InputScreen), ("Questions", ConfirmScreen)]
+        own = [(title, cls.__dict__.get("BINDINGS", [])) for title, cls in groups]  # not the inherited ones
+        return own[:1] + [("Everywhere", general)] + own[1:]
+
     def action_help(self) -> None:
+        from .screens.help_screen import HelpScreen
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(self.help_groups()))
 
     def crash_log_path(self) -> str:
         return os.path.join(tempfile.gettempdir(), "flowdbg-tui-errors.log")
@@ -328,29 +360,17 @@ class FlowdbgApp(App[int]):
                 self.notify(f"{what} refused: {res.reason}", severity="error", title="Callback")
 
     def get_system_commands(self, screen):
+        """Textual's commands, then every key of the debugger, made from
+        MainScreen.BINDINGS (title: the tooltip up to its colon)."""
+        from functools import partial
+        from .screens.help_screen import key_text
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
-            for title, help_text, action in (
-                ("Continue", "Run to the next breakpoint, callback wait or the end (F5 / c)", "continue"),
-                ("Step over", "Next state in this scope (F10 / n)", "step_over"),
-                ("Step into", "The very next state, entering branches (F11 / s)", "step_into"),
-                ("Step out", "Leave the current branch or iteration (Shift+F11 / o)", "step_out"),
-                ("Step back", "Back to the previous stop (u)", "step_back"),
-                ("Restart", "Start again with the same input (r)", "restart"),
-                ("Run to the selected state", "Run until the graph cursor's state (t)", "run_to"),
-                ("Skip to the next timer", "Jump the virtual clock (j)", "next_timer"),
-                ("Toggle breakpoint", "On the graph cursor's state (F9 / b)", "toggle_breakpoint"),
-                ("Edit breakpoint", "Condition, hit count, scope, events (B)", "edit_breakpoint"),
-                ("Add watch", "Watch an expression (w)", "add_watch"),
-                ("Callbacks", "Answer waiting tasks (k)", "callbacks"),
-                ("Pause", "Pause a running continue (p)", "pause"),
-                ("Export history", "Write the events as GetExecutionHistory JSON (e)", "export_history"),
-                ("Forget recorded future", "After a step back: drop the recorded callbacks/choices ahead (f)",
-                 "forget_future"),
-                ("Save as test case", "Append this run to the flow's NAME.tests.yaml (T)", "save_test"),
-                ("Test coverage", "Run the flow's test cases; show what they never reach (C)", "coverage"),
-            ):
-                yield SystemCommand(title, help_text, getattr(screen, "action_" + action))
+            for b in screen.BINDINGS:
+                tip = b.tooltip or b.description
+                title, _, rest = tip.partition(": ")
+                yield SystemCommand(title, f"{rest[:1].upper()}{rest[1:]} ({key_text(self, b)})".lstrip(" "),
+                                    partial(screen.call_later, screen.run_action, b.action))
             yield SystemCommand("Help", "Keys and panes (?)", self.action_help)
 
     async def action_quit(self) -> None:

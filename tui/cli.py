@@ -249,6 +249,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .serve_cli import add_serve_parser
     add_serve_parser(sub)
     _add_graph_command(sub)
+    _add_convert(sub)
     p.subcommands = dict(sub.choices)
     return p
 
@@ -258,9 +259,14 @@ def _add_graph_command(sub) -> None:
     add_graph_parser(sub)
 
 
+def _add_convert(sub) -> None:
+    from .convert_cmd import add_convert_parser
+    add_convert_parser(sub)
+
+
 def build_tui_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,test,callback,graph,serve} ...",
-                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|test|callback|graph|serve.")
+    p = argparse.ArgumentParser(prog="flowdbg", usage="flowdbg FLOW [options] | flowdbg {run,validate,test,callback,graph,serve,convert} ...",
+                                description="Open the interactive debugger on FLOW. Headless: flowdbg run|validate|test|callback|graph|serve|convert.")
     p.add_argument("flow", metavar="FLOW")
     _add_input_args(p)
     _add_backend_args(p)
@@ -289,7 +295,7 @@ def cmd_validate(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "-h", "--help",
+        if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help",
                                 "--version"):
             args = _parse_headless(argv)
             if args.command == "validate":
@@ -309,6 +315,9 @@ def main(argv: list[str] | None = None) -> int:
             if args.command == "serve":
                 from .serve_cli import cmd_serve
                 return cmd_serve(args)
+            if args.command == "convert":
+                from .convert_cmd import cmd_convert
+                return cmd_convert(args)
             build_parser().print_help()
             return 0
         if not argv:

@@ -68,6 +68,11 @@ class BreakpointToggled(Message):
 
 
 @dataclass
+class GraphZoomed(Message):
+    """The user zoomed the graph (+/-): the screen resizes its pane."""
+
+
+@dataclass
 class ExecutionsChanged(Message):
     """``flowdbg serve --debug``: an execution was started, moved on or ended
     (posted from the service's threads)."""

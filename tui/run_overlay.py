@@ -36,6 +36,12 @@ _PRIORITY = {NOT_RUN: 0, SUCCEEDED: 1, CAUGHT: 2, FAILED: 3, WAITING: 4, RUNNING
 _INDEX = re.compile(r"\[\d+\]")
 
 
+def kind(type_: str) -> str:
+    """A state or step type as FDL v1 names what it does (a legacy ``foreach`` is a ``Map``)."""
+    from flowdbg.engine.legacy.schema import V1_KIND
+    return V1_KIND.get(type_, type_)
+
+
 def node_key(frame: str, state: str) -> str:
     """The graph key of a state running in ``frame`` (``"Map1[3]"`` -> ``"Map1/Price"``)."""
     if not frame:
@@ -110,8 +116,8 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
         key = node_key(rec.frame, rec.state)
         node = ov.node(key)
         outcome = _RECORD_OUTCOME.get(rec.status, RUNNING)
-        if outcome == WAITING and rec.type in ("Map", "Parallel"):
-            outcome = RUNNING  # its branches or iterations run; they are what waits
+        if outcome == WAITING and kind(rec.type) in ("Map", "Parallel", "Choice"):
+            outcome = RUNNING  # its branches, iterations (or a legacy choice's option steps) run; they wait
         if outcome in (RUNNING, WAITING) and ended is not None:
             outcome = FAILED if ended == FAILED else SUCCEEDED  # cut off by the execution's end
         node.see(outcome)
@@ -120,11 +126,11 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
             ov.current.add(key)
         if rec.next:
             ov.edges.add((key, node_key(rec.frame, rec.next)))
-        elif not rec.frame and outcome == SUCCEEDED and rec.type not in ("Succeed", "Fail"):
+        elif not rec.frame and outcome == SUCCEEDED and kind(rec.type) not in ("Succeed", "Fail"):
             ov.edges.add((key, END))  # End: true at the top level
         if rec.index == 0:
             ov.edges.add((START, key))
-        if rec.type == "Map":
+        if kind(rec.type) == "Map":
             params = rec.parameters if isinstance(rec.parameters, dict) else {}
             total = params.get("Items")
             node.map = maps[rec.index] = MapProgress(total=total if isinstance(total, int) else 0)
@@ -298,7 +304,7 @@ def overlay_from_history(history, flow) -> RunOverlay:
         act = current(key)
         if type_ in ("StepEntered", "StepStarted") and (type_ == "StepEntered" or act is None):
             act = enter(key, frame_of(key, scope))
-            if graph.nodes[key].type == "Map":
+            if graph.nodes[key].kind == "Map":
                 act.map, act.input = MapProgress(), detail.get("input")
             continue
         if act is None:

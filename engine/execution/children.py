@@ -34,7 +34,10 @@ def start_more(ex, g: Group) -> None:
         i = g.started
         g.started += 1
         g.active += 1
-        if g.kind == "branch":
+        if g.names is not None:
+            fid, label = f"{prefix}{g.names[i]}", g.names[i]
+            entered = E.BRANCH_ENTERED if g.kind == "branch" else E.ITERATION_ENTERED
+        elif g.kind == "branch":
             fid, label = f"{prefix}{g.state}.Branch{i}", f"{g.state}.Branch{i}"
             entered = E.BRANCH_ENTERED
         else:

@@ -23,7 +23,7 @@ from typing import Any
 from .. import events as E
 from ..door import Door
 from ..errors import RUNTIME_ERROR, TASK_TIMEOUT, FlowError
-from ..expressions import Env, SeededRandom, type_name
+from ..expressions import Env, SeededRandom, compile_expression, type_name
 from . import children, pipeline
 from .frames import (FAILED, LIVE, RUNNING, STOPPED, SUCCEEDED, CallbackResult, ExecutionFail, Frame, Options,
                      Pending)
@@ -179,6 +179,21 @@ class Execution:
         self.error = FlowError("FnF.ExecutionStopped", reason)
         self.stop_pending(lambda p: True)
         self.emit(E.EXECUTION_STOPPED, "", "", {"reason": reason})
+
+    def evaluate_at(self, text: str, record: StepRecord, frame: Frame | None = None) -> Any:
+        """A watch's value at ``record``: an FDL expression, or in a legacy flow one over
+        ``$input``/``$local``/``$context``. Raises ExpressionError."""
+        if getattr(self.flow, "format", "v1") == "legacy":
+            from .legacy.watch import value_at
+            return value_at(self, text, record, frame)
+        return compile_expression(text).evaluate(self.evaluation_env(record))
+
+    def condition_at(self, text: str, record: StepRecord, frame: Frame | None = None) -> bool:
+        """A breakpoint condition at ``record`` (see :meth:`evaluate_at`)."""
+        if getattr(self.flow, "format", "v1") == "legacy":
+            from .legacy.watch import condition_at
+            return condition_at(self, text, record, frame)
+        return compile_expression(text).evaluate_condition(self.evaluation_env(record))
 
     def evaluation_env(self, record: StepRecord) -> Env:
         """An Env for watches and breakpoint conditions at ``record``."""

@@ -115,9 +115,10 @@ class Group:
     """The children of one Parallel or Map activation."""
 
     __slots__ = ("parent", "state", "kind", "inputs", "scopes", "limit", "record", "results", "started",
-                 "finished", "active", "children", "error", "ready")
+                 "finished", "active", "children", "error", "ready", "names")
 
-    def __init__(self, parent: Frame, state: str, kind: str, inputs: list, scopes: list, limit: int, record: int):
+    def __init__(self, parent: Frame, state: str, kind: str, inputs: list, scopes: list, limit: int, record: int,
+                 names: list | None = None):
         self.parent = parent
         self.state = state
         self.kind = kind  # branch | iteration
@@ -132,6 +133,7 @@ class Group:
         self.children: list[Frame] = []
         self.error: FlowError | None = None
         self.ready: list = []  # heap of this group's ready children
+        self.names = names  # the children's frame names (a legacy choice's "pick.Choice0"), else by kind
 
     def copy(self, memo: dict) -> "Group":
         got = memo.get(id(self))
@@ -200,6 +202,7 @@ class Options:
     seed: int = 0
     depth: int = 0  # how deep a child execution (FNF:StartExecution) this is
     max_events: int | None = None  # CloudFlow's events-per-execution limit; None = the flow type's default
+    start_time: str | None = None  # ISO time the run started (a legacy timestamp wait counts from it)
 
 
 MAX_CHILD_DEPTH = 10

@@ -1,8 +1,10 @@
-"""The state pipeline, written once for every state type.
+"""The state pipeline, written once for every state type and both formats.
 
-raw input -> size check -> InputConstructor -> the state's own work (its
-handler, behind the table in ``states/``) -> Retry decision -> result ->
-OutputConstructor -> size check -> next; or, on an error, Catch.
+raw input -> input (FDL v1: size check, InputConstructor) -> the state's own
+work (its handler, behind the table in ``states/``) -> Retry decision ->
+result -> output and next (v1: OutputConstructor, size check, Next/End); or,
+on an error, Catch. Where the formats differ the scope's dataflow decides
+(``dataflow.py``: FDL v1, or the legacy format's ``$input``/``$local``).
 
 A frame's program counter (``Frame.pc``) says where it is: NEW (enter the
 scope's StartAt next), AT_ENTER (paused before a state: the debugger's stop)
@@ -15,10 +17,10 @@ from typing import Any
 
 from .. import events as E
 from ..errors import ALL, FlowError
+from .dataflow import dataflow_for
 from .frames import AT_ENTER, FAILED, IN_STATE, NEW, Activation, ExecutionFail, Frame
-from .records import MISSING, StepRecord
+from .records import StepRecord
 from .states import BLOCK, handler_for
-from .values import NO_OUTPUT_IN_CATCH, construct, state_env
 
 RETRY = "retry"  # Activation.stage while a Retry waits for its next attempt
 
@@ -37,7 +39,7 @@ def run_unit(ex, f: Frame) -> None:
     try:
         pc = f.pc
         if pc == NEW:
-            enter(ex, f, f.scope.start_at, f.raw)
+            enter(ex, f, *dataflow_for(f.scope).begin(ex, f))
             return
         if pc == AT_ENTER:
             done = start(ex, f)
@@ -47,10 +49,11 @@ def run_unit(ex, f: Frame) -> None:
         if done is BLOCK:
             return
         f.act = None
+        df = dataflow_for(f.scope)
         if done.next is None:
-            ex.frame_done(f, done.output)
+            ex.frame_done(f, df.end(ex, f, done.output))
         else:
-            enter(ex, f, done.next, done.output)
+            enter(ex, f, done.next, df.carry(ex, f, done.output))
     except FlowError as err:
         f.act = None
         ex.frame_failed(f, err.with_traceback(None))
@@ -79,9 +82,7 @@ def start(ex, f: Frame):
     rec, state = act.rec, act.state
     f.pc = IN_STATE
     try:
-        ex.sizes.check(rec.raw_input, rec, "input")
-        inp = construct(ex, state.input, rec, rec.raw_input) if state.input is not None else rec.raw_input
-        rec.input = act.input = inp
+        rec.input = act.input = dataflow_for(f.scope).input(ex, f, act)
     except FlowError as err:
         return catch(ex, f, act, err)
     return attempt(ex, f, act)
@@ -148,7 +149,8 @@ def retry_or_catch(ex, f: Frame, act: Activation, err: FlowError):
 
 
 def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
-    """Decision 4: the first matching Catch rule builds the input of its Next."""
+    """Decision 4: the first matching Catch rule takes the error; the dataflow
+    makes the output its Next gets."""
     rec, state = act.rec, act.state
     rec.error, rec.status = err.to_json(), "failed"
     for i, c in enumerate(getattr(state, "catch", ())):
@@ -160,37 +162,27 @@ def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
         raise err
     rec.catch = {"rule": i, "next": c.next, "error": rec.error}
     rec.status = "caught"
-    base = rec.effective_input
     try:
-        if c.output is not None:
-            out = c.output.evaluate(state_env(rec, base, ex.random, roots=c.output.roots, limit=ex.options.data_limit,
-                                              unavailable=NO_OUTPUT_IN_CATCH), state.name)
-        else:
-            out = base
-            rec.notes.append("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")
+        out, nxt = dataflow_for(f.scope).caught(ex, f, act, err, c)
     except FlowError:
         ex.close(rec)
         raise
-    rec.output, rec.next = out, c.next
-    ex.emit(E.STEP_EXITED, state.name, f.id, {"output": out, "caught": rec.error, "next": c.next}, step=rec.index)
+    rec.output, rec.next = out, nxt
+    ex.emit(E.STEP_EXITED, state.name, f.id, {"output": out, "caught": rec.error, "next": nxt}, step=rec.index)
     rec.exited_at = ex.clock
     ex.close(rec)
-    return _Done(out, c.next)
+    return _Done(out, nxt)
 
 
 def finish(ex, f: Frame, act: Activation, result: Any) -> _Done:
     rec, state = act.rec, act.state
     try:
         rec.result = result
-        if result is not act.input:
-            ex.sizes.check(result, rec, "output (the task result)")
-        out = construct(ex, state.output, rec, act.input, output=result) if state.output is not None else result
-        ex.sizes.check(out, rec, "output")
+        out, nxt = dataflow_for(f.scope).output(ex, f, act, result)
     except FlowError as err:
         return catch(ex, f, act, err)
     rec.output = out
     rec.status = "succeeded"
-    nxt = act.next if act.next is not None else (None if state.end or state.terminal else state.next)
     rec.next = nxt
     detail = {"output": out}
     if act.exit_detail:

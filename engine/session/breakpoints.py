@@ -48,10 +48,15 @@ class Watch:
     error: str | None = None
 
 
-def compile_condition(text: str, what: str) -> None:
-    """Raises SessionError when ``text`` is not an FDL expression."""
+def compile_condition(text: str, what: str, fmt: str = "v1") -> None:
+    """Raises SessionError when ``text`` is not an expression of the flow's format (FDL,
+    or legacy: over ``$input``/``$local``/``$context``)."""
     try:
-        compile_expression(text)
+        if fmt == "legacy":
+            from ..expressions.legacy import compile_legacy_expression
+            compile_legacy_expression(text)
+        else:
+            compile_expression(text)
     except ExpressionError as e:
         raise SessionError(f"{what}: {e}") from None
 
@@ -63,6 +68,10 @@ class Breakpoints:
         self.flow = flow
         self.items: list[Breakpoint] = []
         self._ids = 0
+
+    @property
+    def format(self) -> str:
+        return getattr(self.flow, "format", "v1")
 
     def __iter__(self):
         return iter(self.items)
@@ -81,7 +90,7 @@ class Breakpoints:
         if event is not None and event not in EVENT_BREAKS:
             raise SessionError(f"unknown event breakpoint {event!r}; use one of {', '.join(EVENT_BREAKS)}")
         if condition:
-            compile_condition(condition, "breakpoint condition")
+            compile_condition(condition, "breakpoint condition", self.format)
         if scope:
             self.check_scope(scope)
         self._ids += 1
@@ -99,7 +108,7 @@ class Breakpoints:
         if changes.get("scope"):
             self.check_scope(changes["scope"])
         if changes.get("condition"):
-            compile_condition(changes["condition"], "breakpoint condition")
+            compile_condition(changes["condition"], "breakpoint condition", self.format)
         for b in self.items:
             if b.id == bp_id:
                 for k, v in changes.items():
@@ -107,18 +116,32 @@ class Breakpoints:
 
     def check_scope(self, scope: str) -> None:
         """A scope id names Parallel branches and Map iterations, outermost
-        first: ``Map1[3]``, ``Parallel1.Branch0``, ``Map1[3]/Parallel1.Branch0``.
+        first: ``Map1[3]``, ``Parallel1.Branch0``, ``Map1[3]/Parallel1.Branch0``
+        (in a legacy flow also a choice's steps: ``pick.Choice0``, ``pick.Default``).
         Raises SessionError saying what is wrong."""
+        legacy = self.format == "legacy"
         states = {s.name: s for _, s in self.flow.all_states()}
+        iteration, branch = ("foreach", "parallel") if legacy else ("Map", "Parallel")
         for part in scope.split("/"):
             m = re.fullmatch(r"(.+)\[(\d+)\]", part) or re.fullmatch(r"(.+)\.Branch(\d+)", part)
+            c = re.fullmatch(r"(.+)\.(?:Choice(\d+)|Default)", part) if legacy and m is None else None
+            if c is not None:
+                st = states.get(c.group(1))
+                if st is None or st.type != "choice":
+                    raise SessionError(f"scope {scope!r}: no choice step named {c.group(1)!r}")
+                labels = [label for label, o in st.options() if o.steps is not None]
+                if part.rsplit(".", 1)[1] not in labels:
+                    raise SessionError(f"scope {scope!r}: {st.name} has steps in " + (", ".join(labels) or "no option"))
+                continue
             if m is None:
-                raise SessionError(f"scope {scope!r}: {part!r} is not 'MapState[n]' or 'ParallelState.Branch<n>'")
+                shapes = "'each[n]', 'par.Branch<n>' or 'pick.Choice<n>'" if legacy else \
+                    "'MapState[n]' or 'ParallelState.Branch<n>'"
+                raise SessionError(f"scope {scope!r}: {part!r} is not {shapes}")
             st = states.get(m.group(1))
-            want = "Map" if part.endswith("]") else "Parallel"
+            want = iteration if part.endswith("]") else branch
             if st is None or st.type != want:
-                raise SessionError(f"scope {scope!r}: no {want} state named {m.group(1)!r}")
-            if want == "Parallel" and int(m.group(2)) >= len(st.branches):
+                raise SessionError(f"scope {scope!r}: no {want} {'step' if legacy else 'state'} named {m.group(1)!r}")
+            if want == branch and int(m.group(2)) >= len(st.branches):
                 raise SessionError(f"scope {scope!r}: {st.name} has {len(st.branches)} branches")
 
     def hits(self) -> dict[int, int]:
@@ -156,7 +179,7 @@ class Breakpoints:
                 continue
             if bp.condition:
                 try:
-                    value = compile_expression(bp.condition).evaluate_condition(ex.evaluation_env(f.record))
+                    value = ex.condition_at(bp.condition, f.record, f)
                 except ExpressionError as e:
                     return Stop("breakpoint-error", frame=f.id, state=f.state, breakpoint=bp.id,
                                 message=f"breakpoint condition {bp.condition!r} failed: {e}")

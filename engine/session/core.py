@@ -21,7 +21,7 @@ from ..definition import Definition
 from ..door import Door
 from ..execution import MISSING, Execution, Frame, Options, StepRecord
 from ..execution import checkpoint as cp
-from ..expressions import ExpressionError, compile_expression
+from ..expressions import ExpressionError
 from ..mocks import MockFile
 from .breakpoints import Breakpoint, Breakpoints, Watch, compile_condition
 from .inbox import Inbox
@@ -60,7 +60,7 @@ class Session(Stepping, Inputs):
         self.start = _start
         # An Express session stays one on --resume: the journal's start says so.
         self.options = Options(seed=_start["seed"], execution_name=_start["name"], max_events=max_events,
-                               express=express or bool(_start.get("express")))
+                               express=express or bool(_start.get("express")), start_time=_start["start_time"])
         if data_limit is not None:
             self.options.data_limit = data_limit
         self.answers: list[dict] = []  # the door's tape, shared: consumed prefix + recorded future
@@ -234,7 +234,7 @@ class Session(Stepping, Inputs):
 
     def add_watch(self, expression: str) -> Watch:
         """Raises SessionError when the expression does not compile."""
-        compile_condition(expression, "watch")
+        compile_condition(expression, "watch", self.definition.format)
         w = Watch(expression)
         self.watches.append(w)
         self._write({"k": "watches", "items": [x.expression for x in self.watches]})
@@ -252,7 +252,9 @@ class Session(Stepping, Inputs):
         if rec is None:
             return None, "the execution has not started"
         try:
-            return compile_expression(expression).evaluate(self.execution.evaluation_env(rec)), None
+            frame = self.frame
+            return self.execution.evaluate_at(expression, rec, frame if frame is not None and frame.record is rec
+                                              else None), None
         except ExpressionError as e:
             return None, str(e)
 
@@ -274,10 +276,19 @@ class Session(Stepping, Inputs):
         return out
 
     def record_values(self, rec: StepRecord | None = None) -> dict:
-        """$Input, $Context and $Output of a record (MISSING stages omitted)."""
+        """$Input, $Context and $Output of a record (MISSING stages omitted); in a legacy
+        flow $input, $local (the step's own once it has one, else its list's), $context and
+        its output."""
         rec = rec or self.current_record()
         if rec is None:
             return {}
+        if self.definition.format == "legacy":
+            from ..execution.legacy.watch import roots_at
+            frame = self.frame
+            d = roots_at(self.execution, rec, frame if frame is not None and frame.record is rec else None)
+            if rec.output is not MISSING:
+                d["output"] = rec.output
+            return d
         d = {"$Input": rec.effective_input, "$Context": rec.context()}
         if rec.output is not MISSING:
             d["$Output"] = rec.output

@@ -37,6 +37,8 @@ class Inputs:
                                       error=inp.get("error"), cause=inp.get("cause", ""))
             elif inp["k"] == "choose":
                 choice = inp["frame"]
+            elif inp["k"] == "halt":
+                self.execution.stop(inp.get("reason") or "stopped by the user")
         return choice
 
     def _inputs_due(self, step: int) -> bool:
@@ -84,6 +86,25 @@ class Inputs:
         takes effect there too; live and local answers stay as recorded."""
         self.mocks = mocks
         self.door.set_mocks(mocks)
+
+    def stop_execution(self, reason: str = "stopped by the user") -> Stop:
+        """StopExecution, from the debugger: journaled and replayed like a
+        callback, and a stop of its own, so a step back returns to before it."""
+        ex = self.execution
+        if ex.finished:
+            return Stop("finished", message=ex.status, step=ex.steps)
+        self._drop_future_inputs()
+        entry = {"k": "halt", "step": ex.steps, "reason": reason}
+        self.inputs.append(entry)
+        self._applied.add(id(entry))
+        self._write(entry)
+        ex.stop(reason)
+        self.selected_record = None
+        self.last_stop = self._stop_here()
+        self.stops.append(ex.steps)  # the same step as the stop before: back goes to before the halt
+        self._write({"k": "stop", "step": ex.steps, "halted": True})
+        self.flush()
+        return self.last_stop
 
     def choose(self, frame_id: str) -> Stop:
         """Advance the given frame by one step (the user picks the scope)."""

@@ -15,6 +15,7 @@ Lines (``k`` is the kind; later lines amend earlier ones)::
     {"k": "truncate", "answers": 12}          # the run diverged: keep the first 12 answers
     {"k": "callback", "step": 12, "token": "...", "succeeded": true, "output": {...}}
     {"k": "choose", "step": 7, "frame": "Map1[2]"}
+    {"k": "halt", "step": 9, "reason": "..."}  # StopExecution from the debugger
     {"k": "drop-inputs", "keep": 2}           # only the first 2 callbacks/choices still hold
     {"k": "breakpoints", "items": [...]}  /  {"k": "watches", "items": [...]}
     {"k": "stop", "step": 14}
@@ -90,6 +91,9 @@ class JournalContents:
     stops: list = field(default_factory=lambda: [0])
     warnings: list = field(default_factory=list)
     cut: bool = False  # the last line was incomplete (the process was killed while writing)
+    #: an answer, callback or choice was journaled after the last stop: the run went on
+    #: past that stop (and was cut off before its next one)
+    ran_past_last_stop: bool = False
 
 
 def _need(cond: bool, path: str, n: int, what: str) -> None:
@@ -117,6 +121,9 @@ def _check_entry(e: Any, path: str, n: int) -> str:
         else:
             _need("answer" in e and _is_callback_answer(e["answer"]), path, n,
                   "a callback answer needs 'succeed' with an object or 'fail' with an error name (or null)")
+    elif k == "halt":
+        _need(_is_int(e.get("step")) and isinstance(e.get("reason", ""), str), path, n,
+              "a halt line needs a 'step' count and a 'reason'")
     elif k in ("callback", "choose"):
         _need(_is_int(e.get("step")), path, n, f"a {k} line needs a 'step' count")
         if k == "callback":
@@ -251,11 +258,13 @@ def read_journal(path: str) -> JournalContents:
                           "it is ignored")
     for n, e in parsed[1:]:
         k = _check_entry(e, path, n)
+        if k in ("answer", "callback", "choose", "halt"):
+            c.ran_past_last_stop = True
         if k == "answer":
             c.answers.append(e)
         elif k == "truncate":
             del c.answers[e["answers"]:]
-        elif k in ("callback", "choose"):
+        elif k in ("callback", "choose", "halt"):
             c.inputs.append(e)
         elif k == "drop-inputs":
             del c.inputs[e["keep"]:]
@@ -265,9 +274,12 @@ def read_journal(path: str) -> JournalContents:
             _need(all(isinstance(x, str) for x in e["items"]), path, n, "watches must be expression strings")
             c.watches = list(e["items"])
         elif k == "stop":
+            # A halt given at the last stop is applied again by resume; anything else
+            # journaled before this line is behind it (or a recorded future).
+            c.ran_past_last_stop = bool(e.get("halted"))
             if "stops" in e and isinstance(e["stops"], list) and all(_is_int(x) for x in e["stops"]):
                 c.stops = list(e["stops"]) or [0]  # a version 1 journal kept its stops on the line
-            elif c.stops[-1] != e["step"]:
+            elif c.stops[-1] != e["step"] or e.get("halted"):
                 c.stops.append(e["step"])
         elif k == "back":
             del c.stops[e["stops"]:]

@@ -52,7 +52,8 @@ def resume(cls, path: str, definition: Definition, *, mocks=None, backends=None,
     s.door.strict = True
     try:
         s._replay_to(s.stops[-1])
-        _replay_recorded(s)
+        if c.ran_past_last_stop:
+            _replay_recorded(s)
     except TapeMismatch as e:
         raise SessionError(f"{path}: {e}; the journal does not belong to this run "
                            "(another input, mock file or flowdbg version?)") from None
@@ -120,11 +121,15 @@ def _shown(path: str) -> str:
 def _replay_recorded(s) -> None:
     """Go on past the last stop while the journal still has answers or
     inputs for the run: what it recorded after its last stop (a run killed
-    before it could stop again)."""
+    before it could stop again). Only when the journal has such lines: answers
+    ahead of the last stop that were journaled before it are a *recorded
+    future* (from before a step back), which the run may never ask again;
+    the session keeps it ahead, as it was when it was saved."""
     ex = s.execution
     door = s.door
     door.replaying = True
     try:
+        s._apply_inputs_at(ex.steps)  # a halt or callback given at the last stop
         while not ex.finished and (door.tape_pos < len(s.answers) or s.future_inputs()):
             before = ex.steps
             evs = s._unit()

@@ -25,12 +25,13 @@ class Stepping:
         return ex.step(frame_id or choice)
 
     def _go(self, should_stop: Callable[[Frame], bool], max_steps: int | None = None,
-            jump_clock: bool = False) -> Stop:
+            jump_clock: bool = False, settled: Callable[[], Frame | None] | None = None) -> Stop:
         """Run units until ``should_stop`` holds at a state boundary, a
         breakpoint, the end, a pause, or a callback only a person can send.
         In that last case the virtual clock is not jumped past the task's
         Timeout (or any timer) unless ``jump_clock``: the user answers, or
-        skips to the next timer."""
+        skips to the next timer. ``settled``, asked after each unit, names a
+        frame already waiting at a boundary to stop at (step over)."""
         ex = self.execution
         self._pause.clear()
         self.selected_record = None
@@ -76,6 +77,10 @@ class Stepping:
             if f is not None and should_stop(f):
                 stop = Stop("step", frame=f.id, state=f.state)
                 break
+            f = settled() if settled is not None else None
+            if f is not None:
+                stop = Stop("step", frame=f.id, state=f.state)
+                break
             if max_steps is not None and n >= max_steps:
                 stop = Stop("limit", message=f"stopped after {n} steps")
                 break
@@ -117,8 +122,25 @@ class Stepping:
         return f if f is not None else self.execution.root
 
     def step_over(self) -> Stop:
-        ids = _ancestor_ids(self._origin())
-        return self._go(lambda f: f.id in ids)
+        """To the next state in this scope. When the scope (a Map iteration
+        or a Parallel branch) ends, to the next state of the same Map or
+        Parallel (a sibling iteration or branch) or to its exit: never
+        further."""
+        origin = self._origin()
+        ids = _ancestor_ids(origin)
+        group = origin.group
+        if group is None:
+            return self._go(lambda f: f.id in ids)
+
+        def ended() -> bool:
+            return origin.status not in ("ready", "blocked")
+
+        def sibling() -> Frame | None:  # one already waiting at its next state
+            if not ended():
+                return None
+            return next((f for f in self.execution.runnable()
+                         if f.group is group and f.wait == "enter" and f.record is not None), None)
+        return self._go(lambda f: f.id in ids or (f.group is group and ended()), settled=sibling)
 
     def step_out(self) -> Stop:
         origin = self._origin()

@@ -32,7 +32,9 @@ def universe(flow: Flow) -> dict[str, list[str]]:
     for prefix, s in flow.all_states():
         key = prefix + s.name
         out["states"].append(key)
-        if isinstance(s, ChoiceState):
+        if getattr(flow, "format", "v1") == "legacy":
+            _legacy(s, key, out)
+        elif isinstance(s, ChoiceState):
             out["choice_branches"] += [f"{key}#Branches[{i}]" for i in range(len(s.branches))]
             if s.default:
                 out["choice_branches"].append(f"{key}#Default")
@@ -40,6 +42,17 @@ def universe(flow: Flow) -> dict[str, list[str]]:
             out["catches"] += [f"{key}#Catch[{i}]" for i in range(len(s.catch))]
             out["retries"] += [f"{key}#Retry[{i}]" for i in range(len(s.retry))]
     return out
+
+
+def _legacy(s, key: str, out: dict) -> None:
+    """A legacy step's rules, named as FDL v1's (a choice's choices[i] is Branches[i])."""
+    if s.type == "choice":
+        out["choice_branches"] += [f"{key}#Branches[{i}]" for i in range(len(s.choices))]
+        if s.default is not None:
+            out["choice_branches"].append(f"{key}#Default")
+    elif s.type == "task":
+        out["catches"] += [f"{key}#Catch[{i}]" for i in range(len(s.catch))]
+        out["retries"] += [f"{key}#Retry[{i}]" for i in range(len(s.retry))]
 
 
 def hits(records: Iterable) -> dict[str, set[str]]:

@@ -274,7 +274,7 @@ def test_strict_turns_warnings_into_errors_but_not_simulation_notes():
     flow = fc_task(ARN + SYNC + "      Body: {a: 1}\n")
     d = parse_definition(H + dedent(flow), strict=True)
     assert [(x.severity, x.code) for x in d.diagnostics] == [("error", "unknown-parameter")] and d.flow is None
-    assert NOT_STRICT == {"distributed-map"}
+    assert NOT_STRICT == {"distributed-map", "not-simulated"}
 
 
 def test_validate_and_run_strict_exit_2(cli, tmp_path):

@@ -1,7 +1,7 @@
 """The validator's messages as a newcomer reads them: each diagnostic held
 exactly (severity, code, line, col, message, hint) — misspelled Actions, case
 slips in enums and error names, YAML booleans, dead Retry/Catch rules, a mock
-file or a legacy flow given to `flowdbg validate`, and JSON (not Python) type
+file given to `flowdbg validate`, and JSON (not Python) type
 names in every message."""
 from __future__ import annotations
 
@@ -417,31 +417,7 @@ def test_flow_with_a_lower_case_states_key_is_not_taken_for_a_mock_file():
                     "rename 'states' to 'States'")]
 
 
-# -- 10. legacy flows: one self-contained hint, with or without the header -----------------------------------------
-
-LEGACY_MSG = "this is the legacy Serverless Workflow format (type: flow, steps); flowdbg runs CloudFlow FDL v1"
-LEGACY_HINT = ("rewrite with Type: StateMachine, SpecVersion: v1, StartAt, States; steps→States with Next, "
-               "inputMappings→InputConstructor, outputMappings→OutputConstructor, goto→Next, $input→$Input, "
-               "$local→$Output")
-
-
-@pytest.mark.parametrize("text,line", [
-    ("version: v1\ntype: flow\nsteps:\n  - type: pass\n    name: a\n", 1),
-    ("# a fragment without the header\nsteps:\n  - type: pass\n    name: a\n    Bogus: 1\n", 2),
-    ("version: v1beta1\ntype: flow\nName: 5\nsteps:\n  - type: task\n    name: t\n    resourceArn: x\n", 1),
-])
-def test_legacy_flow_is_one_error_with_a_self_contained_hint(text, line):
-    assert diags(text) == [("error", "legacy-format", line, 1, LEGACY_MSG, LEGACY_HINT)]
-    assert "docs/" not in LEGACY_HINT
-
-
-def test_published_legacy_fragment_gets_the_hint():
-    p = os.path.join(REALFLOWS, "rst-parallel-fragment.yaml")
-    if not os.path.exists(p):
-        pytest.skip("shared/realflows not present")
-    d = load_definition(p)
-    assert [(x.code, x.line, x.col, x.message, x.hint) for x in d.diagnostics] == [
-        ("legacy-format", 2, 1, LEGACY_MSG, LEGACY_HINT)]
+# -- 10. legacy flows: validated on their own (tests/engine/test_legacy_validate.py) --------------------------------
 
 
 # -- 11. JSON type names, never Python's ----------------------------------------------------------------------------

@@ -150,3 +150,11 @@ def execute_recording(yaml_text: str, input: Any = None, mocks_yaml: str = "", s
     ex = Execution(d.flow, {} if input is None else input, door, Options(seed=seed, execution_name="test-exec"))
     ex.run(max_steps=10_000)
     return ex, door
+
+
+def legacy(steps: str, top: str = "") -> str:
+    """A legacy flow (``type: flow``) around ``steps`` (a YAML list, any indent) and optional
+    top-level fields ``top`` (flow inputMappings/outputMappings)."""
+    body = textwrap.indent(dedent(steps).rstrip("\n"), "  ")
+    head = dedent(top).rstrip("\n") + "\n" if top.strip() else ""
+    return f"version: v1\ntype: flow\n{head}steps:\n{body}\n"

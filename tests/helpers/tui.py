@@ -89,3 +89,11 @@ def on_screen(widget) -> bool:
     r = widget.region
     return widget.display and r.width > 0 and r.height > 0 and r.right <= widget.app.size.width \
         and r.bottom <= widget.app.size.height
+
+
+async def show(pilot, pane: str) -> None:
+    """Show a pane as its key does (the main screen refreshes a pane behind a
+    tab only once it is shown): step, record, values, source, scopes,
+    watches, breakpoints, history."""
+    pilot.app.main.action_pane(pane)
+    await settle(pilot)

@@ -532,3 +532,52 @@ def test_a_new_session_does_not_overwrite_an_existing_journal(tmp_path):
         order_session(path)
     assert path.read_bytes() == before
     order_session(path, overwrite=True).close()
+
+
+def test_resume_keeps_a_recorded_future_that_the_run_had_not_reached_yet(tmp_path):
+    """The TUI review's finding: after a restart, forgetting the recorded
+    callback and answering another one, a stop before the task whose request
+    now differs left that task's old answer ahead in the journal; resume went
+    past the last stop, met it, and refused the whole session."""
+    from helpers import SAMPLE_FLOWS
+    flow = os.path.join(SAMPLE_FLOWS, "claim-review.yaml")
+    mocks = load_mocks(flow.replace(".yaml", ".mocks.yaml"))
+    inp = read_json(flow.replace(".yaml", ".input.json"))
+    path = tmp_path / "s.jsonl"
+    s = make_session(defn_file(flow), inp, mocks, str(path))
+
+    def answer(price):
+        assert s.cont().reason == "waiting"
+        token = s.execution.pending_tasks()[0].token
+        assert s.report(token, succeeded=True, output={"price": price}).accepted
+    answer(1)
+    assert s.cont().reason == "finished" and s.execution.status == "Succeeded"
+    s.restart()
+    s.forget_future()
+    s.add_breakpoint("Pay the claimant")
+    answer(2)
+    stop = s.cont()
+    assert stop.reason == "breakpoint" and stop.state == "Pay the claimant"
+    where, before = s.execution.steps, snapshot(s)
+    s.close()
+    r = Session.resume(str(path), defn_file(flow), mocks=mocks)
+    assert r.execution.steps == where and snapshot(r) == before
+    assert [b.state for b in r.breakpoints] == ["Pay the claimant"]
+    assert r.cont().reason == "finished" and r.execution.status == "Succeeded"
+
+
+def test_stopping_the_execution_is_a_stop_of_its_own_and_survives_resume(tmp_path):
+    path = tmp_path / "s.jsonl"
+    s = order_session(path)
+    s.step_over()
+    s.step_over()
+    at = s.execution.steps
+    s.stop_execution("enough")
+    assert s.execution.status == "Stopped" and s.execution.error.detail == "enough"
+    s.close()
+    r = resume_order(path)
+    assert r.execution.status == "Stopped" and r.execution.steps == at
+    back = r.step_back()
+    assert back.reason == "step" and r.execution.status == "Running" and r.execution.steps == at, \
+        "one step back returns to just before the stop"
+    assert r.step_back().step < at

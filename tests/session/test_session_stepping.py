@@ -154,7 +154,14 @@ def test_step_over_map_stops_at_breakpoint_in_iteration():
     s.add_breakpoint("Merge", scope="Orders[1]")
     st = s.step_over()
     assert (st.reason, st.frame, st.state) == ("breakpoint", "Orders[1]", "Merge")
-    st = s.step_over()  # from Merge in Orders[1]: the iteration ends, the next stop is after the Map
+    st = s.step_over()  # from Merge in Orders[1]: the iteration ends; the next stop is the next iteration's
+    assert (st.reason, st.frame, st.state) == ("step", "Orders[2]", "Check")  # first state (issue 10)
+    frames = []
+    while st.frame != "" and len(frames) < 20:
+        st = s.step_over()
+        frames.append(st.frame)
+    # F10 stays in Orders[2] (its nested Parallel runs whole) and then stops at the Map's exit
+    assert all(f in ("Orders[2]", "") for f in frames), frames
     assert (st.reason, st.frame, st.state) == ("step", "", "Summary")
 
 

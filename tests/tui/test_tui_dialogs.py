@@ -76,7 +76,7 @@ async def test_step_back_to_a_wait_says_the_recorded_answer_replays_and_f_forget
         status = str(app.main.query_one(StatusBar).render())
         assert ("waiting: an example of asynchronous function invocation. — a recorded ReportTaskSucceeded "
                 "will be replayed when you continue (f forgets it)") in status
-        assert status.index("step ") < status.index("waiting")  # the counter is never the part cut off
+        assert status.index("#") < status.index("waiting")  # the step number is never the part cut off
         assert any("will be replayed when you continue" in t for t in toasts(app))
         await press(pilot, "k")
         dlg = app.screen
@@ -283,7 +283,8 @@ async def test_diagnostics_screen_and_reload(tmp_path):
         await settle(pilot)
         assert isinstance(app.screen, MainScreen) and app.main.ready
         assert app.main.session.definition.flow is not None
-        assert app.main.query_one("#values").root.label.plain.startswith("No step yet")
+        # the panes on screen are filled (the Step pane shows what the first state will do)
+        assert "Will do" in plain(app.main.query_one("#step").renderable)
 
 
 async def test_missing_mock_is_a_notification_not_a_crash():
@@ -406,7 +407,7 @@ async def test_help_scrolls_with_the_keyboard_to_the_panes():
             assert isinstance(app.screen, HelpScreen)
             scroll = app.screen.query_one("#help-scroll")
             assert scroll.has_focus and scroll.max_scroll_y > 0
-            last = "History — the event log"  # in the Panes section, near the end
+            last = "flowdbg FLOW --resume"  # in "What the graph shows", at the end
             assert not any(last in line for line in screen_lines(app))
             await press(pilot, "pagedown")
             assert scroll.scroll_y > 0

@@ -14,9 +14,28 @@ def test_layout_has_every_state_and_labels():
     for name in d.flow.scope.states:
         assert name in pic.boxes
     assert "( start )" in text and "( end )" in text
-    assert "1 $Input.ObjectSize >=" in text  # Choice conditions, numbered
-    assert "D default" in text
+    assert "┬1" in text and "┬D" in text  # Choice edges leave numbered like the conditions
     assert "▼" in text
+    detailed = render_text(layout_flow(d.flow, detail=2))  # zoomed in, a Choice lists its conditions
+    assert "1 $Input.ObjectSize >=" in detailed and "D default → No action is performed." in detailed
+
+
+def test_compact_drawing_wraps_sentence_names_and_fits():
+    """Issue 10.1/10.2: one-row edges, names wrapped on two lines (not cut at 21
+    characters), the type in the top border, no start/end pills in branches."""
+    d = load_definition("sample_flows/seed-sync-async.yaml")
+    pic = layout_flow(d.flow)
+    text = render_text(pic)
+    assert "an example of synchronous" in text and "function invocation." in text
+    assert "…" not in text
+    b = pic.boxes["an example of synchronous function invocation."]
+    assert b.h == 4 and b.name_lines == ("an example of synchronous", "function invocation.")
+    assert "╭─Task" in text
+    assert pic.height <= 16  # 2 states, start and end: 4 rows a box and one row an edge
+    order = load_definition("sample_flows/order-pipeline.yaml")
+    pic = layout_flow(order.flow)
+    assert render_text(pic).count("( start )") == 1 and render_text(pic).count("( end )") == 0
+    assert pic.height <= 43  # every state on the first screen at 160x48 (43 rows in the pane)
 
 
 def test_layout_nests_map_processor_inside_its_box():
@@ -27,7 +46,7 @@ def test_layout_nests_map_processor_inside_its_box():
         inner = pic.boxes["ForEachOrder/" + name]
         assert outer.x < inner.x and inner.right < outer.right
         assert outer.y < inner.y and inner.bottom < outer.bottom
-    assert "Processor (each item)" in render_text(pic)
+    assert " each item " in render_text(pic)  # the processor's divider
     assert pic.box_at(inner.x + 1, inner.y + 1).key == "ForEachOrder/Ship"
 
 

@@ -1,7 +1,7 @@
 """Scopes, history, graph selection, values, record, and resume."""
 from __future__ import annotations
 
-from helpers.tui import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, make_app, make_session,  # noqa: F401
+from helpers.tui import (show, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, make_app, make_session,  # noqa: F401
                               plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.session import Session
@@ -59,6 +59,7 @@ async def test_history_filter_and_select_an_event():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "c")
+        await press(pilot, "7")  # the History tab (issue 10: keys 4-7 are the lists)
         hist = app.main.query_one(HistoryLog)
         table = hist.query_one("DataTable")
         n_all = table.row_count
@@ -77,8 +78,10 @@ async def test_history_filter_and_select_an_event():
         assert s.selected_record is not None and s.selected_record.state == "Review"
         assert s.selected_record.frame == "ForEachOrder[1]"
         assert app.main.query_one(StateGraph).marks.inspected == "ForEachOrder/Review"
+        await show(pilot, "values")
         values = app.main.query_one(JsonTree)
         assert values._value["$Input"] == {"id": "B", "total": 200}
+        await show(pilot, "record")
         assert "Review" in plain(app.main.query_one(RecordView).query_one("#record-body"))
         await press(pilot, "escape")  # back to the live step
         assert s.selected_record is None
@@ -88,6 +91,7 @@ async def test_history_shows_the_newest_event():
     app = make_app(MAP_FLOW)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        await press(pilot, "7")  # the History tab
         for keys in (("n",), ("c",)):
             await press(pilot, *keys)
             hist = app.main.query_one(HistoryLog)
@@ -156,6 +160,7 @@ async def test_values_tree_and_copy():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "n", "n")
+        await show(pilot, "values")
         tree = app.main.query_one(JsonTree)
         labels = [str(n.label) for n in tree.root.children]
         assert labels[0].startswith("$Input") and labels[1].startswith("$Context")
@@ -180,6 +185,7 @@ async def test_record_shows_choice_values_and_retry_decisions():
         await press(pilot, "n", "n", "n")
         app.main.query_one(StateGraph).select("conditional statement")
         await press(pilot, "enter")
+        await show(pilot, "record")
         text = plain(app.main.query_one(RecordView).query_one("#record-body"))
         assert "choice 1" in text and "$Input.ObjectSize >= $Input.Threshold → true" in text
         assert "next" in text and "Example 2 of function invocation." in text
@@ -189,6 +195,7 @@ async def test_record_shows_choice_values_and_retry_decisions():
         await press(pilot, "c")
         app.main.query_one(StateGraph).select("Charge")
         await press(pilot, "enter")
+        await show(pilot, "record")
         text = plain(app.main.query_one(RecordView).query_one("#record-body"))
         assert "Retry[0] #1 after Payment.Throttled" in text and "wait 5 s" in text
         assert "Payment.Declined" in text
@@ -205,9 +212,10 @@ async def test_record_shows_the_step_that_just_ran():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "n", "n")
+        await show(pilot, "record")
         text = plain(app.main.query_one(RecordView).query_one("#record-body"))
-        cur = text.index("#1 conditional statement")
-        ran = text.index("just ran: #0 Example 1 of function invocation.")
+        cur = text.index("#2 conditional statement")  # numbered from 1, as in the status line
+        ran = text.index("just ran: #1 Example 1 of function invocation.")
         assert cur < ran
         after = text[ran:]
         assert "attempt 1" in after and "answered by mock" in after and "request   = parameters" in after
@@ -246,6 +254,7 @@ async def test_resume_brings_back_step_breakpoints_and_watches(tmp_path):
         assert graph.scroll_x <= b.x and b.x + len("Ship") + 4 <= graph.scroll_x + view.width
         src = app2.main.query_one(SourceView)
         line = app2.main.states["ForEachOrder/Ship"].line
+        await press(pilot, "2")  # the Source tab
         assert src.scroll_y < line <= src.scroll_y + src.scrollable_content_region.height
 
 

@@ -31,42 +31,50 @@ async def test_80x24_keeps_the_key_controls_on_screen():
         await settle(pilot)
         assert app.main.has_class("-compact")
         keys = footer_keys(app)
-        for action in ("help", "pane('graph')", "continue", "step_over", "step_into"):
+        # issue 10.6: k and q stay in the footer at 80 columns, with help and the stepping keys
+        for action in ("help", "continue", "step_over", "step_into", "callbacks", "quit"):
             assert action in keys and on_screen(keys[action]), action
         assert list(keys)[0] == "help"  # first, whatever is focused
-        assert shown(app, "#graph") and shown(app, "#values") and shown(app, "#status")
+        assert shown(app, "#graph") and shown(app, "#step") and shown(app, "#status")
+        assert shown(app, "#state-header")
         assert not shown(app, "#source") and not shown(app, "#history")
         text = "\n".join(screen_lines(app))
-        assert "step 0" in text and "⏱ 0 s" in text and "Not started" in text
-        assert "No step yet: press s (F11)" in text  # the hint is not clipped
+        assert "#0" in text and "⏱ 0 s" in text and "Not started" in text
+        assert "Will do" in text  # what the first state will do, before it runs
         assert "? Help" in screen_lines(app)[-1].replace("\xa0", " ")
-        await press(pilot, "n", "n")  # stepping works and the status keeps the counter
+        await press(pilot, "n", "n")  # stepping works and the status keeps the step number
         assert app.main.session.execution.steps == 2
-        assert "step 2" in str(app.main.query_one(StatusBar).render())
+        assert "#2" in str(app.main.query_one(StatusBar).render())
         graph = app.main.query_one("#graph")
         b = graph.box(graph.cursor)
         assert graph.scroll_y <= b.y and b.y + 2 <= graph.scroll_y + graph.scrollable_content_region.height
 
 
-async def test_80x24_keys_1_to_5_switch_the_panes():
+async def test_80x24_keys_1_to_7_switch_the_panes():
     app = make_app(MAP_FLOW)
     async with app.run_test(size=SMALL) as pilot:
         await settle(pilot)
         await press(pilot, "c")
-        await press(pilot, "5")
-        assert shown(app, "#history") and not shown(app, "#values") and shown(app, "#graph")
+        await press(pilot, "7")
+        assert shown(app, "#history") and not shown(app, "#step") and shown(app, "#graph")
         assert app.focused is app.main.query_one("#history-table")
         await press(pilot, "2")
-        assert shown(app, "#source") and not shown(app, "#graph") and shown(app, "#history")
+        assert shown(app, "#source") and shown(app, "#graph") and not shown(app, "#history")
         assert app.focused is app.main.query_one("#source")
         await press(pilot, "4")
-        assert shown(app, "#scopes") and not shown(app, "#history")
+        assert shown(app, "#scopes") and not shown(app, "#source")
+        await press(pilot, "5")
+        assert shown(app, "#watches") and app.focused is app.main.query_one("#watches")
+        await press(pilot, "6")
+        assert shown(app, "#breakpoints") and app.focused is app.main.query_one("#breakpoints")
         await press(pilot, "3")
-        assert shown(app, "#values") and app.focused is app.main.query_one("#values")
-        await press(pilot, "v")  # Values <-> Record
-        assert shown(app, "#record") and not shown(app, "#values")
+        assert shown(app, "#step") and app.focused is app.main.query_one("#step")
+        await press(pilot, "v")  # Step -> Record -> Values -> Step
+        assert shown(app, "#record") and not shown(app, "#step")
         await press(pilot, "v")
-        assert shown(app, "#values")
+        assert shown(app, "#values") and app.focused is app.main.query_one("#values")
+        await press(pilot, "v")
+        assert shown(app, "#step")
         await press(pilot, "1")
         assert shown(app, "#graph") and app.focused is app.main.query_one("#graph")
         await press(pilot, "slash")  # / shows the history and puts the cursor in its filter
@@ -83,8 +91,10 @@ async def test_resizing_switches_layouts_and_keeps_the_focus_visible():
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert not app.main.has_class("-compact")
-        for sel in ("#graph", "#source", "#values", "#scopes", "#history"):
+        for sel in ("#graph", "#state-header", "#step", "#scopes"):
             assert shown(app, sel), sel
+        await press(pilot, "7")
+        assert shown(app, "#history") and shown(app, "#step")  # the lists sit under the data
         app.main.query_one("#history-table").focus()
         await pilot.resize_terminal(*SMALL)
         await settle(pilot)
@@ -98,7 +108,7 @@ async def test_resizing_switches_layouts_and_keeps_the_focus_visible():
         assert graph.scroll_y <= b.y < graph.scroll_y + view.height
         await pilot.resize_terminal(*SIZE)
         await settle(pilot)
-        for sel in ("#graph", "#source", "#values", "#scopes", "#history"):
+        for sel in ("#graph", "#step", "#history"):
             assert shown(app, sel), sel
 
 

@@ -1,7 +1,7 @@
 """Stepping controls drive the session and the panes follow."""
 from __future__ import annotations
 
-from helpers.tui import (CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, PARALLEL_FLOW, SIZE, make_app, press,  # noqa: F401
+from helpers.tui import (show, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, PARALLEL_FLOW, SIZE, make_app, press,  # noqa: F401
                               settle, toasts)
 
 from flowdbg.tui.widgets.source_view import SourceView
@@ -26,6 +26,7 @@ async def test_step_over_moves_the_current_state_and_panes():
         assert graph.marks.current == "conditional statement"
         assert graph.marks.counts["Example 1 of function invocation."] == 1
         assert graph.cursor == "conditional statement"
+        await show(pilot, "source")
         src = app.main.query_one(SourceView)
         st = app.definition.flow.scope.states["conditional statement"]
         assert src.current == (st.line, st.end_line)
@@ -205,7 +206,7 @@ async def test_failed_execution_marks_the_state():
         await press(pilot, "c")
         ex = app.main.session.execution
         assert ex.status == "Failed"
-        assert app.main.query_one(StateGraph).marks.status["Charge"] == "failed"
+        assert app.main.query_one(StateGraph).marks.overlay.outcome("Charge") == "failed"
         assert any("Payment.Declined" in t for t in toasts(app))
         assert "Payment.Declined" in str(app.main.query_one(StatusBar).render())
 

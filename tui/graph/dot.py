@@ -82,8 +82,8 @@ class _Dot:
             if node.container:
                 self.container(node, lines, pad)
                 continue
-            shape = {"Choice": "diamond", "Succeed": "box", "Fail": "box"}.get(node.type, "box")
-            extra = ', style="filled", peripheries=2' if node.type in ("Succeed", "Fail") and self.ov is None else ""
+            shape = {"Choice": "diamond", "Succeed": "box", "Fail": "box"}.get(node.kind, "box")
+            extra = ', style="filled", peripheries=2' if node.kind in ("Succeed", "Fail") and self.ov is None else ""
             if shape == "diamond":
                 extra += ", margin=0.02"
             lines.append(f"{pad}{quote(node.key)} [label={self.label(node)}, shape={shape}{extra}{self.run_attrs(node.key)}];")

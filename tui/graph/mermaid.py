@@ -79,9 +79,9 @@ def _scope(scope: Scope, lines: list, ids, overlay, pad: str) -> None:
                     _scope(sub, lines, ids, overlay, pad + "    ")
                     lines.append(f"{pad}  end")
             lines.append(f"{pad}end")
-        elif node.type == "Choice":
+        elif node.kind == "Choice":
             lines.append(f'{pad}{ids(node.key)}{{{{"{label}"}}}}')
-        elif node.type in ("Succeed", "Fail"):
+        elif node.kind in ("Succeed", "Fail"):
             lines.append(f'{pad}{ids(node.key)}(["{label}"])')
         else:
             lines.append(f'{pad}{ids(node.key)}("{label}")')

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from ..run_overlay import END, START  # noqa: F401 (the pills' keys, shared with the run overlay)
+from ..run_overlay import END, START, kind  # noqa: F401 (the pills' keys, shared with the run overlay)
 
 # Edge kinds
 NEXT, CHOICE, DEFAULT, CATCH, BEGIN, FINISH = "next", "choice", "default", "catch", "start", "end"
@@ -33,6 +33,11 @@ class Node:
     @property
     def container(self) -> bool:
         return bool(self.scopes)
+
+    @property
+    def kind(self) -> str:
+        """The FDL v1 state type it behaves like (a legacy ``foreach`` is a Map)."""
+        return kind(self.type)
 
     @property
     def subtitle(self) -> str:
@@ -93,15 +98,23 @@ def describe(flow) -> FlowGraph:
 def _scope(scope, prefix: str, label: str, g: FlowGraph, parent: str | None) -> Scope:
     out = Scope(prefix, label, prefix + scope.start_at)
     names = set(scope.states)
+    legacy = hasattr(scope, "exits")  # a legacy list of steps says where each step goes
     for st in scope.states.values():
         key = prefix + st.name
-        node = Node(key, st.name, st.type, _detail(st), retry_rules=len(getattr(st, "retry", ()) or ()))
+        node = Node(key, st.name, st.type, _legacy_detail(st) if legacy else _detail(st),
+                    retry_rules=len(getattr(st, "retry", ()) or ()))
         g.nodes[key] = node
         if parent is not None:
             g.parents[key] = parent
         out.nodes.append(node)
         processor = getattr(st, "processor", None)
         branches = getattr(st, "branches", ()) or ()
+        if legacy:
+            from flowdbg.engine.legacy.model import inner_lists
+            for frame, lbl, inner in inner_lists(st):
+                node.scopes.append(_scope(inner, f"{prefix}{frame}/", lbl, g, key))
+            g.edges.extend(_legacy_edges(scope, st, key, prefix, names, top=parent is None))
+            continue
         if processor is not None:
             node.scopes.append(_scope(processor, f"{key}/", "Processor (each item)", g, key))
         elif branches and hasattr(branches[0], "states"):
@@ -134,6 +147,23 @@ def _edges(st, key: str, prefix: str, names: set, top: bool) -> list[Edge]:
             errors = ", ".join(c.errors) if c.errors else "any error"
             out.append(Edge(key, to(c.next), CATCH, f"Catch {errors}", f"{key}#Catch[{i}]"))
     return out
+
+
+def _legacy_edges(scope, st, key: str, prefix: str, names: set, top: bool) -> list[Edge]:
+    out = []
+    kinds = {"next": NEXT, "choice": CHOICE, "default": DEFAULT, "catch": CATCH}
+    for target, k, label, rule in scope.exits(st):
+        if target is None:
+            if top:
+                out.append(Edge(key, END, FINISH, label if k != "next" else "", key + rule if rule else ""))
+        elif target in names:
+            out.append(Edge(key, prefix + target, kinds[k], label, key + rule if rule else ""))
+    return out
+
+
+def _legacy_detail(st) -> str:
+    from flowdbg.engine.legacy.model import summary
+    return summary(st)
 
 
 def _one_line(text: str) -> str:

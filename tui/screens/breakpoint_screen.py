@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from .watch_screen import expression_error
+from ..theme_style import th
 
 EVENTS = [("on the state (no event)", ""), ("a task fails (task-failed)", "task-failed"),
           ("a Retry happens (retry)", "retry"), ("a task waits for a callback (callback-wait)", "callback-wait")]
@@ -18,14 +19,16 @@ class BreakpointScreen(ModalScreen[dict | None]):
     """Returns ``{"id", "state", "event", "condition", "hit_count", "scope",
     "enabled"}`` (``"remove": True`` to delete), or None on Escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="bp.cancel"),
-                Binding("ctrl+s", "save", "Save", id="bp.save")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="bp.cancel", tooltip="Close without saving"),
+                Binding("ctrl+s", "save", "Save", id="bp.save", tooltip="Save the breakpoint")]
 
-    def __init__(self, state: str | None, bp=None, check_scope=None):
+    def __init__(self, state: str | None, bp=None, check_scope=None, fmt: str = "v1"):
         super().__init__()
         self.bp = bp
         self.state = bp.state if bp is not None else state
         self.check_scope = check_scope  # session.check_scope: raises with the reason
+        self.fmt = fmt  # the flow's format: a legacy condition reads $input/$local/$context
+
     def compose(self) -> ComposeResult:
         bp = self.bp
         title = f"Breakpoint {bp.id}" if bp else "New breakpoint"
@@ -35,8 +38,11 @@ class BreakpointScreen(ModalScreen[dict | None]):
             yield Input(self.state or "", id="bp-state")
             yield Label("Stop when")
             yield Select(EVENTS, value=(bp.event or "") if bp else "", allow_blank=False, id="bp-event")
-            yield Label("Condition (FDL, on the state's $Input / $Context; empty = always)")
-            yield Input((bp.condition or "") if bp else "", placeholder="$Input.total > 100", id="bp-condition")
+            legacy = self.fmt == "legacy"
+            yield Label("Condition (on the step's $input / $local / $context; empty = always)" if legacy else
+                        "Condition (FDL, on the state's $Input / $Context; empty = always)")
+            yield Input((bp.condition or "") if bp else "", placeholder="$input.total > 100" if legacy
+                        else "$Input.total > 100", id="bp-condition")
             yield Label("", id="bp-status")
             with Horizontal(id="bp-row"):
                 with Vertical():
@@ -71,11 +77,11 @@ class BreakpointScreen(ModalScreen[dict | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "bp-condition":
             text = event.value.strip()
-            err = expression_error(text) if text else None
-            self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style="#f38ba8") if err else "")
+            err = expression_error(text, self.fmt) if text else None
+            self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style=th("$error")) if err else "")
         elif event.input.id == "bp-scope":
             err = self.scope_error(event.value.strip())
-            self.query_one("#bp-scope-status", Label).update(Text(f"✗ {err}", style="#f38ba8") if err else "")
+            self.query_one("#bp-scope-status", Label).update(Text(f"✗ {err}", style=th("$error")) if err else "")
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self.action_save()
@@ -95,12 +101,12 @@ class BreakpointScreen(ModalScreen[dict | None]):
         cond = self.query_one("#bp-condition", Input).value.strip() or None
         hits = self.query_one("#bp-hits", Input).value.strip()
         scope = self.query_one("#bp-scope", Input).value.strip() or None
-        if cond and (err := expression_error(cond)):
-            self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style="#f38ba8"))
+        if cond and (err := expression_error(cond, self.fmt)):
+            self.query_one("#bp-status", Label).update(Text(f"✗ {err}", style=th("$error")))
             self.notify(f"Condition: {err}", severity="error")
             return
         if err := self.scope_error(scope):
-            self.query_one("#bp-scope-status", Label).update(Text(f"✗ {err}", style="#f38ba8"))
+            self.query_one("#bp-scope-status", Label).update(Text(f"✗ {err}", style=th("$error")))
             self.notify(f"Scope: {err}", severity="error")
             self.query_one("#bp-scope", Input).focus()
             return

@@ -1,7 +1,6 @@
 """Answer tasks waiting for ReportTaskSucceeded / ReportTaskFailed."""
 from __future__ import annotations
 
-import json
 import shlex
 
 from rich.text import Text
@@ -14,6 +13,7 @@ from textual.widgets import Button, DataTable, Input, Label, TextArea
 from flowdbg.engine.expressions.values import BadJSON, parse_json
 
 from ..widgets.status_bar import describe_future
+from ..theme_style import th
 
 MAX_ERROR, MAX_CAUSE = 128, 4096
 
@@ -22,16 +22,22 @@ def _secs(t) -> str:
     return "never" if t is None else f"{t:g} s"
 
 
-class CallbacksScreen(ModalScreen[bool]):
+class CallbacksScreen(ModalScreen):
     """Lists the pending task tokens; sends a success (output JSON, checked
     before sending) or a failure (error code + cause) through
     ``session.report``, and shows whether it was accepted or refused.
-    Dismisses with True when at least one report was accepted."""
+    Dismisses with True when at least one report was accepted, or with
+    "continue" after F5 (send and continue)."""
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="cb.close"),
-        Binding("ctrl+s", "succeed", "Send success", id="cb.succeed"),
-        Binding("ctrl+f", "fail", "Send failure", id="cb.fail"),
+        Binding("escape", "close", "Close", id="cb.close", tooltip="Close the dialog (c continues then)"),
+        Binding("ctrl+s", "succeed", "Send success", id="cb.succeed",
+                tooltip="Send ReportTaskSucceeded with the output typed"),
+        Binding("ctrl+f", "fail", "Send failure", id="cb.fail",
+                tooltip="Send ReportTaskFailed with the error and cause typed"),
+        Binding("f5", "send_and_continue", "Send and continue", id="cb.continue",
+                tooltip="Send and continue: the answer being edited (success, or failure from its fields), "
+                        "then close and continue the run"),
     ]
 
     def __init__(self, session, server: dict | None = None, on_change=None):
@@ -53,12 +59,12 @@ class CallbacksScreen(ModalScreen[bool]):
             yield Input(id="cb-token")
             with Horizontal(id="cb-forms"):
                 with Vertical(id="cb-succeed"):
-                    yield Label(Text("Succeed: Output (JSON)", style="bold #a6e3a1"))
+                    yield Label(Text("Succeed: Output (JSON)", style=th("bold $success")))
                     yield TextArea("{}", language="json", id="cb-output")
                     yield Label("", id="cb-json-status")
                     yield Button("ReportTaskSucceeded  ctrl+s", variant="success", id="cb-send-ok")
                 with Vertical(id="cb-fail"):
-                    yield Label(Text("Fail: Error code and Cause", style="bold #f38ba8"))
+                    yield Label(Text("Fail: Error code and Cause", style=th("bold $error")))
                     yield Input(placeholder="Error, e.g. Rejected", id="cb-error")
                     yield Input(placeholder="Cause (free text)", id="cb-cause")
                     yield Button("ReportTaskFailed  ctrl+f", variant="error", id="cb-send-fail")
@@ -79,7 +85,9 @@ class CallbacksScreen(ModalScreen[bool]):
         self._check_output()
         # The answer is what one types first; Tab goes on to its button, then
         # to the failure fields (error, cause, ReportTaskFailed).
-        self.query_one("#cb-output", TextArea).focus()
+        editor = self.query_one("#cb-output", TextArea)
+        editor.select_all()  # typing replaces the {} it starts with
+        editor.focus()
 
     def _load(self) -> None:
         t = self.query_one(DataTable)
@@ -88,9 +96,9 @@ class CallbacksScreen(ModalScreen[bool]):
         self._tokens = [p.token for p in pending]
         for p in pending:
             t.add_row(Text(p.state, style="bold"), p.scope or "top level", _secs(p.since), _secs(p.timeout_at),
-                      Text(p.token, style="#7f849c"), key=p.token)
+                      Text(p.token, style=th("$foreground-muted")), key=p.token)
         if not pending:
-            t.add_row(Text("no task is waiting for a callback", style="italic #7f849c"), "", "", "", "")
+            t.add_row(Text("no task is waiting for a callback", style=th("italic $foreground-muted")), "", "", "", "")
         token = self.query_one("#cb-token", Input)
         if self._tokens and token.value not in self._tokens:
             token.value = self._tokens[0]
@@ -102,18 +110,18 @@ class CallbacksScreen(ModalScreen[bool]):
         self.query_one("#cb-future-row").display = future is not None
         if future:
             self.query_one("#cb-future", Label).update(Text.assemble(
-                ("↻ ", "bold #f9e2af"), (f"{future} will be replayed when you continue", "bold #f9e2af"),
-                (" — forget it to answer differently (sending an answer here replaces it too)", "#a6adc8")))
+                ("↻ ", th("bold $warning")), (f"{future} will be replayed when you continue", th("bold $warning")),
+                (" — forget it to answer differently (sending an answer here replaces it too)", th("$foreground-muted"))))
 
     def _hint(self) -> None:
         token = self.query_one("#cb-token", Input).value or "TOKEN"
-        hint = Text("From a shell: ", style="#7f849c")
+        hint = Text("From a shell: ", style=th("$foreground-muted"))
         if self.server:
             hint.append(f"flowdbg callback succeed {shlex.quote(token)} --output '{{}}' --url {self.server['url']} "
-                        f"--secret={self.server['secret']}", style="#a6adc8")
+                        f"--secret={self.server['secret']}", style=th("$foreground-muted"))
         else:
             hint.append("start flowdbg with --callback-port N to accept callbacks over HTTP "
-                        "(flowdbg callback …, curl, or your function)", style="#a6adc8")
+                        "(flowdbg callback …, curl, or your function)", style=th("$foreground-muted"))
         self.query_one("#cb-hint", Label).update(hint)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -135,10 +143,11 @@ class CallbacksScreen(ModalScreen[bool]):
             value = parse_json(text)  # strict, as the endpoint: no NaN, numbers in range, no lone surrogates
         except BadJSON as e:
             where = f"line {e.line}, column {e.col}: " if e.line else ""
-            status.update(Text(f"✗ {where}{e.message.removeprefix('not valid JSON: ')}", style="#f38ba8"))
+            status.update(Text(f"✗ {where}{e.message.removeprefix('not valid JSON: ')}", style=th("$error")))
             self.query_one("#cb-send-ok", Button).disabled = True
             return None, False
-        status.update(Text("✓ valid JSON", style="#a6e3a1"))
+        status.update(Text.assemble(("✓ valid JSON", th("$success")),
+                                    ("  ·  F5 sends it and continues", th("$foreground-muted"))))
         self.query_one("#cb-send-ok", Button).disabled = False
         return value, True
 
@@ -167,45 +176,50 @@ class CallbacksScreen(ModalScreen[bool]):
             return None
         return token
 
-    def action_succeed(self) -> None:
+    def action_send_and_continue(self) -> None:
+        focused = self.focused
+        failing = focused is not None and any(a.id == "cb-fail" for a in focused.ancestors_with_self)
+        if (self.action_fail() if failing else self.action_succeed()):
+            self.dismiss("continue")
+
+    def action_succeed(self) -> bool:
         value, ok = self._check_output()
         if not ok:
             self._result(False, "the output is not valid JSON; nothing was sent")
-            return
+            return False
         token = self._token()
-        if token is not None:
-            self._send(token, succeeded=True, output=value)
+        return token is not None and self._send(token, succeeded=True, output=value)
 
-    def action_fail(self) -> None:
+    def action_fail(self) -> bool:
         error = self.query_one("#cb-error", Input).value.strip()
         cause = self.query_one("#cb-cause", Input).value
         if not 1 <= len(error) <= MAX_ERROR:
             self._result(False, f"ReportTaskFailed needs an error code of 1-{MAX_ERROR} characters")
-            return
+            return False
         if len(cause) > MAX_CAUSE:
             self._result(False, f"the cause is longer than {MAX_CAUSE} characters")
-            return
+            return False
         token = self._token()
-        if token is not None:
-            self._send(token, succeeded=False, error=error, cause=cause)
+        return token is not None and self._send(token, succeeded=False, error=error, cause=cause)
 
-    def _send(self, token: str, **kw) -> None:
+    def _send(self, token: str, **kw) -> bool:
         try:
             res = self.session.report(token, **kw)
         except Exception as e:  # an engine bug must not lose the session
             self._result(False, f"internal error: {type(e).__name__}: {e}")
-            return
+            return False
         what = "ReportTaskSucceeded" if kw.get("succeeded") else "ReportTaskFailed"
         if res.accepted:
             self.accepted = True
             self._result(True, f"{what} accepted. Close (esc) and continue (c) to run the task's next state.")
             self._load()
             self._changed()
-        else:
-            self._result(False, f"{what} refused: {res.reason}")
+            return True
+        self._result(False, f"{what} refused: {res.reason}")
+        return False
 
     def _result(self, ok: bool, message: str) -> None:
-        style = "bold #a6e3a1" if ok else "bold #f38ba8"
+        style = th("bold $success" if ok else "bold $error")
         self.query_one("#cb-result", Label).update(Text(("✓ " if ok else "✗ ") + message, style=style))
         if not ok:
             self.notify(message, severity="error", title="Callback")

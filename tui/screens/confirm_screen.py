@@ -7,13 +7,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label
+from ..theme_style import th
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Returns True for y / Enter / the first button, False for n / Escape."""
 
-    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes"),
-                Binding("n,escape", "answer(False)", "No", id="confirm.no")]
+    BINDINGS = [Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes"),
+                Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="No")]
 
     def __init__(self, title: str, message: str, yes: str = "Yes", no: str = "No"):
         super().__init__()
@@ -22,7 +23,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
             yield Label(Text(self.title_text, style="bold"))
-            yield Label(Text(self.message, style="#a6adc8"), id="confirm-message")
+            yield Label(Text(self.message, style=th("$foreground-muted")), id="confirm-message")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes}  y", variant="warning", id="confirm-yes")
                 yield Button(f"{self.no}  n/esc", id="confirm-no")

@@ -12,27 +12,28 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from flowdbg.engine.definition import load_definition
+from ..theme_style import th
 
 CONTEXT = 2  # source lines shown above and below
 
 
 def diagnostic_renderable(d, lines: list[str]) -> Group:
-    sev_style = "bold #f38ba8" if d.severity == "error" else "bold #f9e2af"
+    sev_style = th("bold $error" if d.severity == "error" else "bold $warning")
     head = Text()
     head.append(f"{d.severity} ", style=sev_style)
     head.append(f"line {d.line}, column {d.col}", style="bold")
-    head.append(f"  [{d.code}]", style="#7f849c")
+    head.append(f"  [{d.code}]", style=th("$foreground-muted"))
     body = Text(d.message)
     parts = [head, body]
     if d.hint:
-        parts.append(Text.assemble(("hint: ", "bold #94e2d5"), (d.hint, "#94e2d5")))
+        parts.append(Text.assemble(("hint: ", th("bold $secondary")), (d.hint, th("$secondary"))))
     if lines and d.line >= 1:
         width = len(str(min(len(lines), d.line + CONTEXT)))
         src = Text()
         for n in range(max(1, d.line - CONTEXT), min(len(lines), d.line + CONTEXT) + 1):
             mark = "▶" if n == d.line else " "
-            src.append(f" {mark}{n:>{width}} │ ", style=sev_style if n == d.line else "#6c7086")
-            src.append(lines[n - 1].rstrip("\n") + "\n", style="bold" if n == d.line else "#a6adc8")
+            src.append(f" {mark}{n:>{width}} │ ", style=sev_style if n == d.line else th("$foreground-muted"))
+            src.append(lines[n - 1].rstrip("\n") + "\n", style="bold" if n == d.line else th("$foreground-muted"))
             if n == d.line:
                 src.append(" " * (width + 5 + max(0, d.col - 1)) + "^\n", style=sev_style)
         parts.append(src)
@@ -77,9 +78,9 @@ class DiagnosticsScreen(Screen[object]):
         errors, warnings = d.errors, d.warnings
         summary = Text()
         summary.append(f"{d.path}", style="bold")
-        summary.append(f": {len(errors)} error(s), {len(warnings)} warning(s). ", style="#f38ba8")
+        summary.append(f": {len(errors)} error(s), {len(warnings)} warning(s). ", style=th("$error"))
         summary.append("Fix the file in your editor and save: this screen reloads by itself "
-                       "and opens the debugger once the flow is valid.", style="#a6adc8")
+                       "and opens the debugger once the flow is valid.", style=th("$foreground-muted"))
         self.query_one("#diag-summary", Static).update(summary)
         box = self.query_one("#diag-list", VerticalScroll)
         box.remove_children()

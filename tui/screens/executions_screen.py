@@ -13,28 +13,29 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from ..theme_style import th
 from ..widgets.key_footer import KeyFooter
 
-STATUS_STYLE = {"Running": "bold #89b4fa", "Succeeded": "bold #a6e3a1", "Failed": "bold #f38ba8",
-                "Stopped": "bold #fab387"}
+STATUS_STYLE = {"Running": "bold $primary", "Succeeded": "bold $success", "Failed": "bold $error",
+                "Stopped": "bold $accent"}
 
 
 def where(served) -> Text:
     """What the execution is doing, in a few words."""
     ex = served.execution
     if served.driver.parked:
-        return Text(f"⏸ {served.driver.parked}", style="bold #f9e2af")
+        return Text(f"⏸ {served.driver.parked}", style=th("bold $warning"))
     if served.driver.attached:
-        return Text("open in the debugger", style="#94e2d5")
+        return Text("open in the debugger", style=th("$secondary"))
     if ex.finished:
         if served.problem:
-            return Text(served.problem.splitlines()[0], style="#f38ba8")
-        return Text(f"{ex.error.code}" if ex.error else "done", style="#a6adc8")
+            return Text(served.problem.splitlines()[0], style=th("$error"))
+        return Text(f"{ex.error.code}" if ex.error else "done", style=th("$foreground-muted"))
     pending = ex.pending_tasks()
     if pending:
-        return Text("waiting for a callback: " + ", ".join(p.state for p in pending), style="#cba6f7")
+        return Text("waiting for a callback: " + ", ".join(p.state for p in pending), style=th("$secondary"))
     cur = ex.current
-    return Text(f"at {cur.state}" if cur is not None and cur.state else "running", style="#a6adc8")
+    return Text(f"at {cur.state}" if cur is not None and cur.state else "running", style=th("$foreground-muted"))
 
 
 class ExecutionsScreen(Screen):
@@ -62,9 +63,9 @@ class ExecutionsScreen(Screen):
             t.add_column(label, key=key)
         flows = ", ".join(self.service.store.flows) or "none yet: CreateFlow adds them"
         self.query_one("#serve-endpoint", Static).update(Text.assemble(
-            ("CloudFlow API on ", "#a6adc8"), (self.url, "bold"), ("   flows: ", "#a6adc8"), (flows, "bold"),
-            ("\nSDK: ", "#a6adc8"), (f"Config(endpoint='{self.url.split('//', 1)[1]}', protocol='http', ...)",
-                                     "#94e2d5")))
+            ("CloudFlow API on ", th("$foreground-muted")), (self.url, "bold"), ("   flows: ", th("$foreground-muted")),
+            (flows, "bold"), ("\nSDK: ", th("$foreground-muted")),
+            (f"Config(endpoint='{self.url.split('//', 1)[1]}', protocol='http', ...)", th("$secondary"))))
         self.refresh_rows()
         self.set_interval(1.0, self.refresh_rows)
         t.focus()
@@ -91,12 +92,12 @@ class ExecutionsScreen(Screen):
         empty = self.query_one("#serve-empty", Static)
         empty.display = not rows
         empty.update(Text("No execution yet: start one with StartExecution from your application.",
-                          style="italic #7f849c"))
+                          style=th("italic $foreground-muted")))
 
     @staticmethod
     def _cells(e):
         ex = e.execution
-        return (Text(e.flow.name, style="bold"), e.name, Text(ex.status, style=STATUS_STYLE.get(ex.status, "")),
+        return (Text(e.flow.name, style="bold"), e.name, Text(ex.status, style=th(STATUS_STYLE.get(ex.status, ""))),
                 where(e), str(ex.steps), e.started.strftime("%H:%M:%S"))
 
     def selected(self):

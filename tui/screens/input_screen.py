@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
 
 from flowdbg.engine.expressions.values import BadJSON, parse_json, type_name
+from ..theme_style import th
 
 
 def _article(name: str) -> str:
@@ -35,8 +36,9 @@ class InputScreen(ModalScreen[dict | None]):
     # Escape has priority: the editor would otherwise take the first one
     # (it leaves the editor) and only a second one would quit.
     BINDINGS = [
-        Binding("ctrl+s", "start", "Start", id="input.start", priority=True),
-        Binding("escape", "cancel", "Quit", id="input.cancel", priority=True),
+        Binding("ctrl+s", "start", "Start", id="input.start", priority=True,
+                tooltip="Start the execution with this input"),
+        Binding("escape", "cancel", "Quit", id="input.cancel", priority=True, tooltip="Quit without starting"),
     ]
 
     def __init__(self, flow_path: str, initial: dict | None = None, source: str | None = None):
@@ -52,7 +54,7 @@ class InputScreen(ModalScreen[dict | None]):
             note = "A JSON object, as in StartExecution's Input."
             if self.source:
                 note += f" Filled in from {self.source}."
-            yield Label(Text(note, style="#a6adc8"), id="input-note")
+            yield Label(Text(note, style=th("$foreground-muted")), id="input-note")
             yield TextArea(self.initial, language="json", id="input-editor", tab_behavior="indent",
                            show_line_numbers=True)
             yield Label("", id="input-status")
@@ -63,6 +65,7 @@ class InputScreen(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
         editor.cursor_blink = not self.app.is_headless
+        editor.select_all()  # typing replaces the pre-filled input
         editor.focus()
         self._validate(editor.text)
 
@@ -71,9 +74,9 @@ class InputScreen(ModalScreen[dict | None]):
         self.value = value
         status = self.query_one("#input-status", Label)
         if err is None:
-            status.update(Text("✓ valid JSON object", style="#a6e3a1"))
+            status.update(Text("✓ valid JSON object", style=th("$success")))
         else:
-            status.update(Text(f"✗ {err}", style="#f38ba8"))
+            status.update(Text(f"✗ {err}", style=th("$error")))
         self.query_one("#input-start", Button).disabled = err is not None
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:

@@ -9,35 +9,52 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
 from flowdbg.engine.expressions import ExpressionError, compile_expression
+from ..theme_style import th
 
 
-def expression_error(text: str) -> str | None:
+def expression_error(text: str, fmt: str = "v1") -> str | None:
+    """Why ``text`` is not a watch expression of the flow's format (legacy: over $input/$local/$context)."""
     try:
-        compile_expression(text)
+        if fmt == "legacy":
+            from flowdbg.engine.expressions.legacy import compile_legacy_expression
+            compile_legacy_expression(text)
+        else:
+            compile_expression(text)
     except ExpressionError as e:
         return str(e)
     return None
+
+
+EXAMPLES = {"v1": ("An FDL expression evaluated at the selected step, e.g. $Input.orders[0].id, "
+                   "length($Input.items), $Context.Current.RetryCount", "$Input."),
+            "legacy": ("An expression over the selected step's $input, $local and $context, e.g. $input.orderId, "
+                       "length($local.keys), $context.step.eventId", "$input.")}
 
 
 class WatchScreen(ModalScreen[str | None]):
     """Returns the expression, or None on Escape. An expression that does
     not compile keeps the dialog open, with the error and the text."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="watch.cancel", tooltip="Close without adding a watch")]
+
+    def __init__(self, fmt: str = "v1") -> None:
+        super().__init__()
+        self.fmt = fmt if fmt in EXAMPLES else "v1"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="watch-box", classes="dialog"):
             yield Label(Text("Add a watch", style="bold"))
-            yield Label(Text("An FDL expression evaluated at the selected step, e.g. $Input.orders[0].id, "
-                             "length($Input.items), $Context.Current.RetryCount", style="#a6adc8"))
-            yield Input(placeholder="$Input.", id="watch-input")
+            hint, prefill = EXAMPLES[self.fmt]
+            yield Label(Text(hint, style=th("$foreground-muted")))
+            yield Input(prefill, id="watch-input")
             yield Label("", id="watch-status")
-            yield Label(Text("Enter adds · Escape cancels", style="#7f849c"))
+            yield Label(Text("Enter adds · Escape cancels", style=th("$foreground-muted")))
 
     def on_mount(self) -> None:
         inp = self.query_one(Input)
         inp.cursor_blink = not self.app.is_headless
         inp.focus()
+        inp.select_all()  # typing replaces it; End or → keeps it and types after
 
     def on_input_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
@@ -45,17 +62,17 @@ class WatchScreen(ModalScreen[str | None]):
         if not text:
             status.update("")
             return
-        err = expression_error(text)
-        status.update(Text(f"✗ {err}", style="#f38ba8") if err else Text("✓ Enter adds it", style="#a6e3a1"))
+        err = expression_error(text, self.fmt)
+        status.update(Text(f"✗ {err}", style=th("$error")) if err else Text("✓ Enter adds it", style=th("$success")))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         text = event.value.strip()
         if not text:
             return
-        err = expression_error(text)
+        err = expression_error(text, self.fmt)
         if err is not None:
             self.query_one("#watch-status", Label).update(
-                Text(f"✗ {err} — fix it, or Escape to cancel", style="#f38ba8"))
+                Text(f"✗ {err} — fix it, or Escape to cancel", style=th("$error")))
             self.notify(f"Watch not added: {err}", severity="error")
             return
         self.dismiss(text)

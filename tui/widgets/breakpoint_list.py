@@ -6,15 +6,16 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ..messages import BreakpointEdit, BreakpointRemoved, BreakpointToggled
+from ..theme_style import th
 
 
 class BreakpointList(DataTable):
     """``space`` enables/disables, ``enter`` edits, ``delete`` removes."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Enable/disable", id="bp.toggle"),
-        Binding("enter", "edit", "Edit", id="bp.edit"),
-        Binding("delete,x", "remove", "Remove", id="bp.remove"),
+        Binding("space", "toggle", "Enable/disable", id="bp.toggle", tooltip="Enable or disable the breakpoint"),
+        Binding("enter", "edit", "Edit", id="bp.edit", tooltip="Edit it: condition, hit count, scope"),
+        Binding("delete,x", "remove", "Remove", id="bp.remove", tooltip="Remove the breakpoint"),
     ]
 
     def on_mount(self) -> None:
@@ -28,17 +29,17 @@ class BreakpointList(DataTable):
         row = self.cursor_row
         self.clear()
         if not breakpoints:
-            self.add_row("", Text("F9 / b on a state adds one; B edits", style="italic #7f849c"), "", "")
+            self.add_row("", Text("F9 / b on a state adds one; B edits", style=th("italic $foreground-muted")), "", "")
             return
         for b in breakpoints:
             on = b.state if b.state else f"event {b.event}"
             if b.scope:
                 on += f" in {b.scope}"
-            mark = Text("● " if b.enabled else "○ ", style="bold #f38ba8")
+            mark = Text("● " if b.enabled else "○ ", style=th("bold $error"))
             cond = b.condition or ""
             if b.hit_count:
                 cond = (cond + " " if cond else "") + f"[hit {b.hit_count}]"
-            self.add_row(mark + Text(str(b.id)), Text(on, style="" if b.enabled else "#7f849c"),
+            self.add_row(mark + Text(str(b.id)), Text(on, style="" if b.enabled else th("$foreground-muted")),
                          cond, str(b.hits), key=str(b.id))
         if 0 <= row < len(breakpoints):
             self.move_cursor(row=row)

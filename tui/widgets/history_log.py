@@ -7,16 +7,17 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Input
 
 from ..messages import EventSelected
+from ..theme_style import th
 
 MAX_ROWS = 2000
-TYPE_STYLE = {"Failed": "#f38ba8", "TimedOut": "#f38ba8", "Succeeded": "#a6e3a1", "Retrying": "#fab387",
-              "Submitted": "#cba6f7", "Refused": "#f38ba8", "Entered": "#89b4fa"}
+TYPE_STYLE = {"Failed": "$error", "TimedOut": "$error", "Succeeded": "$success", "Retrying": "$accent",
+              "Submitted": "$secondary", "Refused": "$error", "Entered": "$primary"}
 
 
 def _type_text(t: str) -> Text:
     for suffix, style in TYPE_STYLE.items():
         if t.endswith(suffix):
-            return Text(t, style=style)
+            return Text(t, style=th(style))
     return Text(t)
 
 
@@ -48,7 +49,7 @@ class HistoryLog(Vertical):
         return not f or f in ev.type.lower() or f in ev.state.lower() or f in ev.scope.lower()
 
     def _row(self, ev):
-        return (Text(str(ev.id), style="#7f849c"), f"{ev.time:g}", _type_text(ev.type), ev.state or "—",
+        return (Text(str(ev.id), style=th("$foreground-muted")), f"{ev.time:g}", _type_text(ev.type), ev.state or "—",
                 ev.scope or "—")
 
     def sync(self, execution, force: bool = False) -> None:

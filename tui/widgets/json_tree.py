@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
+from ..theme_style import th
 
 _EMPTY = object()
 CHILD_LIMIT = 500  # children shown per node; the rest is summarised
@@ -15,23 +16,23 @@ CHILD_LIMIT = 500  # children shown per node; the rest is summarised
 
 def scalar_text(value: Any) -> Text:
     if isinstance(value, str):
-        return Text(json.dumps(value, ensure_ascii=False), style="#a6e3a1")
+        return Text(json.dumps(value, ensure_ascii=False), style=th("$success"))
     if isinstance(value, bool) or value is None:
-        return Text(json.dumps(value), style="#cba6f7")
+        return Text(json.dumps(value), style=th("$secondary"))
     if isinstance(value, (int, float)):
-        return Text(json.dumps(value), style="#fab387")
-    return Text(repr(value), style="#f38ba8")
+        return Text(json.dumps(value), style=th("$accent"))
+    return Text(repr(value), style=th("$error"))
 
 
 def _label(key: str | None, value: Any) -> Text:
     t = Text()
     if key is not None:
-        t.append(key, style="bold #89b4fa")
+        t.append(key, style=th("bold $primary"))
         t.append(": ")
     if isinstance(value, dict):
-        t.append(f"{{{len(value)}}}", style="#7f849c")
+        t.append(f"{{{len(value)}}}", style=th("$foreground-muted"))
     elif isinstance(value, list):
-        t.append(f"[{len(value)}]", style="#7f849c")
+        t.append(f"[{len(value)}]", style=th("$foreground-muted"))
     else:
         t.append_text(scalar_text(value))
     return t
@@ -43,9 +44,10 @@ class JsonTree(Tree):
     survive :meth:`show` so stepping keeps the view steady."""
 
     BINDINGS = [
-        Binding("y", "copy", "Copy value", id="json.copy"),
+        Binding("y", "copy", "Copy value", id="json.copy", tooltip="Copy the highlighted value as JSON"),
         # not "e": that key exports the history everywhere on the main screen
-        Binding("asterisk", "expand_all", "Expand all", key_display="*", show=False, id="json.expand"),
+        Binding("asterisk", "expand_all", "Expand all", key_display="*", show=False, id="json.expand",
+                tooltip="Expand everything below the highlighted node (Space/Enter fold one)"),
     ]
 
     def __init__(self, label: str, *, id: str | None = None, classes: str | None = None):
@@ -55,19 +57,20 @@ class JsonTree(Tree):
         self._value: Any = _EMPTY
         self._expanded: set = {()}
 
-    def show(self, value: Any = _EMPTY, empty: str = "(none)") -> None:
-        """Display ``value`` (or the ``empty`` note when there is none)."""
+    def show(self, value: Any = _EMPTY, empty: str = "(none)", title: str | None = None) -> None:
+        """Display ``value`` (or the ``empty`` note when there is none);
+        ``title`` labels the root."""
         if self._value is not _EMPTY or value is not _EMPTY:
             self._expanded |= self._collect_expanded()
         self._value = value
         self.clear()
         root = self.root
         if value is _EMPTY:
-            root.set_label(Text(empty, style="italic #7f849c"))
+            root.set_label(Text(empty, style=th("italic $foreground-muted")))
             root.data = None
             root.allow_expand = False
             return
-        root.set_label(_label(None, value))
+        root.set_label(Text(title, style="bold") if title else _label(None, value))
         root.data = ((), value)
         root.allow_expand = isinstance(value, (dict, list)) and bool(value)
         self._fill(root)
@@ -98,7 +101,7 @@ class JsonTree(Tree):
             else:
                 node.add_leaf(_label(key, v), data=(child_path, v))
         if len(items) > CHILD_LIMIT:
-            node.add_leaf(Text(f"… {len(items) - CHILD_LIMIT} more (copy the parent with y)", style="italic #7f849c"))
+            node.add_leaf(Text(f"… {len(items) - CHILD_LIMIT} more (copy the parent with y)", style=th("italic $foreground-muted")))
 
     def on_tree_node_expanded(self, event: Tree.NodeExpanded) -> None:
         if event.node.tree is self and event.node.data is not None:

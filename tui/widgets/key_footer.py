@@ -1,14 +1,17 @@
-"""The footer, with ``? Help`` (and the pane keys) first.
+"""The footer, with the keys a user needs most first.
 
 Textual's Footer lists the focused widget's keys, then the screen's, then
-the app's, and cuts what does not fit at the right edge: on a small
-terminal the help key was the first to go. Here it is always the first.
+the app's, and cuts what does not fit at the right edge. Here ``? Help``,
+the stepping keys, ``k Callbacks`` and ``q Quit`` come first, so they stay
+on screen from 80 columns up; the rest follow in their BINDINGS order.
 """
 from __future__ import annotations
 
 from textual.widgets import Footer
 
-FIRST = ("help", "pane")  # action names (their start) shown before the rest, in this order
+#: action names in the order they are shown first
+FIRST = ("help", "continue", "step_over", "step_into", "callbacks", "quit", "step_out", "step_back",
+         "toggle_breakpoint", "run_to", "pause", "restart", "pane")
 
 
 def _rank(widget) -> int:
@@ -20,7 +23,7 @@ def _rank(widget) -> int:
 
 
 class KeyFooter(Footer):
-    """A Footer whose first keys are ``? Help`` and ``1-5 Panes``."""
+    """A Footer whose keys come in the :data:`FIRST` order."""
 
     def compose(self):
         widgets = list(super().compose())

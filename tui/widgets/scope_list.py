@@ -1,20 +1,46 @@
-"""Live Parallel branches and Map iterations, like a debugger's threads."""
+"""Live Parallel branches and Map iterations, like a debugger's threads.
+
+A Map's iterations are grouped under one row with their counts by status
+(Enter on it lists them), so a 1,000-item Map is one line, not 1,000."""
 from __future__ import annotations
 
-from rich.text import Text
+import re
+
 from textual import events
+from textual.binding import Binding
+from textual.content import Content
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..messages import ScopeChosen
 
 WAIT = {"enter": "ready", "timer": "timer", "token": "callback", "children": "children", None: "ready"}
+BLOCKED = {"timer": "waiting for a timer", "token": "waiting for a callback", "children": "waiting for its branches"}
+GROUP_FROM = 4  # iterations of one Map shown one by one up to this many
+LIST_LIMIT = 200  # rows listed when a group is expanded
+
+_LAST_INDEX = re.compile(r"\[\d+\]$")
+
+
+def group_key(frame_id: str) -> str | None:
+    """``"Map1"`` for ``"Map1[3]"`` (``"P.Branch0/Map1"`` for ``"P.Branch0/Map1[3]"``)."""
+    return _LAST_INDEX.sub("", frame_id) if _LAST_INDEX.search(frame_id or "") else None
 
 
 class ScopeList(OptionList):
-    """One row per live scope. A click only highlights a row; Enter on a
-    *ready* scope advances it one step (``session.choose``); stepping then
-    continues in that scope."""
+    """One row per live scope (iterations of a big Map grouped). A click
+    only highlights a row; Enter on a *ready* scope advances it one step
+    (``session.choose``), on a group row lists or folds its iterations."""
+
+    BINDINGS = [Binding("enter", "select", "Advance", show=False, id="scopes.advance",
+                        tooltip="Advance the highlighted scope one state (on a Map's row: list or fold its iterations)")]
+
+    def __init__(self, *a, **kw):
+        super().__init__(*a, **kw)
+        self.expanded: set[str] = set()
+        self._last = ([], None, ())
+        self._ids: list = []
+        self._frame_of: dict[str, str] = {}  # "c:<group>" row -> the frame it shows now
 
     async def _on_click(self, event: events.Click) -> None:
         # OptionList selects on click; here selecting runs the flow, so a
@@ -24,22 +50,68 @@ class ScopeList(OptionList):
         if clicked is not None and not self.get_option_at_index(clicked).disabled:
             self.highlighted = clicked
 
-    def show(self, scopes: list[dict], current: str | None) -> None:
+    def _row(self, s: dict, current: str | None, indent: str = "", row_id: str | None = None) -> Option:
+        what = WAIT.get(s.get("wait"), s.get("wait") or "")
+        if s["status"] == "blocked":
+            what = BLOCKED.get(s.get("wait"), "blocked")
+        mark = "▶ " if s["id"] == current else "  "
+        return Option(Content.assemble(
+            (indent + mark, "bold $accent"),
+            (s["label"] or "(top level)", "bold" if s["status"] == "ready" else "$text-muted"),
+            (f"  {what}", "$text-success" if s["status"] == "ready" else "$text-warning")),
+            id=row_id or "f:" + s["id"])
+
+    def show(self, scopes: list[dict], current: str | None, frames=()) -> None:
+        self._last = (scopes, current, frames)
         old = self.highlighted_option.id if self.highlighted_option is not None else None
-        self.clear_options()
-        opts = []
+        groups: dict[str, list[dict]] = {}
         for s in scopes:
-            t = Text()
-            t.append("▶ " if s["id"] == current else "  ", style="bold #f9e2af")
-            t.append(s["label"] or "(top level)", style="bold" if s["status"] == "ready" else "#7f849c")
-            what = WAIT.get(s.get("wait"), s.get("wait") or "")
-            if s["status"] == "blocked":
-                what = {"timer": "waiting for a timer", "token": "waiting for a callback",
-                        "children": "waiting for its branches"}.get(s.get("wait"), "blocked")
-            t.append(f"  {what}", style="#a6e3a1" if s["status"] == "ready" else "#cba6f7")
-            opts.append(Option(t, id="f:" + s["id"]))
+            g = group_key(s["id"]) if s.get("kind") == "iteration" else None
+            if g is not None:
+                groups.setdefault(g, []).append(s)
+        totals: dict[str, dict[str, int]] = {}
+        for f in frames:
+            g = group_key(f.id) if f.kind == "iteration" else None
+            if g in groups and len(groups[g]) >= GROUP_FROM:
+                c = totals.setdefault(g, {})
+                c[f.status] = c.get(f.status, 0) + 1
+        opts, seen = [], set()
+        for s in scopes:
+            g = group_key(s["id"]) if s.get("kind") == "iteration" else None
+            if g is None or len(groups[g]) < GROUP_FROM:
+                opts.append(self._row(s, current))
+                continue
+            if g in seen:
+                continue
+            seen.add(g)
+            members = groups[g]
+            open_ = g in self.expanded
+            c = totals.get(g, {})
+            counts = [f"{c.get(k, 0)} {name}" for k, name in (("ready", "ready"), ("blocked", "waiting"),
+                                                               ("done", "done"), ("failed", "failed"),
+                                                               ("cancelled", "cancelled")) if c.get(k)]
+            opts.append(Option(Content.assemble(
+                ("▾ " if open_ else "▸ ", "bold $accent"), (f"{g}[…]", "bold"),
+                (f"  {sum(c.values())} iterations: " + ", ".join(counts), "$text-muted")), id="g:" + g))
+            if open_:
+                opts += [self._row(m, current, "    ") for m in members[:LIST_LIMIT]]
+            else:  # the group's current iteration, in a row of its own id: moving on relabels it
+                for m in members:
+                    if m["id"] == current:
+                        self._frame_of["c:" + g] = m["id"]
+                        opts.append(self._row(m, current, "    ", row_id="c:" + g))
+            if open_ and len(members) > LIST_LIMIT:
+                opts.append(Option(Content.styled(f"    … {len(members) - LIST_LIMIT} more", "italic $text-muted"),
+                                   disabled=True))
         if not opts:
-            opts.append(Option(Text("no live scope", style="italic #7f849c"), id="none", disabled=True))
+            opts.append(Option(Content.styled("no live scope", "italic $text-muted"), id="none", disabled=True))
+        ids = [o.id for o in opts]
+        if ids == self._ids:  # the same scopes: new labels in place (no layout)
+            for i, o in enumerate(opts):
+                self.replace_option_prompt_at_index(i, o.prompt)
+            return
+        self._ids = ids
+        self.clear_options()
         self.add_options(opts)
         target = old if old is not None else ("f:" + current if current is not None else None)
         try:
@@ -51,5 +123,12 @@ class ScopeList(OptionList):
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         oid = event.option.id or ""
-        if oid.startswith("f:"):
+        if oid.startswith("g:"):
+            g = oid[2:]
+            self.expanded.symmetric_difference_update({g})
+            self.show(*self._last)
+            self.highlighted = self.get_option_index(oid)
+        elif oid.startswith("f:"):
             self.post_message(ScopeChosen(oid[2:]))
+        elif oid in self._frame_of:
+            self.post_message(ScopeChosen(self._frame_of[oid]))

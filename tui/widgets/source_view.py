@@ -1,24 +1,37 @@
-"""The FDL source, syntax-highlighted with pygments, current lines marked."""
+"""The FDL source, syntax-highlighted with pygments, current lines marked,
+with a cursor line (F9 there breaks on the state at that line)."""
 from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
+from textual.binding import Binding
+from textual.events import Click
 from textual.geometry import Size
+from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-
-CURRENT_BG = Style(bgcolor="#3b3520")
-SELECTED_BG = Style(bgcolor="#1e2a3f")
-GUTTER = Style(color="#6c7086")
-GUTTER_CURRENT = Style(color="#f9e2af", bold=True)
 
 
 class SourceView(ScrollView, can_focus=True):
     """Read-only YAML with line numbers. ``current`` (the state the
     debugger stopped at) and ``selected`` (the graph cursor) are line
-    ranges drawn with a background; the view scrolls to keep them visible."""
+    ranges drawn with a background; the view scrolls to keep them visible.
+    Up/Down move the cursor line."""
+
+    COMPONENT_CLASSES = {"source-view--current", "source-view--selected", "source-view--gutter",
+                         "source-view--gutter-current", "source-view--cursor"}
+    BINDINGS = [
+        Binding("up", "move(-1)", "Line up", show=False, id="source.up"),
+        Binding("down", "move(1)", "Line down", show=False, id="source.down"),
+        Binding("pageup", "move(-20)", "Page up", show=False, id="source.page_up"),
+        Binding("pagedown", "move(20)", "Page down", show=False, id="source.page_down"),
+        Binding("home", "move(-1000000)", "First line", show=False, id="source.home"),
+        Binding("end", "move(1000000)", "Last line", show=False, id="source.end"),
+    ]
+
+    cursor_line: reactive[int] = reactive(1, init=False)
 
     def __init__(self, text: str, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
@@ -45,14 +58,47 @@ class SourceView(ScrollView, can_focus=True):
 
     def show(self, current: tuple[int, int] | None = None, selected: tuple[int, int] | None = None,
              scroll_to: str = "current") -> None:
-        """Mark line ranges (1-based, inclusive) and scroll to one of them."""
+        """Mark line ranges (1-based, inclusive) and scroll to one of them
+        (the cursor line goes to its first line)."""
         if (current, selected) != (self.current, self.selected):
             self.current, self.selected = current, selected
             self._cache.clear()
             self.refresh()
         target = current if scroll_to == "current" else selected
         if target is not None:
+            if not self.has_focus:
+                self.cursor_line = target[0]
             self.call_after_refresh(self._scroll_to_lines, target)
+
+    def state_at_cursor(self, flow) -> str | None:
+        """The innermost state whose definition holds the cursor line."""
+        best = None
+        for _, st in flow.all_states():
+            if st.line <= self.cursor_line <= st.end_line:
+                if best is None or st.end_line - st.line <= best.end_line - best.line:
+                    best = st
+        return best.name if best is not None else None
+
+    def action_move(self, delta: int) -> None:
+        self.cursor_line = max(1, min(len(self.lines), self.cursor_line + delta))
+        self._scroll_to_lines((self.cursor_line, self.cursor_line))
+
+    def watch_cursor_line(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_click(self, event: Click) -> None:
+        off = event.get_content_offset(self)
+        if off is not None:
+            self.cursor_line = max(1, min(len(self.lines), off.y + int(self.scroll_y) + 1))
 
     def _scroll_to_lines(self, lines: tuple[int, int]) -> None:
         a, b = lines
@@ -63,12 +109,22 @@ class SourceView(ScrollView, can_focus=True):
             return
         self.scroll_to(y=max(0, first - 2), animate=False, force=True)
 
+    _base = None
+
+    @property
+    def _base_style(self):
+        """``rich_style`` is costly (it walks the styles up the tree): once
+        per style change, not once per line."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         sx, sy = self.scroll_offset
         row = y + sy
         width = self.scrollable_content_region.width
         if row >= len(self.lines):
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         strip = self._cache.get(row)
         if strip is None:
             strip = self._cache[row] = self._render_row(row)
@@ -76,7 +132,7 @@ class SourceView(ScrollView, can_focus=True):
         g = self._gutter
         if sx:
             strip = Strip.join([strip.crop(0, g), strip.crop(g + sx, g + sx + width - g)])
-        return strip.crop_extend(0, width, self.rich_style)
+        return strip.crop_extend(0, width, self._base_style)
 
     def _in(self, rng: tuple[int, int] | None, line: int) -> bool:
         return rng is not None and rng[0] <= line <= rng[1]
@@ -84,17 +140,31 @@ class SourceView(ScrollView, can_focus=True):
     def _render_row(self, row: int) -> Strip:
         line = row + 1
         console = self.app.console
+        cls = self.get_component_rich_style
         cur, sel = self._in(self.current, line), self._in(self.selected, line)
-        mark = "▶" if cur and line == self.current[0] else " "
-        gutter = Text(f"{line:>{self._gutter - 2}}{mark} ", style=GUTTER_CURRENT if cur else GUTTER)
+        mark = "▶" if cur and line == self.current[0] else ("›" if line == self.cursor_line and self.has_focus else " ")
+        gutter = Text(f"{line:>{self._gutter - 2}}{mark} ",
+                      style=cls("source-view--gutter-current" if cur else "source-view--gutter"))
         body = self.lines[row].copy()
         segs = list(gutter.render(console)) + [s for s in body.render(console) if s.text != "\n"]
         width = max(self.virtual_size.width, self.scrollable_content_region.width)
         strip = Strip(segs).extend_cell_length(width)
-        bg = CURRENT_BG if cur else SELECTED_BG if sel else None
+        if line == self.cursor_line and self.has_focus:
+            bg = cls("source-view--cursor")
+        elif cur:
+            bg = cls("source-view--current")
+        elif sel:
+            bg = cls("source-view--selected")
+        else:
+            bg = None
         if bg is not None:
-            strip = Strip(Segment.apply_style(list(strip), post_style=bg), strip.cell_length)
+            strip = Strip(Segment.apply_style(list(strip), post_style=Style(bgcolor=bg.bgcolor)), strip.cell_length)
         return strip
 
     def on_resize(self) -> None:
+        self._cache.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
         self._cache.clear()

@@ -1,4 +1,4 @@
-"""The state graph: every state and transition, scrollable, with markers."""
+"""The state graph: every state and transition, coloured by what the run did."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,40 +12,41 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..messages import StateActivated, StateHighlighted
-from .graph_layout import Box, Picture, layout_flow
+from ..messages import GraphZoomed, StateActivated, StateHighlighted
+from ..run_overlay import OUTCOMES, THEME_VARIABLE, RunOverlay
+from .graph_layout import Box, Picture, layout_flow, outline_flow
+
+OUTCOME_CSS = "\n".join(f"StateGraph > .state-graph--outcome-{o} {{ color: ${THEME_VARIABLE[o]}; }}" for o in OUTCOMES)
 
 
 @dataclass
 class GraphMarks:
     """What the graph shows on top of the layout, computed after each stop."""
 
-    counts: dict = field(default_factory=dict)  # key -> activations
-    status: dict = field(default_factory=dict)  # key -> latest record status
+    overlay: RunOverlay = field(default_factory=RunOverlay)
     current: str | None = None  # key of the state the debugger stopped at
     inspected: str | None = None  # key of an older record being inspected
-    waiting: set = field(default_factory=set)  # keys waiting for a callback
     breakpoints: dict = field(default_factory=dict)  # state name -> enabled
+    taken: set = field(default_factory=set)  # (src, dst) edges the run took, start/end pills included
 
-
-_STYLE_CACHE: dict[str, Style] = {}
-
-
-def _s(spec: str) -> Style:
-    st = _STYLE_CACHE.get(spec)
-    if st is None:
-        st = _STYLE_CACHE[spec] = Style.parse(spec) if spec else Style()
-    return st
-
-
-EDGE = {"next": "#7f849c", "catch": "#f38ba8"}
-LABEL = {"next": "bold #89b4fa", "catch": "bold #f38ba8"}
+    @property
+    def counts(self) -> dict:
+        return {k: n.visits for k, n in self.overlay.nodes.items()}
 
 
 class StateGraph(ScrollView, can_focus=True):
-    """A scrollable drawing of the flow (grandalf Sugiyama layout, top to
-    bottom). Arrow keys move a cursor between states; Enter inspects the
-    highlighted state's latest activation; clicking selects a state."""
+    """A scrollable drawing of the flow. Arrow keys move a cursor between
+    states; Enter inspects the state's latest activation; a click selects
+    a state; ``+``/``-`` zoom, down to an outline of one line per state."""
+
+    COMPONENT_CLASSES = {
+        "state-graph--edge", "state-graph--edge-taken", "state-graph--edge-catch", "state-graph--label",
+        "state-graph--pill", "state-graph--frame", "state-graph--type", "state-graph--title",
+        "state-graph--sub", "state-graph--cond", "state-graph--cursor", "state-graph--current",
+        "state-graph--inspected", "state-graph--breakpoint", "state-graph--count",
+        *(f"state-graph--outcome-{o}" for o in OUTCOMES),
+    }
+    DEFAULT_CSS = OUTCOME_CSS
 
     BINDINGS = [
         Binding("up", "cursor(-1)", "Prev state", show=False, id="graph.up"),
@@ -54,23 +55,135 @@ class StateGraph(ScrollView, can_focus=True):
         Binding("right", "side(1)", "Right", show=False, id="graph.right"),
         Binding("enter", "activate", "Inspect", show=False, id="graph.inspect"),
         Binding("full_stop", "center_current", "To current", show=False, id="graph.current"),
-        Binding("pageup", "page_up", show=False),
-        Binding("pagedown", "page_down", show=False),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, id="graph.zoom_in"),
+        Binding("minus", "zoom(-1)", "Zoom out", show=False, id="graph.zoom_out"),
+        Binding("pageup", "page_up", "Page up", show=False, id="graph.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="graph.page_down"),
     ]
 
     cursor: reactive[str | None] = reactive(None, init=False)
 
     def __init__(self, flow, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
-        self.picture: Picture = layout_flow(flow)
+        self.flow = flow
+        self._pictures: dict[int, Picture] = {}
+        self.detail: int | None = None  # None: the drawing that fits (MainScreen asks choose()); else zoomed
+        self.picture: Picture = self._picture(1)
         self.marks = GraphMarks()
         self._cache: dict[int, Strip] = {}
+        self._styles: dict[int, Style] = {}
+        self._taken_cells: set = set()
+        self._cursor_rows: dict[int, tuple[int, int]] = {}
         self.virtual_size = Size(self.picture.width, self.picture.height)
+
+    # -- pictures and zoom ---------------------------------------------------------
+    #: drawings tried, most readable first, until one fits the pane: the
+    #: normal one, tight rows, then narrower names (on more lines)
+    VARIANTS = ((1, 26), (0, 26), (1, 20), (0, 20), (0, 16))
+    ZOOM = ((2, 34), (1, 26), (0, 20), (-1, 0))  # what +/- step through
+
+    def _picture(self, detail: int, name_w: int = 26) -> Picture:
+        key = (detail, name_w if detail >= 0 else 0)
+        pic = self._pictures.get(key)
+        if pic is None:
+            pic = self._pictures[key] = outline_flow(self.flow) if detail < 0 else layout_flow(self.flow, detail, name_w)
+        return pic
+
+    def choose(self, width: int, height: int) -> Picture:
+        """The most readable drawing that fits ``width`` x ``height`` cells
+        (a big flow: the narrowest that fits the height, else the normal
+        one, scrolled), unless the user zoomed."""
+        if self.detail is not None:
+            return self.picture
+        for d, w in self.VARIANTS:
+            pic = self._picture(d, w)
+            if pic.width <= width and pic.height <= height:
+                return pic
+        fits_h = [self._picture(d, w) for d, w in self.VARIANTS if self._picture(d, w).height <= height]
+        return min(fits_h, key=lambda p: p.width) if fits_h else self._picture(1, 26)
+
+    def show_picture(self, pic: Picture) -> None:
+        if pic is self.picture:
+            return
+        self.picture = pic
+        self._restyle()
+        self.virtual_size = Size(pic.width, pic.height)
+        self.call_after_refresh(self.scroll_to_box, self.cursor)
+
+    def set_detail(self, detail: int, name_w: int = 26) -> None:
+        """Zoom to ``detail`` (the user's choice: kept until the outline toggles back)."""
+        self.detail = detail
+        self.show_picture(self._picture(detail, name_w))
+
+    @property
+    def outline(self) -> bool:
+        return self.picture.detail < 0
+
+    def toggle_outline(self) -> None:
+        if self.outline:
+            self.detail = None  # back to the drawing that fits (MainScreen sizes the pane)
+        else:
+            self.set_detail(-1)
+
+    def action_zoom(self, step: int) -> None:
+        levels = [d for d, _ in self.ZOOM]
+        i = levels.index(self.picture.detail) if self.picture.detail in levels else 1
+        d, w = self.ZOOM[max(0, min(len(self.ZOOM) - 1, i - step))]
+        self.set_detail(d, w)
+        self.post_message(GraphZoomed())
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.scroll_to_box, self.cursor)
 
     # -- public -----------------------------------------------------------------
     def set_marks(self, marks: GraphMarks) -> None:
-        self.marks = marks
+        """Show a stop's marks, repainting only the rows they change."""
+        old, self.marks = self.marks, marks
+        if old.taken != marks.taken:
+            taken = self._taken(marks)
+            for _, y in taken.symmetric_difference(self._taken_cells):
+                self._cache.pop(y, None)
+            self._taken_cells = taken
+        for key in self._changed_boxes(old, marks):
+            self._forget_box(key)
+        self.refresh()
+
+    def _taken(self, marks: GraphMarks) -> set:
+        cells = set()
+        for e in self.picture.edges:
+            if (e.src, e.dst) in marks.taken:
+                cells.update(e.cells)
+        return cells
+
+    @staticmethod
+    def _box_marks(m: GraphMarks, key: str, name: str):
+        n = m.overlay.nodes.get(key)
+        prog = (n.map.done, n.map.failed, n.map.total) if n is not None and n.map is not None else None
+        return (n.outcome if n else None, n.visits if n else 0, prog, key == m.current, key == m.inspected,
+                m.breakpoints.get(name))
+
+    def _changed_boxes(self, old: GraphMarks, new: GraphMarks) -> list[str]:
+        keys = set(old.overlay.nodes) | set(new.overlay.nodes) | {old.current, new.current, old.inspected,
+                                                                   new.inspected} - {None}
+        names = set(old.breakpoints) | set(new.breakpoints)
+        keys |= {k for k, b in self.picture.boxes.items() if b.name in names}
+        out = []
+        for k in keys:
+            b = self.picture.boxes.get(k)
+            if b is not None and self._box_marks(old, k, b.name) != self._box_marks(new, k, b.name):
+                out.append(k)
+        return out
+
+    def _forget_box(self, key: str | None) -> None:
+        b = self.box(key)
+        if b is not None:
+            for y in range(b.y, b.bottom + 1):
+                self._cache.pop(y, None)
+
+    def _restyle(self) -> None:
         self._cache.clear()
+        self._styles.clear()
+        self._taken_cells = self._taken(self.marks)
         self.refresh()
 
     def box(self, key: str | None) -> Box | None:
@@ -87,18 +200,34 @@ class StateGraph(ScrollView, can_focus=True):
             self.scroll_to_box(key)
 
     def scroll_to_box(self, key: str | None, animate: bool = False) -> None:
+        """Bring the box into view with as many of its neighbours as fit,
+        scrolling as little as possible (never centring it so that its
+        neighbours lose their left edge)."""
         b = self.box(key)
-        if b is None:
+        view = self.scrollable_content_region
+        if b is None or view.width <= 0 or view.height <= 0:
             return
-        # a Parallel/Map box can be taller than the view: keep its title in sight
-        h = min(b.h if b.kind == "state" else 4, max(1, self.scrollable_content_region.height - 2))
-        self.scroll_to_region(Region(b.x, b.y, b.w, h), animate=animate, force=True, center=True)
+        head = Region(b.x, b.y, b.w, min(b.h, 4 if b.kind == "container" else b.h))
+        want = head
+        for k in self.picture.neighbours(key):
+            n = self.box(k)
+            if n is None:
+                continue
+            grown = want.union(Region(n.x, n.y, n.w, min(n.h, 4)))
+            if grown.width <= view.width and grown.height <= view.height:
+                want = grown
+        sx, sy = self.scroll_offset
+        x = _axis(sx, view.width, want.x, want.right, head.x, head.right)
+        y = _axis(sy, view.height, want.y, want.bottom, head.y, head.bottom)
+        if (x, y) != (sx, sy):
+            self.scroll_to(x=x, y=y, animate=animate, force=True)
 
     # -- reactive ---------------------------------------------------------------
     _announce = True
 
     def watch_cursor(self, old: str | None, new: str | None) -> None:
-        self._cache.clear()
+        self._forget_box(old)
+        self._forget_box(new)
         self.refresh()
         b = self.box(new)
         if b is not None and self._announce:
@@ -120,6 +249,9 @@ class StateGraph(ScrollView, can_focus=True):
         cur = self.box(self.cursor)
         if cur is None:
             self.action_cursor(0)
+            return
+        if self.outline:  # left/right in an outline: out of / into a nested scope
+            self.action_cursor(direction)
             return
         cx, cy = cur.x + cur.w / 2, cur.y + cur.h / 2
         best, best_d = None, None
@@ -155,99 +287,136 @@ class StateGraph(ScrollView, can_focus=True):
                 self.post_message(StateActivated(b.key, b.name))
 
     # -- rendering -------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+        self._cache.clear()
+        self._styles.clear()
+
+    def _cls(self, name: str) -> Style:
+        return self.get_component_rich_style(f"state-graph--{name}", partial=True)
+
+    _base = None
+
+    @property
+    def _base_style(self):
+        """``rich_style`` is costly (it walks the styles up the tree): once
+        per style change, not once per line."""
+        if self._base is None:
+            self._base = self.rich_style
+        return self._base
+
     def render_line(self, y: int) -> Strip:
         sx, sy = self.scroll_offset
         row = y + sy
         width = self.scrollable_content_region.width
         if row >= self.picture.height:
-            return Strip.blank(width, self.rich_style)
+            return Strip.blank(width, self._base_style)
         strip = self._cache.get(row)
         if strip is None:
             strip = self._cache[row] = self._render_row(row)
-        return strip.crop_extend(sx, sx + width, self.rich_style)
+        return strip.crop_extend(sx, sx + width, self._base_style)
+
+    def _outcome(self, key: str) -> str:
+        return self.marks.overlay.outcome(key)
 
     def _style(self, kind: str, key: str) -> Style:
         m = self.marks
-        if kind == "edge":
-            return _s(EDGE[key])
+        if kind in ("edge", "arrow"):
+            return self._cls("edge-catch" if key == "catch" else "edge")
         if kind == "label":
-            return _s(LABEL[key])
-        if kind == "pill":
-            return _s("italic #a6adc8")
+            return self._cls("edge-catch" if key == "catch" else "label")
+        if kind in ("pill", "frame", "sub", "cond", "type"):
+            style = self._cls(kind)
+            if kind == "type" and key in m.overlay.nodes:
+                style = self._cls(f"outcome-{self._outcome(key)}")
+            return style
         if kind in ("border", "cborder"):
+            style = self._cls(f"outcome-{self._outcome(key)}")
             if key == m.current:
-                return _s("bold #f9e2af")
-            if key in m.waiting:
-                return _s("bold #cba6f7")
-            st = m.status.get(key)
-            if st == "failed":
-                return _s("bold #f38ba8")
-            if st == "caught":
-                return _s("#fab387")
-            if key == m.inspected:
-                return _s("bold #94e2d5")
-            if m.counts.get(key):
-                return _s("#a6e3a1")
-            return _s("#6c7086")
-        bg = ""
-        if key == self.cursor and kind == "title":
-            return _s("bold reverse #89dceb")
-        if key == m.current:
-            bg = " on #3b3520"
-        elif key == m.inspected:
-            bg = " on #1f3a3a"
+                style += self._cls("current")
+            elif key == m.inspected:
+                style += self._cls("inspected")
+            return style
         if kind == "title":
-            return _s("bold #f9e2af" + bg if key == m.current else "bold #cdd6f4" + bg)
-        if kind == "sub":
-            return _s("#a6adc8" + bg)
-        if kind == "cond":
-            return _s("#94e2d5" + bg)
-        if kind == "frame":
-            return _s("#585b70")
-        return _s(bg.strip())
+            style = self._cls("title")
+            if key == m.current:
+                style += self._cls("current")
+            if key == self.cursor:
+                style += self._cls("cursor")
+            return style
+        return Style()
 
     def _overlays(self, row: int) -> dict[int, tuple[str, Style]]:
         out: dict[int, tuple[str, Style]] = {}
         m = self.marks
         for b in self.picture.title_rows.get(row, ()):
-            bg = " on #3b3520" if b.key == m.current else " on #1f3a3a" if b.key == m.inspected else ""
             if b.key == m.current:
-                out[b.x + 1] = ("▶", _s("bold #f9e2af" + bg))
+                out[b.x + 1] = ("▶", self._cls("current"))
             bp = m.breakpoints.get(b.name)
             if bp is not None:
-                out[b.x + 2] = ("●" if bp else "○", _s("bold #f38ba8" + bg))
-            if b.key in m.waiting:
-                out[b.x + 3] = ("⧗", _s("bold #cba6f7" + bg))
-            elif m.status.get(b.key) == "failed":
-                out[b.x + 3] = ("✗", _s("bold #f38ba8" + bg))
-            elif m.status.get(b.key) == "caught":
-                out[b.x + 3] = ("↯", _s("bold #fab387" + bg))
-            n = m.counts.get(b.key)
-            if n:
-                text = f"×{n}" if n < 1000 else "×999+"
-                x0 = b.right - 1 - len(text)
-                for i, ch in enumerate(text):
-                    out[x0 + i] = (ch, _s("#a6e3a1" + bg))
+                out[b.x + 2] = ("●" if bp else "○", self._cls("breakpoint"))
+            outcome = self._outcome(b.key)
+            glyph = {"waiting": "⧗", "failed": "✗", "caught": "↯"}.get(outcome)
+            if glyph:
+                out[b.x + 3] = (glyph, self._cls(f"outcome-{outcome}"))
+            node = m.overlay.nodes.get(b.key)
+            if node is None or not node.visits:
+                continue
+            if node.map is not None:
+                text = f"{node.map.done}/{node.map.total}" + (f" ✗{node.map.failed}" if node.map.failed else "")
+            else:
+                text = f"×{node.visits}" if node.visits < 1000 else "×999+"
+            x0 = b.right - 1 - len(text)
+            style = self._cls("count")
+            for i, ch in enumerate(text):
+                out[x0 + i] = (ch, style)
         return out
 
     def _render_row(self, row: int) -> Strip:
         pic = self.picture
         chars, tags, items = pic.chars[row], pic.tags[row], pic.tag_items
         over = self._overlays(row)
+        taken = self._taken_cells
+        styles = self._styles
+        base = self._base_style
         segs: list[Segment] = []
         buf: list[str] = []
         cur_style: Style | None = None
+        taken_style = None
         for x, ch in enumerate(chars):
             if x in over:
                 ch, style = over[x]
             else:
                 t = tags[x]
-                style = self._style(*items[t]) if t else _s("")
+                if t and items[t][0] in ("edge", "arrow") and (x, row) in taken:
+                    if taken_style is None:
+                        taken_style = self._cls("edge-taken")
+                    style = taken_style
+                else:
+                    style = styles.get(t) if t else base
+                    if style is None:
+                        kind, key = items[t]
+                        style = self._style(kind, key)
+                        if kind not in ("title", "border", "cborder", "type"):  # these depend on the marks
+                            styles[t] = style
             if style is not cur_style:
                 if buf:
-                    segs.append(Segment("".join(buf), cur_style))
+                    segs.append(Segment("".join(buf), base + cur_style if cur_style is not base else base))
                 buf, cur_style = [], style
             buf.append(ch)
         if buf:
-            segs.append(Segment("".join(buf), cur_style))
+            segs.append(Segment("".join(buf), base + cur_style if cur_style is not base else base))
         return Strip(segs, pic.width)
+
+
+def _axis(pos: float, size: int, lo: int, hi: int, head_lo: int, head_hi: int) -> float:
+    """The scroll offset on one axis that shows [lo, hi] (else at least
+    [head_lo, head_hi], the box itself), moving as little as possible."""
+    if hi - lo + 1 > size:
+        lo, hi = head_lo, min(head_hi, head_lo + size - 1)
+    if lo < pos:
+        return max(0, lo - 1)
+    if hi >= pos + size:
+        return hi - size + 2
+    return pos

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import json
 
-from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
-STATUS_STYLE = {"Running": "bold black on #89b4fa", "Succeeded": "bold black on #a6e3a1",
-                "Failed": "bold black on #f38ba8", "Stopped": "bold black on #fab387",
-                "Not started": "bold black on #a6adc8"}
+STATUS_STYLE = {"Running": "bold $text on $primary", "Succeeded": "bold $text on $success-muted",
+                "Failed": "bold $text on $error-muted", "Stopped": "bold $text on $warning-muted",
+                "Not started": "bold $text on $panel"}
 REASON = {"step": "stopped at", "breakpoint": "breakpoint at", "breakpoint-error": "breakpoint error at",
           "finished": "finished", "waiting": "waiting:", "paused": "paused at",
           "limit": "step limit at", "error": "error:", "diverged": "diverged from the record at",
@@ -55,61 +55,66 @@ def _first_line(text: str) -> str:
 
 
 class StatusBar(Static):
-    """The debugger's status line (updated by the main screen)."""
+    """The debugger's status line (updated by the main screen). Steps are
+    numbered as in the panes: ``#4`` is the fourth state the run entered."""
 
-    def show(self, session, busy: str | None = None, steps: int | None = None) -> None:
+    def show(self, session, busy: str | None = None, ran=(), rec=None) -> None:
         ex = session.execution
         badge = status_badge(ex)
-        t = Text(no_wrap=True, overflow="ellipsis")
-        t.append(f" {badge} ", style=STATUS_STYLE.get(badge, "bold"))
-        t.append(f"  step {steps if steps is not None else ex.steps}", style="#a6adc8")
-        t.append(f"  ⏱ {ex.clock:g} s", style="#89dceb")
+        t: list = [(f" {badge} ", STATUS_STYLE.get(badge, "bold"))]
+        rec = rec or session.current_record()
+        # the number the panes give the step shown (busy: how far the run got)
+        t.append((f"  #{len(ex.records) if busy or rec is None else rec.index + 1}", "bold $text-muted"))
+        t.append((f"  ⏱ {ex.clock:g} s", "$text-primary"))
         if busy:
-            t.append(f"   running {busy}…", style="bold #f9e2af")
-            t.append("  p pauses", style="#7f849c")
-            self.update(t)
+            t.append((f"   running {busy}…", "bold $accent"))
+            t.append(("  p pauses", "$text-muted"))
+            self.update(Content.assemble(*t), layout=False)  # one row: no layout needed
             return
         nt = ex.next_timer()
         if nt is not None:
-            t.append(f"  next timer {nt:g} s (j)", style="#89dceb")
+            t.append((f"  next timer {nt:g} s (j)", "$text-primary"))
         if session.selected_record is not None:
-            t.append(f"  inspecting #{session.selected_record.index} (Esc: back)", style="#94e2d5")
-        t.append("   ")
+            t.append((f"  inspecting #{session.selected_record.index + 1} (Esc: back)", "$text-secondary"))
+        t.append(("   ", ""))
         stop = session.last_stop
         future = describe_future(session, name_state=stop.reason != "waiting")
         if ex.steps == 0 and stop.reason == "step" and not ex.finished:
-            t.append("ready: s steps into the first state, c continues", style="#a6adc8")
+            t.append(("ready: s steps into the first state, c continues", "$text-muted"))
         elif stop.reason == "finished" or ex.finished:
             if ex.status == "Succeeded":
-                t.append("execution succeeded", style="#a6e3a1")
+                t.append(("execution succeeded", "$text-success"))
             elif ex.error is not None:
-                t.append(f"{ex.error.code}", style="bold #f38ba8")
+                t.append((f"{ex.error.code}", "bold $text-error"))
                 if ex.error.detail:
-                    t.append(f": {ex.error.detail}", style="#f38ba8")
+                    t.append((f": {ex.error.detail}", "$text-error"))
         elif stop.reason == "waiting":
             pending = ex.pending_tasks()
             names = ", ".join(p.state for p in pending)
             if future:
-                t.append(f"waiting: {names or 'a callback'} — ", style="#cba6f7")
-                t.append(f"{future} will be replayed when you continue", style="bold #f9e2af")
-                t.append(" (f forgets it)", style="#7f849c")
+                t.append((f"waiting: {names or 'a callback'} — ", "$text-warning"))
+                t.append((f"{future} will be replayed when you continue", "bold $text-warning"))
+                t.append((" (f forgets it)", "$text-muted"))
                 future = None
             elif pending:
-                t.append(f"waiting for a callback: {names}", style="#cba6f7")
-                t.append(" (k answers)", style="#7f849c")
+                t.append((f"waiting for a callback: {names}", "$text-warning"))
+                t.append((" (k answers)", "$text-muted"))
             else:
-                t.append("callback answered", style="#a6e3a1")
-                t.append(" — c continues", style="#7f849c")
+                t.append(("callback answered", "$text-success"))
+                t.append((" — c continues", "$text-muted"))
         else:
-            t.append(REASON.get(stop.reason, stop.reason) + " ", style="#a6adc8")
+            t.append((REASON.get(stop.reason, stop.reason) + " ", "$text-muted"))
             if stop.reason in ("error", "breakpoint-error"):
-                t.append(_first_line(stop.message), style="#f38ba8")
+                t.append((_first_line(stop.message), "$text-error"))
             else:
-                t.append(stop.state or "", style="bold")
+                t.append((stop.state or "", "bold"))
                 if stop.frame:
-                    t.append(f" [{stop.frame}]", style="#7f849c")
+                    t.append((f" [{stop.frame}]", "$text-muted"))
                 if stop.breakpoint is not None:
-                    t.append(f" (breakpoint {stop.breakpoint})", style="#f38ba8")
+                    t.append((f" (breakpoint {stop.breakpoint})", "$text-error"))
+        if ran and len(ran) > 1:
+            from .step_view import summary
+            t.append((f"   {summary(ran)}", "$text-muted"))
         if future:
-            t.append(f"   {future} is replayed when you step on (f forgets it)", style="#f9e2af")
-        self.update(t)
+            t.append((f"   {future} is replayed when you step on (f forgets it)", "$text-warning"))
+        self.update(Content.assemble(*t), layout=False)

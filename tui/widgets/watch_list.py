@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from ..messages import WatchRemoved
+from ..theme_style import th
 
 
 class WatchList(DataTable):
     """Expression | value (or the error, in red). ``delete`` removes the
     highlighted watch; ``w`` (anywhere) adds one."""
 
-    BINDINGS = [Binding("delete,x", "remove", "Remove watch", id="watch.remove")]
+    BINDINGS = [Binding("delete,x", "remove", "Remove watch", id="watch.remove", tooltip="Remove the highlighted watch")]
 
     def on_mount(self) -> None:
         self.cursor_type = "row"
@@ -25,13 +26,15 @@ class WatchList(DataTable):
         row = self.cursor_row
         self.clear()
         if not watches:
-            self.add_row(Text("press w to add a watch", style="italic #7f849c"), "")
+            self.add_row(Text("press w to add a watch", style=th("italic $foreground-muted")), "")
             return
         for i, w in enumerate(watches):
             if w.error:
-                value = Text(w.error, style="#f38ba8")
+                # the error without the expression again (it is in the first column)
+                err = w.error[len(w.expression) + 2:] if w.error.startswith(w.expression + ": ") else w.error
+                value = Text(f"✗ {err}", style=th("$error"))
             else:
-                value = Text(json.dumps(w.value, ensure_ascii=False, default=str)[:500], style="#a6e3a1")
+                value = Text(json.dumps(w.value, ensure_ascii=False, default=str)[:500], style=th("$success"))
             self.add_row(Text(w.expression, style="bold"), value, key=str(i))
         if 0 <= row < len(watches):
             self.move_cursor(row=row)

@@ -31,7 +31,12 @@ HANDLERS = {
 
 
 def handler_for(state):
-    return HANDLERS[type(state)]
+    h = HANDLERS.get(type(state))
+    if h is None:  # a legacy step: the legacy table (../legacy/table.py) joins on first use
+        from ..legacy.table import HANDLERS as LEGACY
+        HANDLERS.update(LEGACY)
+        h = HANDLERS[type(state)]
+    return h
 
 
 def register(state_type, handler) -> None:

@@ -20,15 +20,23 @@ def run(ex, f, act):
     if mode == CUSTOM:
         rec.token = ex.task_token(rec, len(ex.events) + 1)
     params = construct(ex, state.parameters, rec, act.input) if state.parameters is not None else {}
-    rec.parameters = params
-    rec.attempts.append({"attempt": len(rec.attempts), "token": rec.token, "request": params, "at": ex.clock})
-    sched = ex.emit(E.TASK_SCHEDULED, state.name, f.id,
-                    {"action": state.action, "taskMode": mode, "parameters": params, "token": rec.token},
-                    step=rec.index)
+    detail = {"action": state.action, "taskMode": mode, "parameters": params, "token": rec.token}
+    return submit(ex, f, act, params, detail, lambda: task_invoke.invoke(ex, f, act, params))
+
+
+def submit(ex, f, act, request, detail: dict, call):
+    """Schedule the task, make the call (``call() -> (result_or_FlowError,
+    duration)``) and follow its TaskMode. Shared with the legacy task step,
+    which builds its request and makes its call its own way."""
+    state, rec = act.state, act.rec
+    mode = state.task_mode
+    rec.parameters = request
+    rec.attempts.append({"attempt": len(rec.attempts), "token": rec.token, "request": request, "at": ex.clock})
+    sched = ex.emit(E.TASK_SCHEDULED, state.name, f.id, detail, step=rec.index)
     since = ex.clock
     act.data = {"sched": sched.id, "since": since, "result": None}
     try:
-        result, duration = task_invoke.invoke(ex, f, act, params)
+        result, duration = call()
     except FlowError as err:
         rec.attempts[-1]["error"] = err.to_json()
         kind = E.TASK_SUBMIT_FAILED if mode != "RequestComplete" else E.TASK_FAILED

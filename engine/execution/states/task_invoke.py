@@ -71,13 +71,20 @@ def _invoke_fc(ex, f, act, params: Any):
 
 def _invoke_action(ex, f, act):
     state, rec = act.state, act.rec
-    attempt = rec.attempts[-1]
     if state.action == "FNF:StartExecution" and not ex.door.has_state_mock(state.name, f.id):
         child = _child_flow(ex, rec.parameters)
         if child is not None:
             return _run_child(ex, f, act, *child)
+    return state_mock_answer(ex, f, act, state.action)
+
+
+def state_mock_answer(ex, f, act, action: str):
+    """A ``states:`` mock's answer for the task: ``(result_or_FlowError, duration)``;
+    raises the error of a submission (callback modes); registers a callback task."""
+    state, rec = act.state, act.rec
+    attempt = rec.attempts[-1]
     # scope, parameters and attempt: what a mock entry's `when` or a scoped key (M/Notify) matches
-    answer = ex.door.state(state.name, state.action, scope=f.id, parameters=rec.parameters,
+    answer = ex.door.state(state.name, action, scope=f.id, parameters=rec.parameters,
                            attempt=len(rec.attempts) - 1)
     attempt["response"] = {k: v for k, v in answer.items() if k != "line"}
     duration = float(answer.get("delay", 0) or 0)
@@ -100,20 +107,35 @@ def _child_flow(ex, params: Any):
 
 
 def _run_child(ex, f, act, flow, name: str):
-    """FNF:StartExecution of a local child flow: a nested execution that
-    shares this door (its answers are journaled and replayed with ours)."""
+    params = act.rec.parameters if isinstance(act.rec.parameters, dict) else {}
+    return run_child(ex, f, act, flow, name, params.get("input", {}), params.get("executionName"))
+
+
+def _start_time(ex) -> str | None:
+    """When a child started: the parent's start time plus its virtual clock."""
+    import datetime
+    st = ex.options.start_time
+    if not st:
+        return None
+    t = datetime.datetime.fromisoformat(st.replace("Z", "+00:00")) + datetime.timedelta(seconds=ex.clock)
+    return t.astimezone(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def run_child(ex, f, act, flow, name: str, input: Any, ex_name: str | None = None):
+    """A local child flow (FNF:StartExecution, a legacy flow task): a nested
+    execution that shares this door (its answers are journaled and replayed
+    with ours). ``(result_or_FlowError, virtual duration)`` by TaskMode."""
     from ..core import Execution
     state, rec = act.state, act.rec
     attempt = rec.attempts[-1]
-    params = rec.parameters if isinstance(rec.parameters, dict) else {}
     opts = ex.options
     if opts.depth >= MAX_CHILD_DEPTH:
         return FlowError(RUNTIME_ERROR, f"state {state.name!r}: child executions nest {MAX_CHILD_DEPTH} deep "
                                         f"(does flow {name!r} start itself?)"), 0.0
-    ex_name = params.get("executionName") or f"{opts.execution_name}-{state.name}-{len(rec.attempts)}"
-    child = Execution(flow, params.get("input", {}), ex.door,
+    ex_name = ex_name or f"{opts.execution_name}-{state.name}-{len(rec.attempts)}"
+    child = Execution(flow, input if input is not None else {}, ex.door,
                       Options(data_limit=opts.data_limit, execution_name=ex_name, seed=opts.seed, depth=opts.depth + 1,
-                              max_events=opts.max_events))
+                              max_events=opts.max_events, start_time=_start_time(ex)))
     child.run(max_steps=1_000_000)
     attempt["child"] = {"flow": name, "execution": ex_name, "status": child.status,
                         "states": [r.state for r in child.records], "events": len(child.events)}

@@ -1,0 +1,199 @@
+"""How the main screen brings its panes up to date after a stop: the
+graph's marks, the header, the status line, and the panes on screen (a
+pane behind a tab is refreshed when it is shown)."""
+from __future__ import annotations
+
+import traceback
+
+from textual.widgets import TabbedContent
+
+from flowdbg.engine.preview import preview
+
+from ..run_overlay import overlay_from_records
+from ..widgets.breakpoint_list import BreakpointList
+from ..widgets.graph_layout import node_key
+from ..widgets.history_log import HistoryLog
+from ..widgets.json_tree import JsonTree
+from ..widgets.record_view import RecordView
+from ..widgets.scope_list import ScopeList
+from ..widgets.source_view import SourceView
+from ..widgets.state_graph import GraphMarks, StateGraph
+from ..widgets.state_header import StateHeader
+from ..widgets.status_bar import StatusBar
+from ..widgets.step_view import StepShown, StepView
+from ..widgets.watch_list import WatchList
+
+#: the panes refreshed only while on screen
+LAZY = ("step", "record", "values", "source", "scopes", "watches", "breakpoints", "history")
+
+
+class PaneRefresh:
+    """Mixed into MainScreen (``self`` is the screen)."""
+
+    def focus_frame(self):
+        """The frame the panes are about: the session's, or, when that one
+        ended while others wait (a stop on a callback in a sibling branch),
+        the frame of the first waiting task, else the first live one."""
+        s, ex = self.session, self.session.execution
+        f = s.frame
+        if ex.finished or (f is not None and f.status in ("ready", "blocked") and f.state):
+            return f
+        for p in ex.pending_tasks():
+            if getattr(p, "frame", None) is not None and p.frame.state:
+                return p.frame
+        return next((x for x in ex.frames if x.status in ("ready", "blocked") and x.state), f)
+
+    def focus_record(self):
+        """The record the panes show: the one inspected, else the focus frame's."""
+        s = self.session
+        if s.selected_record is not None:
+            return s.selected_record
+        f = self.focus_frame()
+        if f is not None and f.record is not None:
+            return f.record
+        return s.current_record()
+
+    # -- refreshing the panes ------------------------------------------------------------
+    def _marks(self) -> GraphMarks:
+        s, ex = self.session, self.session.execution
+        overlay = overlay_from_records(ex.records, ex.events)
+        cur = None
+        f = self.focus_frame()
+        if f is not None and not ex.finished and f.state:
+            cur = node_key(f.id, f.state)
+        sel = s.selected_record
+        bps: dict[str, bool] = {}
+        for b in s.breakpoints:
+            if b.state:
+                bps[b.state] = bps.get(b.state, False) or b.enabled
+        return GraphMarks(overlay, cur, node_key(sel.frame, sel.state) if sel is not None else None, bps,
+                          set(overlay.edges))
+
+    def refresh_views(self, follow: bool = False, inspect: bool = False) -> None:
+        """Bring every pane up to date with the session (idle only).
+
+        ``follow``: after a stop, the graph cursor moves to the current state
+        only if it was there (or where flowdbg last put it); a cursor the user
+        moved elsewhere stays, so ``t`` keeps its target. ``inspect``: the
+        user picked a step to look at; the cursor goes to it."""
+        s, ex = self.session, self.session.execution
+        graph = self.query_one(StateGraph)
+        previous = graph.marks.current
+        marks = self._marks()
+        graph.set_marks(marks)
+        target = marks.inspected or marks.current
+        if target is None and ex.finished and ex.records:  # show where it ended
+            target = node_key(ex.records[-1].frame, ex.records[-1].state)
+        if follow and target and (inspect or graph.cursor in (None, previous, self._auto_cursor)):
+            graph.select(target, announce=False)
+            self._auto_cursor = target
+        self._follow = follow
+        self._dirty = set(LAZY)
+        for pane in self._visible():
+            self._refresh_pane(pane)
+        self._show_header()
+        self.query_one(StatusBar).show(s, ran=self.ran, rec=self.focus_record())
+        self._titles()
+
+    def _visible(self) -> list[str]:
+        """The panes on screen now: the data tab, the list tab (on a small
+        terminal only the one the right slot shows)."""
+        data = {"tab-step": "step", "tab-record": "record", "tab-values": "values", "tab-source": "source"}
+        side = {"tab-scopes": "scopes", "tab-watches": "watches", "tab-breakpoints": "breakpoints",
+                "tab-history": "history"}
+        out = [data.get(self.query_one("#data", TabbedContent).active, "step")]
+        out.append(side.get(self.query_one("#side", TabbedContent).active, "scopes"))
+        if self.has_class("-compact"):
+            out = out[1:] if self._right == "side" else out[:1]
+        return out
+
+    def _refresh_pane(self, pane: str) -> None:
+        """Bring one pane up to date; the hidden ones wait until shown (a
+        step repaints what is on screen, not a tree or a table behind a tab)."""
+        self._dirty.discard(pane)
+        s, ex = self.session, self.session.execution
+        rec = self.focus_record()
+        if pane == "step":
+            self._show_step(rec)
+        elif pane == "source":
+            graph = self.query_one(StateGraph)
+            cur_state = self.states.get(graph.marks.current) if graph.marks.current else None
+            sel_state = self.states.get(graph.cursor) if graph.cursor else None
+            self.query_one(SourceView).show(
+                current=(cur_state.line, cur_state.end_line) if cur_state else None,
+                selected=(sel_state.line, sel_state.end_line) if sel_state else None,
+                scroll_to="current" if cur_state and self._follow else "selected")
+        elif pane == "values":
+            values = self.query_one("#values", JsonTree)
+            if rec is None:
+                values.show(empty="No step yet: press s (F11)")  # short: a tree label does not wrap
+            else:
+                values.show(s.record_values(rec), title=f"#{rec.index + 1} {rec.state}  {rec.frame or 'top level'}")
+        elif pane == "record":
+            shown = self.states.get(node_key(rec.frame, rec.state)) if rec is not None else None
+            prev = self.ran[-1] if self.ran and s.selected_record is None and self.ran[-1] is not rec else None
+            self.query_one(RecordView).show(rec, shown, prev,
+                                            self.states.get(node_key(prev.frame, prev.state)) if prev else None)
+        elif pane == "scopes":
+            f = self.focus_frame()
+            self.query_one(ScopeList).show(s.scopes(), f.id if f is not None else None, ex.frames)
+        elif pane == "watches":
+            self.query_one(WatchList).show(s.refresh_watches())
+        elif pane == "breakpoints":
+            self.query_one(BreakpointList).show(s.breakpoints)
+        elif pane == "history":
+            self.query_one(HistoryLog).sync(ex)
+
+    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        pane = {"tab-step": "step", "tab-record": "record", "tab-values": "values", "tab-source": "source",
+                "tab-scopes": "scopes", "tab-watches": "watches", "tab-breakpoints": "breakpoints",
+                "tab-history": "history"}.get(event.pane.id or "")
+        if pane in getattr(self, "_dirty", ()):
+            self._refresh_pane(pane)
+
+    def _show_header(self) -> None:
+        graph = self.query_one(StateGraph)
+        key = graph.cursor
+        state = self.states.get(key) if key else None
+        node = graph.marks.overlay.nodes.get(key) if key else None
+        self.query_one(StateHeader).show(state, self.scopes_of.get(key, ""),
+                                         node.outcome if node else "not-run", node.visits if node else 0)
+
+    def _show_step(self, rec) -> None:
+        s, ex = self.session, self.session.execution
+        inspecting = s.selected_record is not None
+        p = None
+        if not inspecting and not ex.finished:
+            f = self.focus_frame() if ex.events else ex.root
+            try:
+                p = preview(ex, f)
+            except Exception as e:  # a preview bug must not stop the debugger
+                self.app.log_error(traceback.format_exc())
+                p = None
+                self.log.error(f"preview failed: {e}")
+        token = rec.token if rec is not None and rec.status == "waiting" and rec.token else None
+        self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex))
+
+    def _titles(self) -> None:
+        s = self.session
+        side = self.query_one("#side", TabbedContent)
+        n_scopes = sum(1 for f in s.execution.frames if f.status in ("ready", "blocked"))
+        labels = {"tab-scopes": f"4 Scopes ({n_scopes})", "tab-watches": f"5 Watches ({len(s.watches)})",
+                  "tab-breakpoints": f"6 Breakpoints ({len(s.breakpoints)})",
+                  "tab-history": "7 History"}  # (its count changes at every step: it is in the pane)
+        for tab_id, label in labels.items():
+            tab = side.get_tab(tab_id)
+            if str(tab.label) != label:  # a label change costs a layout
+                tab.label = label
+        # the lists take only the room they need (CSS: -empty is one row)
+        for sel, n in (("#scopes", n_scopes), ("#watches", len(s.watches)), ("#breakpoints", len(s.breakpoints)),
+                       ("#history", len(s.execution.events))):
+            self.query_one(sel).set_class(n == 0, "-empty")
+        self._graph_title()
+
+    def _graph_title(self) -> None:
+        graph = self.query_one(StateGraph)
+        hint = "z diagram" if graph.outline else "z outline · +/- zoom"
+        graph.border_title = f"1 Graph — {self.session.definition.flow.name or 'flow'}"
+        graph.border_subtitle = hint
+
