@@ -144,8 +144,8 @@ def test_validate_of_a_mock_file_alone_checks_it_against_its_flow(cli, samples):
     (("rn",), "'rn' is not a flowdbg command or a file (did you mean 'flowdbg run'?)"),
     (("vaildate", "x.yaml"), "'vaildate' is not a flowdbg command or a file (did you mean 'flowdbg validate'?)"),
     (("grpah",), "'grpah' is not a flowdbg command or a file (did you mean 'flowdbg graph'?)"),
-    (("xyz", "order-pipeline.yaml"), "'xyz' is not a flowdbg command or a file; the commands are callback, graph, "
-                                     XX
+    (("xyz", "order-pipeline.yaml"), "'xyz' is not a flowdbg command or a file; the commands are callback, convert, "
+                                     "graph, run, serve, test, validate, and 'flowdbg FLOW' opens the debugger"),
     (("claim",), "claim: no such file"),
     (("rn.yaml",), "rn.yaml: no such file"),
 ])
