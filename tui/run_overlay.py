@@ -62,6 +62,12 @@ class MapProgress:
     done: int = 0
     failed: int = 0
 
+    def label(self) -> str:
+        """``2/3``, ``2/3 ✗1``, or ``empty`` for a Map over no items (not a puzzling 0/0)."""
+        if self.total == 0:
+            return "empty"
+        return f"{self.done}/{self.total}" + (f" ✗{self.failed}" if self.failed else "")
+
 
 @dataclass
 class NodeRun:

@@ -268,3 +268,36 @@ async def test_the_header_cuts_each_line_with_an_ellipsis_when_it_cannot_wrap():
         assert rows[-1].startswith("Catch FnF.TaskTimeout")  # the last line is there, cut with …
         assert all(len(r) <= header.content_region.width for r in rows)
         assert sum(r.endswith("…") for r in rows) >= 2
+
+
+EMPTY_MAP = """\
+Type: StateMachine
+Name: EmptyMap
+SpecVersion: v1
+StartAt: Each
+States:
+  - Name: Each
+    Type: Map
+    ItemsPath: $Input.items
+    Processor:
+      StartAt: One
+      States:
+        - {Name: One, Type: Pass, End: true}
+    Next: After
+  - {Name: After, Type: Pass, End: true}
+"""
+
+
+async def test_a_map_over_no_items_says_empty_not_0_of_0(tmp_path):
+    flow = tmp_path / "empty.yaml"
+    flow.write_text(EMPTY_MAP)
+    app = make_app(flow, mocks=None, input={"items": []})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await press(pilot, "s")  # at the Map: what it will do
+        assert "no items: no iteration runs, its output is []" in _step_text(app)
+        await press(pilot, "s", "s")
+        graph = app.main.query_one(StateGraph)
+        node = graph.marks.overlay.nodes["Each"]
+        assert node.map is not None and node.map.label() == "empty"
+        assert any("empty" in ln and "0/0" not in ln for ln in screen_lines(app) if "Each" in ln or "empty" in ln)

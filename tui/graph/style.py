@@ -70,6 +70,8 @@ def map_progress(node) -> str:
     prog = getattr(node, "map", None)
     if prog is None:
         return ""
+    if prog.total == 0:
+        return "empty: no items"
     text = f"{prog.done}/{prog.total} done"
     return text + (f" · {prog.failed} failed" if prog.failed else "")
 

@@ -281,7 +281,7 @@ class Drawing:
             if node is None or not node.visits:
                 continue
             if node.map is not None:
-                text = f"{node.map.done}/{node.map.total}" + (f" ✗{node.map.failed}" if node.map.failed else "")
+                text = node.map.label()
             else:
                 text = f"×{node.visits}" if node.visits < 1000 else "×999+"
             out.append(self._text(b.right - 1 - len(text), row, len(text), text, "count", b.key, colour=self.c("count")))

@@ -329,7 +329,7 @@ class StateGraph(ScrollView, can_focus=True):
             if node is None or not node.visits:
                 continue
             if node.map is not None:
-                text = f"{node.map.done}/{node.map.total}" + (f" ✗{node.map.failed}" if node.map.failed else "")
+                text = node.map.label()
             else:
                 text = f"×{node.visits}" if node.visits < 1000 else "×999+"
             x0 = b.right - 1 - len(text)

@@ -294,7 +294,9 @@ class StepView(ScrollView, can_focus=True):
             if p.seconds is not None:
                 t.append(f"waits {p.seconds} s (virtual), until {p.until:g} s\n", style=value)
         elif kind == "Map":
-            if p.items is not None:
+            if p.items == 0:  # CloudFlow runs none and the Map's output is []
+                t.append("no items: no iteration runs, its output is []\n", style=value)
+            elif p.items is not None:
                 t.append(f"{p.items} iteration{'s' if p.items != 1 else ''}; the first inputs:\n", style=value)
                 t.append(self._pretty(p.item_inputs[:5]) + "\n", style=value)
         elif kind == "Parallel":
