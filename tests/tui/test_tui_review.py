@@ -301,3 +301,14 @@ async def test_a_map_over_no_items_says_empty_not_0_of_0(tmp_path):
         node = graph.marks.overlay.nodes["Each"]
         assert node.map is not None and node.map.label() == "empty"
         assert any("empty" in ln and "0/0" not in ln for ln in screen_lines(app) if "Each" in ln or "empty" in ln)
+
+
+async def test_key_3_shows_the_step_view_as_the_footer_and_help_say():
+    app = make_app(CLAIM)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        tabs, step = app.main.query_one("#data"), app.main.query_one("#step")
+        for keys in (("v",), ("v", "v"), ("2",), ("7",), ("2", "2")):
+            await press(pilot, "1", *keys, "3")
+            assert tabs.active == "tab-step" and app.focused is step, keys
+            assert app.main.query_one("#graph").display, keys  # 2 2 (the wide source) is left too

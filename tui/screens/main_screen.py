@@ -256,11 +256,10 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         source = self.query_one(SourceView)
         if pane == "source" and self.focused is source:
             self.set_class(not self.has_class("-wide-source"), "-wide-source")
-        elif pane == "graph":
+        elif pane != "source":  # the source no longer shown: the graph comes back
             self.remove_class("-wide-source")
-        if pane == "data":
-            tabs = self.query_one("#data", TabbedContent)
-            pane = {"tab-record": "record", "tab-values": "values"}.get(tabs.active, "step")
+        if pane == "data":  # 3: the Step view, as its tab, the footer and the help say (v goes on to the others)
+            pane = "step"
         container, tab, target = PANES[pane]
         if container is not None:
             self.query_one(container, TabbedContent).active = tab
