@@ -46,7 +46,8 @@ class WatchScreen(ModalScreen[str | None]):
             yield Label(Text("Add a watch", style="bold"))
             hint, prefill = EXAMPLES[self.fmt]
             yield Label(Text(hint, style=th("$foreground-muted")))
-            yield Input(prefill, id="watch-input")
+            # a placeholder, not text: a prefix one types over (or after) by surprise is a trap
+            yield Input(placeholder=prefill + "…", id="watch-input")
             yield Label("", id="watch-status")
             yield Label(Text("Enter adds · Escape cancels", style=th("$foreground-muted")))
 
@@ -54,7 +55,6 @@ class WatchScreen(ModalScreen[str | None]):
         inp = self.query_one(Input)
         inp.cursor_blink = not self.app.is_headless
         inp.focus()
-        inp.select_all()  # typing replaces it; End or → keeps it and types after
 
     def on_input_changed(self, event: Input.Changed) -> None:
         text = event.value.strip()
@@ -73,8 +73,7 @@ class WatchScreen(ModalScreen[str | None]):
         if err is not None:
             self.query_one("#watch-status", Label).update(
                 Text(f"✗ {err} — fix it, or Escape to cancel", style=th("$error")))
-            self.notify(f"Watch not added: {err}", severity="error")
-            return
+            return  # said under the field, not in a toast over the dialog
         self.dismiss(text)
 
     def action_cancel(self) -> None:
