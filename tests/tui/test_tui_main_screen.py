@@ -343,7 +343,7 @@ async def test_watch_dialog_prefills_and_errors_show_the_error_only():
         await settle(pilot)
         await press(pilot, "s", "w")
         inp = app.screen.query_one("#watch-input")
-        assert inp.value == "$Input."  # real text, selected: typing replaces it
+        assert inp.value == "$Input."  # real text; a whole expression typed from its "$" replaces it
         await pilot.press(*"$Input.nope", "enter")
         await settle(pilot)
         watches = app.main.query_one("#watches")

@@ -314,14 +314,16 @@ async def test_key_3_shows_the_step_view_as_the_footer_and_help_say():
             assert app.main.query_one("#graph").display, keys  # 2 2 (the wide source) is left too
 
 
-async def test_the_watch_dialog_starts_empty_with_the_prefix_as_a_placeholder():
+async def test_the_watch_dialog_prefix_is_text_one_types_after_or_over_with_a_whole_expression():
     app = make_app(CLAIM)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await press(pilot, "s", "w")
         inp = app.screen.query_one("#watch-input")
-        assert inp.value == "" and inp.placeholder == "$Input.…"
-        await pilot.press(*"$Input.claimId", "enter")
+        assert inp.value == "$Input." and inp.cursor_position == len("$Input.")
+        await pilot.press(*"claimId", "enter")  # after the prefix
+        await press(pilot, "w")
+        await pilot.press(*"$Context.Execution.Name", "enter")  # a whole expression replaces the prefix
         await settle(pilot)
-        assert [w.expression for w in app.main.session.watches] == ["$Input.claimId"]
+        assert [w.expression for w in app.main.session.watches] == ["$Input.claimId", "$Context.Execution.Name"]
         assert app.main.session.watches[0].value == "CL-2041"
