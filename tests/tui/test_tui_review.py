@@ -327,3 +327,23 @@ async def test_the_watch_dialog_prefix_is_text_one_types_after_or_over_with_a_wh
         await settle(pilot)
         assert [w.expression for w in app.main.session.watches] == ["$Input.claimId", "$Context.Execution.Name"]
         assert app.main.session.watches[0].value == "CL-2041"
+
+
+async def test_a_long_input_opens_at_its_top_and_the_editor_scrolls(tmp_path):
+    from flowdbg.engine.definition import load_definition
+    from flowdbg.engine.mocks import MockFile
+    from flowdbg.tui.app import FlowdbgApp
+    from helpers.tui import START
+    d = load_definition(str(CLAIM))
+    app = FlowdbgApp(d, mocks=MockFile(), start_time=START, inputs_store=str(tmp_path / "none.json"),
+                     input=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        editor = app.screen.query_one("#input-editor")
+        assert editor.document.line_count > editor.scrollable_content_region.height  # 18 lines, fewer rows
+        assert editor.scroll_y == 0 and editor.cursor_location == (0, 0)
+        assert editor.selected_text == editor.text  # typing still replaces it all
+        assert any('"claimId": "CL-2041"' in ln for ln in screen_lines(app))  # its start is on screen
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        assert editor.scroll_y > 0  # and it scrolls to the rest
