@@ -60,7 +60,7 @@ def outline_flow(flow, max_width: int = 0):
     width = 1 + 4 + name_w + 2 + sub_w + COUNT_W
     count_w = COUNT_W
     if max_width and width > max_width:
-        count_w = 10  # "×999+", "10/12 ✗2": the counts need no more
+        count_w = 9  # "×999+", "10/12 ✗2": the counts need no more
         indent = 2  # nested names keep more of their text
         name_w = max((d * indent + cell_len(text) for d, kind, _, text, _ in rows if kind != "branch"), default=0)
         sub_w = max(0, max_width - (1 + 4 + name_w + 2 + count_w))
