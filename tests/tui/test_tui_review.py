@@ -347,3 +347,31 @@ async def test_a_long_input_opens_at_its_top_and_the_editor_scrolls(tmp_path):
         await pilot.press("pagedown", "pagedown")
         await settle(pilot)
         assert editor.scroll_y > 0  # and it scrolls to the rest
+
+
+async def test_a_big_maps_scopes_row_counts_by_status_and_what_they_wait_for(tmp_path):
+    flow = tmp_path / "big.yaml"
+    flow.write_text("""\
+Type: StateMachine
+Name: Big
+SpecVersion: v1
+StartAt: Each
+States:
+  - Name: Each
+    Type: Map
+    ItemsPath: $Input.items
+    Processor:
+      StartAt: One
+      States:
+        - {Name: One, Type: Wait, Seconds: 5, Next: Two}
+        - {Name: Two, Type: Pass, End: true}
+    End: true
+""")
+    app = make_app(flow, mocks=None, input={"items": list(range(12))})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await press(pilot, *"sssssss")
+        sc = app.main.query_one("#scopes")
+        rows = [str(sc.get_option_at_index(i).prompt) for i in range(sc.option_count)]
+        assert "▸ Each[…]  12 iterations: 7 ready, 5 ⧗ waiting for a timer  · Enter lists them" in rows
+        assert "  Each  waiting for its iterations" in rows  # a Map waits for iterations, not branches

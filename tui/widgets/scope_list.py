@@ -17,6 +17,10 @@ from ..messages import ScopeChosen
 WAIT = {"enter": "ready", "timer": "timer", "token": "callback", "children": "children", None: "ready"}
 #: what a blocked frame waits for, with the graph's marks (run_overlay.GLYPH)
 BLOCKED = {"timer": "⧗ waiting for a timer", "token": "✉ waiting for a callback", "children": "waiting for its branches"}
+#: a grouped Map's counts, by status (and what a waiting one waits for), in this order
+GROUP_COUNTS = (("ready", "ready"), ("blocked:token", "✉ waiting for a callback"),
+                ("blocked:timer", "⧗ waiting for a timer"), ("blocked:children", "running branches"),
+                ("done", "done"), ("failed", "failed"), ("cancelled", "cancelled"))
 GROUP_FROM = 4  # iterations of one Map shown one by one up to this many
 LIST_LIMIT = 200  # rows listed when a group is expanded
 
@@ -77,11 +81,14 @@ class ScopeList(OptionList):
             if g is not None:
                 groups.setdefault(g, []).append(s)
         totals: dict[str, dict[str, int]] = {}
+        names: dict[str, str] = {}
         for f in frames:
             g = group_key(f.id) if f.kind == "iteration" else None
             if g in groups and len(groups[g]) >= GROUP_FROM:
                 c = totals.setdefault(g, {})
-                c[f.status] = c.get(f.status, 0) + 1
+                k = f"blocked:{f.wait}" if f.status == "blocked" else f.status
+                c[k] = c.get(k, 0) + 1
+                names.setdefault(g, _LAST_INDEX.sub("", f.label or g))
         opts, seen = [], set()
         for s in scopes:
             g = group_key(s["id"]) if s.get("kind") == "iteration" else None
@@ -94,12 +101,14 @@ class ScopeList(OptionList):
             members = groups[g]
             open_ = g in self.expanded
             c = totals.get(g, {})
-            counts = [f"{c.get(k, 0)} {name}" for k, name in (("ready", "ready"), ("blocked", "waiting"),
-                                                               ("done", "done"), ("failed", "failed"),
-                                                               ("cancelled", "cancelled")) if c.get(k)]
+            counts = [f"{c[k]} {name}" for k, name in GROUP_COUNTS if c.get(k)]
+            counts += [f"{n} waiting" for k, n in c.items() if k.startswith("blocked:") and
+                       k not in dict(GROUP_COUNTS)]
             opts.append(Option(Content.assemble(
-                ("▾ " if open_ else "▸ ", "bold $accent"), (f"{g}[…]", "bold"),
-                (f"  {sum(c.values())} iterations: " + ", ".join(counts), "$text-muted")), id="g:" + g))
+                ("▾ " if open_ else "▸ ", "bold $accent"), (f"{names.get(g, g)}[…]", "bold"),
+                (f"  {sum(c.values())} iterations: " + ", ".join(counts), "$text-muted"),
+                ("  · Enter folds them" if open_ else "  · Enter lists them", "italic $text-muted")),
+                id="g:" + g))
             if open_:
                 opts += [self._row(m, current, "    ") for m in members[:LIST_LIMIT]]
             else:  # the group's current iteration, in a row of its own id: moving on relabels it
