@@ -64,7 +64,7 @@ def outline_flow(flow, max_width: int = 0):
         indent = 2  # nested names keep more of their text
         name_w = max((d * indent + cell_len(text) for d, kind, _, text, _ in rows if kind != "branch"), default=0)
         sub_w = max(0, max_width - (1 + 4 + name_w + 2 + count_w))
-        if sub_w < 10:  # a type column of a few cells says nothing: the names get its room
+        if sub_w < 16:  # a type column of a few cells ("Task · va…") says nothing: the names get its room
             sub_w = 0
         name_w = min(name_w, max(8, max_width - (1 + 4 + count_w) - (2 + sub_w if sub_w else 0)))
         width = 1 + 4 + name_w + (2 + sub_w if sub_w else 0) + count_w
