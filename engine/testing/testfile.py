@@ -30,7 +30,7 @@ from ..load import Map, Node, Scalar, Seq, load_file, to_python
 from ..mocks import MockFile, MockFileError, load_mocks
 from ..runner import LocalCode, default_mocks_path, local_code
 from ..flow_slips import slip_note, slipped_key
-from ..validate import _suggest, _type_name
+from ..validate.words import suggest, type_name
 from .expect import STATUSES, ErrorExpectation, Expectation
 from .mocksource import MockLayer, inline_mocks
 
@@ -124,7 +124,7 @@ class _Loader:
     def keys(self, m: Map, allowed: tuple[str, ...], where: str) -> None:
         for k, _ in m.items:
             if k.value not in allowed:
-                guess = _suggest(str(k.value), allowed)
+                guess = suggest(str(k.value), allowed)
                 self.error(k, f"{where}: unknown key {k.value!r}; allowed: {', '.join(allowed)}",
                            f"did you mean {guess!r}?" if guess else "", "unknown-key")
 
@@ -144,7 +144,7 @@ class _Loader:
     def string(self, node: Node, where: str) -> str | None:
         if isinstance(node, Scalar) and isinstance(node.value, str):
             return node.value
-        self.error(node, f"{where} must be a string, not {_type_name(node)}", code="wrong-type")
+        self.error(node, f"{where} must be a string, not {type_name(node)}", code="wrong-type")
         return None
 
     def resolve(self, rel: str) -> str:
@@ -161,7 +161,7 @@ class _Loader:
             self.missing(self.root, "cases", _TOP_KEYS, "the test file has no 'cases:' list",
                          "cases: [{name: ..., expect: {...}}]", "no-cases")
         elif not isinstance(cases, Seq):
-            self.error(cases, f"'cases' must be a list of cases, not {_type_name(cases)}", code="wrong-type")
+            self.error(cases, f"'cases' must be a list of cases, not {type_name(cases)}", code="wrong-type")
         elif not cases.items:
             self.error(cases, "'cases' is empty; a test file needs at least one case", code="no-cases")
         else:
@@ -235,7 +235,7 @@ class _Loader:
                 mf = self.inline(it, where)
             else:
                 self.error(it, f"{where} must be a mock file path or a mapping with functions/states/callbacks, "
-                               f"not {_type_name(it)}", code="wrong-type")
+                               f"not {type_name(it)}", code="wrong-type")
             if mf is not None:
                 out.append(mf)
         return tuple(out)
@@ -278,7 +278,7 @@ class _Loader:
         name = self.string(node, where)
         if name is None or name in self.state_names:
             return name
-        guess = _suggest(name, self.state_names)
+        guess = suggest(name, self.state_names)
         self.error(node, f"{where}: the flow has no state {name!r}",
                    f"did you mean {guess!r}?" if guess else "", "unknown-state")
         return None
@@ -287,7 +287,7 @@ class _Loader:
     def case(self, node: Node, i: int, seen: dict[str, int]) -> Case | None:
         where = f"cases[{i}]"
         if not isinstance(node, Map):
-            self.error(node, f"{where} must be a mapping with name, input and expect, not {_type_name(node)}",
+            self.error(node, f"{where} must be a mapping with name, input and expect, not {type_name(node)}",
                        code="wrong-type")
             return None
         before = len(self.tf.diagnostics)
@@ -320,7 +320,7 @@ class _Loader:
             return None
         if given is not None:
             if not isinstance(given, Map):
-                self.error(given, f"{where}: input must be a JSON object (a mapping), not {_type_name(given)}",
+                self.error(given, f"{where}: input must be a JSON object (a mapping), not {type_name(given)}",
                            code="wrong-type")
                 return None
             value = to_python(given)
@@ -362,7 +362,7 @@ class _Loader:
         if node is None:
             return Expectation()
         if not isinstance(node, Map):
-            self.error(node, f"{where}: expect must be a mapping, not {_type_name(node)}", code="wrong-type")
+            self.error(node, f"{where}: expect must be a mapping, not {type_name(node)}", code="wrong-type")
             return None
         self.keys(node, _EXPECT_KEYS, f"{where}: expect")
         kw: dict[str, Any] = {}
@@ -370,7 +370,7 @@ class _Loader:
         if status is not None:
             value = self.string(status, f"{where}: expect.status")
             if value is not None and value not in STATUSES:
-                guess = _suggest(value, STATUSES)
+                guess = suggest(value, STATUSES)
                 self.error(status, f"{where}: expect.status: {value!r} is not a status; one of {', '.join(STATUSES)}",
                            f"did you mean {guess!r}?" if guess else "", "bad-value")
             kw["status"] = value
@@ -389,7 +389,7 @@ class _Loader:
             if seq is None:
                 continue
             if not isinstance(seq, Seq):
-                self.error(seq, f"{where}: expect.{key} must be a list of state names, not {_type_name(seq)}",
+                self.error(seq, f"{where}: expect.{key} must be a list of state names, not {type_name(seq)}",
                            code="wrong-type")
                 continue
             kw[key] = tuple(n for n in (self.state_name(x, f"{where}: expect.{key}") for x in seq.items) if n)
@@ -405,7 +405,7 @@ class _Loader:
     def error_expectation(self, node: Node, where: str) -> ErrorExpectation | None:
         if not isinstance(node, Map):
             self.error(node, f"{where}: expect.error must be a mapping with code, detail or detail_contains, "
-                             f"not {_type_name(node)}", "error: {code: Rejected}", "wrong-type")
+                             f"not {type_name(node)}", "error: {code: Rejected}", "wrong-type")
             return None
         self.keys(node, _ERROR_KEYS, f"{where}: expect.error")
         if not node.items:
