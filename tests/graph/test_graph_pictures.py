@@ -249,9 +249,9 @@ def test_svg_colours_are_the_tui_graphs():
 RETRIED_MAP = """Type: StateMachine
 Name: r
 SpecVersion: v1
-StartAt: M
+StartAt: Price every item of the order
 States:
-  - Name: M
+  - Name: Price every item of the order
     Type: Map
     ItemsPath: $Input.items
     Processor:
@@ -282,6 +282,6 @@ def test_text_boxes_show_retries_and_map_progress(tmp_path):
     s.run_to_end()
     out = text.render(s.definition.flow, overlay_from_records(s.execution.records, s.execution.events))
     lines = out.splitlines()
-    assert any(re.fullmatch(r"\s*│ │ │  ✓Call ×3 ↻1 │  │ │", ln) for ln in lines), out  # visits and retries
-    assert any(re.fullmatch(r"\s*╰─ 3/3 done ┬─+╯", ln) for ln in lines), out  # the Map's progress, on its border
-    assert re.search(r"M/Call\s+succeeded\s+3\s+1 retry", out)
+    assert any(re.fullmatch(r"\s*│ +│  ✓Call ×3 ↻1 │ +│", ln) for ln in lines), out  # visits and retries
+    assert any(re.fullmatch(r"\s*╰─ 3/3 done ─*┬─*╯", ln) for ln in lines), out  # the Map's progress, on its border
+    assert re.search(r"Price every item of the order/Call\s+succeeded\s+3\s+1 retry", out)

@@ -73,9 +73,11 @@ def _border(row: list, b, text: str) -> None:
     if len(text) > room:
         text = text[: room - 1] + "…"
     cells = f" {text} "
-    x = b.x + 2
-    if all(row[x + i] == "─" for i in range(len(cells))):
-        row[x:x + len(cells)] = list(cells)
+    # The first stretch of plain border wide enough: an edge leaving the box (┬) stays drawn.
+    for x in range(b.x + 2, b.x + b.w - 1 - len(cells)):
+        if all(row[x + i] == "─" for i in range(len(cells))):
+            row[x:x + len(cells)] = list(cells)
+            return
 
 
 def table(graph, overlay) -> list[str]:
