@@ -79,7 +79,7 @@ KNOWN_ERRORS = tuple(f"FC.{c}" for c in FC_ERROR_CODES) + (
     "FnF.ExecutionStopped", "FnF.ExecutionFailed",
 )
 
-#: Top-level keys of a flowdbg mock file (engine/mocks.py), to tell one apart
+#: Top-level keys of a flowdbg mock file (engine/mocks/), to tell one apart
 #: from a flow definition given to ``flowdbg validate`` by mistake.
 MOCK_FILE_KEYS = {"functions", "states", "callbacks", "local", "live", "flows"}
 
