@@ -14,7 +14,9 @@
   REV (a release install, bench_peer.baseline_flowdbg), interleaved with
   today's; ``--rounds N`` (default 5). The ``floor`` row is a bare Textual
   app (Header, one line, Footer) timed the same way: what Textual itself
-  costs before flowdbg does anything.
+  costs before flowdbg does anything. Each figure is wall time, with the CPU
+  time the process had used by then in brackets (less disturbed by the
+  other work on a shared machine).
 * **step**: F10 on a generated 200-state flow, from the key's action until
   the first screen refresh after the worker returned and every pane was
   updated (``MainScreen.last_repaint_ms``): the first press and the median
@@ -183,6 +185,7 @@ def bench_startup(rounds: int = 5, baseline: str | None = None) -> dict:
                  "--overwrite-session"]
         work.append((os.path.basename(flow), flow, args))
     times: dict = {(w[0], e): [] for w in work for e in exes}
+    cpu: dict = {(w[0], e): [] for w in work for e in exes}
     for r in range(rounds + 1):  # round 0: bytecode and the definition cache, untimed
         for name, flow, args in work:
             for label, exe in exes.items():
@@ -191,20 +194,37 @@ def bench_startup(rounds: int = 5, baseline: str | None = None) -> dict:
                     continue
                 t = _startup_once(cmd)
                 if r and t is not None:
-                    times[(name, label)].append(t)
+                    times[(name, label)].append(t[0])
+                    if t[1] is not None:
+                        cpu[(name, label)].append(t[1])
     out = {}
     for label in exes:
         per = {name: round(statistics.median(v), 3) for (name, lab), v in times.items() if lab == label and v}
+        per_cpu = {name: round(statistics.median(v), 3) for (name, lab), v in cpu.items() if lab == label and v}
         flows = [v for k, v in per.items() if k != "floor"]
+        flows_cpu = [v for k, v in per_cpu.items() if k != "floor"]
         out[label] = {"worst_median_s": max(flows) if flows else None,
                       "median_of_medians_s": round(statistics.median(flows), 3) if flows else None,
-                      "per_flow": per}
+                      "cpu_median_of_medians_s": round(statistics.median(flows_cpu), 3) if flows_cpu else None,
+                      "per_flow": per, "per_flow_cpu": per_cpu}
     return out
 
 
-def _startup_once(cmd: list[str], marker: bytes = b"Not started") -> float | None:
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a running process used so far (Linux): what
+    the start-up costs, less disturbed than wall time on a shared machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _startup_once(cmd: list[str], marker: bytes = b"Not started") -> tuple[float, float | None] | None:
     """One fresh process under a 160x48 pty, timed to the first frame that
-    shows ``marker`` (the main screen's status line: the screen is usable)."""
+    shows ``marker`` (the main screen's status line: the screen is usable):
+    ``(wall seconds, CPU seconds)``."""
     import pty
     import select
     t0 = time.perf_counter()
@@ -224,7 +244,7 @@ def _startup_once(cmd: list[str], marker: bytes = b"Not started") -> float | Non
                 break
             buf += chunk
             if marker in buf:
-                ready = time.perf_counter() - t0
+                ready = time.perf_counter() - t0, _cpu_seconds(pid)
                 break
     os.write(fd, b"q")
     _drain_until_exit(pid, fd)
@@ -316,11 +336,13 @@ def main(argv: list[str]) -> None:
         print("startup (flowdbg FLOW to first usable screen, each sample flow, median s):")
         labels = list(res)
         names = list(res["now"]["per_flow"])
-        print(f"  {'':34s}" + "".join(f"{lab[:10]:>11s}" for lab in labels))
+        print(f"  {'wall (cpu)':34s}" + "".join(f"{lab[:16]:>17s}" for lab in labels))
+        nan = float("nan")
         for name in names:
-            print(f"  {name:34s}" + "".join(f"{res[lab]['per_flow'].get(name, float('nan')):11.3f}" for lab in labels))
-        for key in ("median_of_medians_s", "worst_median_s"):
-            print(f"  {key:34s}" + "".join(f"{res[lab][key]:11.3f}" for lab in labels))
+            print(f"  {name:34s}" + "".join(f"{res[lab]['per_flow'].get(name, nan):9.3f} ({res[lab]['per_flow_cpu'].get(name, nan):5.3f})"
+                                            for lab in labels))
+        for key in ("median_of_medians_s", "cpu_median_of_medians_s", "worst_median_s"):
+            print(f"  {key:34s}" + "".join(f"{res[lab][key]:17.3f}" for lab in labels))
     if "step" in which:
         print("step (F10 on 200 states, key to repainted):", asyncio.run(_bench_step()))
     if "map" in which:
