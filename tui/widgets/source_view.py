@@ -41,20 +41,19 @@ class SourceView(ScrollView, can_focus=True):
         self.current: tuple[int, int] | None = None
         self.selected: tuple[int, int] | None = None
         self._cache: dict[int, Strip] = {}
-        plain = text.replace("\r\n", "\n").split("\n")[:max(text.count("\n") + (not text.endswith("\n")), 1)]
-        self._size_for(plain)
-
-    def _size_for(self, plain: list[str]) -> None:
         from rich.cells import cell_len
-        self._gutter = len(str(len(plain))) + 2
-        width = max((cell_len(t) for t in plain), default=0) + self._gutter + 1
-        self.virtual_size = Size(width, len(plain))
+        plain = text.replace("\r\n", "\n").split("\n")[:max(text.count("\n") + (not text.endswith("\n")), 1)]
+        self._size_for([cell_len(line) for line in plain])
+
+    def _size_for(self, widths: list[int]) -> None:
+        self._gutter = len(str(len(widths))) + 2
+        self.virtual_size = Size(max(widths, default=0) + self._gutter + 1, len(widths))
 
     @property
     def lines(self) -> list[Text]:
         if self._lines is None:
             self._lines = self._highlight(self._text)
-            self._size_for([t.plain for t in self._lines])  # the same, unless pygments changed a line
+            self._size_for([t.cell_len for t in self._lines])  # the same, unless a line has a tab
         return self._lines
 
     @staticmethod
