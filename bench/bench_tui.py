@@ -11,8 +11,8 @@
   fills it and the definition cache first (a user's install has both; with
   ``PYTHONDONTWRITEBYTECODE`` set every run compiled flowdbg's ~100 modules
   again). ``startup --baseline REV`` also times flowdbg as it was at commit
-  REV (a release install, bench_peer.baseline_flowdbg), interleaved with
-  today's; ``--rounds N`` (default 5). The ``floor`` row is a bare Textual
+  REV, interleaved with today's, both as release installs
+  (bench_peer.release_flowdbg); ``--rounds N`` (default 5). The ``floor`` row is a bare Textual
   app (Header, one line, Footer) timed the same way: what Textual itself
   costs before flowdbg does anything. Each figure is wall time, with the CPU
   time the process had used by then in brackets (less disturbed by the
@@ -170,9 +170,10 @@ def bench_startup(rounds: int = 5, baseline: str | None = None) -> dict:
     the same for ``baseline`` (a commit) when given; runs interleaved."""
     exes = {"now": [os.path.join(os.path.dirname(sys.executable), "flowdbg")]}
     if baseline:
+        # both installed the same way (a release install, no editable-install finder on the path)
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-        from bench_peer import baseline_flowdbg
-        exes[baseline] = [baseline_flowdbg(baseline)]
+        from bench_peer import baseline_flowdbg, release_flowdbg
+        exes = {"now": [release_flowdbg()], baseline: [baseline_flowdbg(baseline)]}
     floor = os.path.join(tempfile.mkdtemp(prefix="flowdbg-bench-"), "floor.py")
     with open(floor, "w") as f:
         f.write(FLOOR_APP)
