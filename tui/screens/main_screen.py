@@ -193,9 +193,9 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     _resumed = False
 
     def on_screen_resume(self, event) -> None:
-        # The first resume follows the mount, which styled every pane (with
-        # the size classes FlowdbgApp set beforehand): Textual restyling them
-        # all again here would only repeat it (start-up time).
+        # The first resume follows the mount, which styled every pane (a
+        # change of the size classes restyles on its own): Textual restyling
+        # them all again here would only repeat it (start-up time).
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
