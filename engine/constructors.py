@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import FlowError
-from .expressions import Env, Expression, ExpressionError, compile_expression, flow_error_code
+from .expressions import (Env, Expression, ExpressionError, ExpressionRuntimeError, compile_expression,
+                          flow_error_code)
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,13 @@ class Template:
         naming the state, the field and the path on any expression error."""
         fn = self._fn
         if fn is None:  # a big flow builds only the templates its run reaches
-            fn = _builder(self.root, self.field)
+            fn = _builder(self.root)
             object.__setattr__(self, "_fn", fn)
-        return fn(env, state)
+        try:
+            return fn(env)
+        except _Failed as f:
+            e = f.error
+            raise FlowError(flow_error_code(e), f"state {state!r}, {self.field}.{f.path}: {e}") from None
 
     def references(self, prefix: str) -> bool:
         return any(e.references(prefix) for e in _exprs(self.root))
@@ -88,30 +93,74 @@ def compile_template(field: str, value: Any) -> Template:
     return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))))
 
 
-def _builder(node: Any, field: str):
-    """A closure building ``node``'s value, like compiled expressions are:
-    the tree is walked once here, not at every evaluation. Parts without an
-    expression are built once and shared (values are never changed in place)."""
+class _Failed(Exception):
+    """An expression of the template failed at ``path``: the template names
+    the state and field (raised through nested builders untouched)."""
+
+    def __init__(self, path: str, error: ExpressionError) -> None:
+        self.path, self.error = path, error
+
+
+def _leaf(expr: Expression):
+    # The expression's own compiled function, without Expression.evaluate's
+    # frame: a constructor's keys are most of what a state evaluates.
+    return expr._fn
+
+
+def _deep(path: str) -> ExpressionRuntimeError:  # as Expression.evaluate says it
+    return ExpressionRuntimeError("value is nested too deeply to evaluate")
+
+
+def _builder(node: Any):
+    """A closure ``fn(env) -> value`` building ``node``'s value, like compiled
+    expressions are: the tree is walked once here, not at every evaluation.
+    Parts without an expression are built once and shared (values are never
+    changed in place); an object starts as a copy of its constant keys, in
+    order, and its computed keys are filled in."""
     t = type(node)
     if t is _Expr:
-        evaluate, path = node.expr.evaluate, node.path
+        fn, path = _leaf(node.expr), node.path
 
-        def expr(env, state):
+        def expr(env):
             try:
-                return evaluate(env)
+                return fn(env)
             except ExpressionError as e:
-                raise FlowError(flow_error_code(e), f"state {state!r}, {field}.{path}: {e}") from None
+                raise _Failed(path, e) from None
+            except RecursionError:
+                raise _Failed(path, _deep(path)) from None
         return expr
     if t is _Obj or t is _Arr:
         if not any(True for _ in _exprs(node)):
             const = _constant(node)
-            return lambda env, state: const
-        parts = tuple((k, _builder(v, field)) for k, v in node.items) if t is _Obj else None
-        if t is _Obj:
-            return lambda env, state: {k: f(env, state) for k, f in parts}
-        items = tuple(_builder(v, field) for v in node.items)
-        return lambda env, state: [f(env, state) for f in items]
-    return lambda env, state: node
+            return lambda env: const
+        if t is _Arr:
+            items = tuple(_builder(v) for v in node.items)
+            return lambda env: [f(env) for f in items]
+        base: dict = {}
+        parts = []  # (key, fn, path): path for an expression key, None for a nested builder
+        for k, v in node.items:
+            if type(v) is _Expr:
+                base[k] = None
+                parts.append((k, _leaf(v.expr), v.path))
+            elif any(True for _ in _exprs(v)):
+                base[k] = None
+                parts.append((k, _builder(v), None))
+            else:
+                base[k] = _constant(v)
+        parts = tuple(parts)
+
+        def obj(env):
+            d = base.copy()
+            for k, fn, path in parts:
+                try:
+                    d[k] = fn(env)
+                except ExpressionError as e:
+                    raise _Failed(path, e) from None
+                except RecursionError:
+                    raise _Failed(path, _deep(path)) from None
+            return d
+        return obj
+    return lambda env: node
 
 
 def _constant(node: Any) -> Any:

@@ -64,9 +64,12 @@ def _finish(path: str, res, express: bool) -> Definition:
             from .validate import validate
             mixed = legacy_fields_in_v1(root)
             at = {(m.line, m.col) for m in mixed}
-            # The legacy-field error replaces the generic unknown-field warning at the same place.
+            # The legacy-field error replaces the generic unknown-field warning at the same place;
+            # a slip error there (`default:` for a Choice's Default) already names the v1 spelling.
             found = [d for d in validate(root, express=express, text=res.text)
-                     if not (d.code == "unknown-field" and (d.line, d.col) in at)] + mixed
+                     if not (d.code == "unknown-field" and (d.line, d.col) in at)]
+            slipped = {(d.line, d.col) for d in found if d.severity == "error"}
+            found += [m for m in mixed if (m.line, m.col) not in slipped]
         # A value the loader refused (`BackoffRate: .inf`) is the cause: what
         # validation says about the same place ("must be a number, got string") is not.
         refused = {(d.line, d.col) for d in diags if d.severity == "error"}

@@ -26,8 +26,10 @@ class Diagnostic:
     cause: tuple[int, int] | None = None
 
     def format(self, path: str) -> str:
-        """``path:line:col: severity: message (hint)`` — the one-line form."""
-        text = f"{path}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        """``path:line:col: severity: message (hint)`` — the one-line form
+        (``path: severity: ...`` for the file as a whole, line 0)."""
+        where = f"{path}:{self.line}:{self.col}" if self.line else path
+        text = f"{where}: {self.severity}: {self.message}"
         if self.hint:
             text += f" (hint: {self.hint})"
         return text

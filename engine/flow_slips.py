@@ -50,12 +50,25 @@ def _base(key: str) -> str:
 
 
 def near_miss(word: str, options, cutoff: float = KEY_CUTOFF) -> str:
-    """The option ``word`` misses by case or a letter or two, else ""."""
+    """The option ``word`` misses by case or a letter or two (or two letters
+    swapped, which difflib scores low in a short word: 'fial' for 'fail'), else ""."""
     lower = {o.lower(): o for o in options}
-    if word.lower() in lower:
-        return lower[word.lower()]
-    m = difflib.get_close_matches(word.lower(), list(lower), n=1, cutoff=cutoff)
+    w = word.lower()
+    if w in lower:
+        return lower[w]
+    swapped = [o for o in lower if _swapped(w, o)]
+    if swapped:
+        return lower[swapped[0]]
+    m = difflib.get_close_matches(w, list(lower), n=1, cutoff=cutoff)
     return lower[m[0]] if m else ""
+
+
+def _swapped(a: str, b: str) -> bool:
+    """``a`` is ``b`` with two neighbouring letters swapped."""
+    if len(a) != len(b) or len(a) < 3:
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
 
 
 def slipped_key(m: Map, key: str, allowed=()) -> Scalar | None:

@@ -14,19 +14,27 @@ never match. Each finding is a warning at the mock file's ``line:col``
 * ``mock-body-ignored``: a ``body`` nothing reads (an Async RequestComplete
   call ends once FC accepts it; a callback task's result is its callback);
 * ``mock-late-callback``: a scripted callback due after the task's Timeout;
-* ``mock-when-scope``: a ``when.scope`` that names no Map or Parallel.
+* ``mock-when-scope``: a ``when.scope`` that names no Map or Parallel;
+* ``mock-unknown-flow``: a ``flows:`` key no FNF:StartExecution task starts;
+* ``mock-local-handler``: a ``local:`` handler whose file or function is not there.
+
+Two findings are errors, since the run would stop on them: a ``flows:``
+entry whose file is missing (``mock-flow-missing``) or not a valid flow
+(``mock-flow-invalid``). The child flows ``flows:`` names count as part of
+the flow: their states and functions are answered by the same mock file.
 
 ``validate`` (with ``--mocks`` or the sibling mock file), ``run`` and the
 debugger run it.
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from . import schema as S
 from .backends.fc import parse_function_arn
 from .constructors import _Expr, _Obj  # a Parameters template's literal parts
-from .diagnostics import WARNING, Diagnostic, ordered
+from .diagnostics import ERROR, WARNING, Diagnostic, ordered
 from .flow_slips import near_miss
 from .mocks import Entry, MockFile, scope_matches
 from .model import Flow, MapState, ParallelState, TaskState
@@ -51,6 +59,19 @@ class _FlowFacts:
     dynamic_arn: bool = False  # some resourceArn comes from an expression: function keys cannot be checked
     errors: set[str] = field(default_factory=set)  # every error name a Retry or Catch lists
     scopes: set[str] = field(default_factory=set)  # scope paths: "M", "P.Branch0", "P.Branch0/M"
+    children: set[str] = field(default_factory=set)  # flow names FNF:StartExecution tasks start
+    dynamic_child: bool = False  # some child's resourceArn comes from an expression
+
+
+def _shown(path: str) -> str:
+    """``path`` as the user would type it: relative to the working directory when under it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
+
+
+def _child_name(arn: str) -> str:
+    """The flow a FNF:StartExecution resourceArn names (as the door looks it up)."""
+    return arn.rsplit("flow/", 1)[-1] if "flow/" in arn else arn
 
 
 def _says_something(body) -> bool:
@@ -88,6 +109,12 @@ def _facts(flow: Flow) -> _FlowFacts:
             facts.scopes.add(f"{prefix}{st.name}")
         elif isinstance(st, ParallelState):
             facts.scopes.update(f"{prefix}{st.name}.Branch{i}" for i in range(len(st.branches)))
+        if isinstance(st, TaskState) and st.action == "FNF:StartExecution":
+            arn = _literal(st.parameters, "resourceArn")
+            if isinstance(arn, str):
+                facts.children.add(_child_name(arn))
+            else:
+                facts.dynamic_child = True
         if isinstance(st, TaskState) and st.action == "FC:InvokeFunction":
             arn = _literal(st.parameters, "resourceArn")
             if not isinstance(arn, str):
@@ -107,7 +134,7 @@ def _legacy_facts(flow) -> _FlowFacts:
     """A legacy flow's steps, scopes (``par.Branch0``, ``each``, ``pick.Choice0``) and the
     functions its task steps call (a resourceArn or ``!Ref`` naming an FC function)."""
     from .legacy.model import TaskStep, children
-    from .legacy.resources import FC
+    from .legacy.resources import FC, FLOW
     facts = _FlowFacts()
     for prefix, st in flow.all_states():
         path = prefix.rstrip("/")
@@ -115,6 +142,11 @@ def _legacy_facts(flow) -> _FlowFacts:
         for rule in (*getattr(st, "retry", ()), *getattr(st, "catch", ())):
             facts.errors.update(rule.errors)
         facts.scopes.update(f"{prefix}{name}" for name, _ in children(st))
+        if isinstance(st, TaskStep) and st.resource.kind == FLOW:
+            if st.resource.flow:
+                facts.children.add(st.resource.flow)
+            else:  # serviceParams.FlowName, known only at run time
+                facts.dynamic_child = True
         if isinstance(st, TaskStep) and st.resource.kind == FC:
             # invoked Sync for requestResponse, Async for the callback patterns
             it = "Sync" if st.task_mode == "RequestComplete" else "Async"
@@ -135,12 +167,16 @@ def _child_flows(mocks: MockFile) -> list:
 
 
 def _merge(facts: _FlowFacts, more: _FlowFacts) -> None:
+    """A child flow's facts join its parent's: one mock file answers both
+    (a child execution shares its parent's door)."""
     facts.states += more.states
     for k, calls in more.calls.items():
         facts.calls.setdefault(k, []).extend(calls)
     facts.dynamic_arn = facts.dynamic_arn or more.dynamic_arn
     facts.errors |= more.errors
     facts.scopes |= more.scopes
+    facts.children |= more.children
+    facts.dynamic_child = facts.dynamic_child or more.dynamic_child
 
 
 def _task_types(flow) -> tuple[type, ...]:
@@ -277,6 +313,51 @@ class _Checker:
                 self.warn(self.node_at(e, "body"), "mock-body-ignored",
                           f"functions.{key}: 'body' is never used: {message}", hint)
 
+    # -- flows: ---------------------------------------------------------------------------------------------
+    def check_flows(self) -> None:
+        """Each ``flows:`` entry names a file that loads as a valid flow, under a
+        name the flow (or a child flow) starts; ``run`` fails on the first that does not."""
+        from .definition import load_definition
+        for key, path in self.mocks.flows.items():
+            shown = self.mocks.written.get(("flows", key), path)
+            at = self.key_at("flows", key)
+            value_at = self.mocks.positions.get(("flows:path", key), at)
+            if not os.path.exists(path):
+                self.error(value_at, "mock-flow-missing", f"flows.{key}: the child flow file {shown!r} does not exist",
+                           "paths under flows: are relative to the mock file")
+            elif os.path.isdir(path):
+                self.error(value_at, "mock-flow-missing", f"flows.{key}: {shown!r} is a folder, not a flow file")
+            else:
+                d = load_definition(path)
+                if d.flow is None:
+                    first = d.errors[0] if d.errors else None
+                    more = f" (and {len(d.errors) - 1} more)" if len(d.errors) > 1 else ""
+                    self.error(value_at, "mock-flow-invalid",
+                               f"flows.{key}: the child flow {shown!r} has errors: "
+                               + (f"{first.line}:{first.col}: {first.message}{more}" if first else "it does not load"),
+                               f"flowdbg validate {_shown(path)} lists them")
+            if key not in self.facts.children and not self.facts.dynamic_child:
+                guess = near_miss(key, self.facts.children)
+                self.warn(at, "mock-unknown-flow",
+                          f"flows: {key!r} is not a flow this flow starts (FNF:StartExecution), so it never runs",
+                          f"did you mean {guess!r}?" if guess else
+                          "the key is the flow name at the end of the task's resourceArn (acs:fnf:...:flow/NAME)")
+
+    # -- local: -------------------------------------------------------------------------------------------
+    def check_local(self) -> None:
+        """Each ``local:`` handler's file and function exist (parsed, not run):
+        found now, not when the task first calls it."""
+        from .backends.local import handler_problem
+        base = os.path.dirname(os.path.abspath(self.mocks.path)) if self.mocks.path else os.getcwd()
+        for fn, target in self.mocks.local.items():
+            problem = handler_problem(target, base)
+            if problem is not None:
+                self.warn(self.key_at("local", fn), "mock-local-handler", f"local.{fn}: {target!r}: {problem}",
+                          "paths under local: are relative to the mock file")
+
+    def error(self, at: tuple[int, int], code: str, message: str, hint: str = "") -> None:
+        self.diags.append(Diagnostic(ERROR, code, at[0], at[1], message, hint))
+
     # -- shared ------------------------------------------------------------------------------------------
     def error_name(self, section: str, key: str, e: Entry, name, tasks, field_name: str = "error") -> None:
         """Warn when error ``name`` misses, by a slip, one the flow's rules list."""
@@ -326,6 +407,8 @@ class _Checker:
 def check_mocks(flow: Flow, mocks: MockFile) -> list[Diagnostic]:
     """Every warning about ``mocks`` as the answers of ``flow``, by position."""
     c = _Checker(flow, mocks)
+    c.check_flows()
+    c.check_local()
     c.check_functions()
     c.check_states()
     c.check_callbacks()

@@ -47,7 +47,8 @@ import json
 from dataclasses import dataclass, field
 
 from .backends.base import BackendError, FunctionRequest, FunctionResponse
-from .diagnostics import ERROR, Diagnostic
+from .diagnostics import ERROR, Diagnostic, ordered
+from .file_kinds import MOCKS, other_kind
 from .nodes import Map, Node, Scalar, Seq, to_python
 
 _FUNCTION_KEYS = {"body", "error", "detail", "times", "delay", "log", "when"}
@@ -57,6 +58,7 @@ _CALLBACK_KEYS = {"succeed", "fail", "after", "times", "when"}
 WHEN_KEYS = {"functions": ("body", "scope", "attempt", "state", "invocationType"),
              "states": ("parameters", "scope", "attempt"),
              "callbacks": ("parameters", "scope", "attempt")}
+SECTIONS = ("functions", "states", "callbacks", "local", "live", "flows")
 MAX_DELAY = 365 * 86400  # virtual seconds; a call or callback later than a year could never be seen
 
 
@@ -82,6 +84,8 @@ class MockFile:
     warnings: list[Diagnostic] = field(default_factory=list)
     #: (section, key) -> (line, col) of each key, for diagnostics about the file
     positions: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
+    #: (section, key) -> a value as written, where the file keeps another form (flows: relative paths)
+    written: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def where(self, line: int) -> str:
         """``file:line`` of an entry, as ``--json`` and the Record view show it."""
@@ -89,12 +93,42 @@ class MockFile:
 
 
 class MockFileError(Exception):
-    """A malformed mock file; ``diagnostics`` locate each problem."""
+    """A malformed mock file; ``diagnostics`` locate each problem. ``partial``:
+    what did parse (None when nothing could), so what can be checked against
+    the flow (engine.mock_check) is reported with the errors, not after them."""
 
-    def __init__(self, path: str, diagnostics: list[Diagnostic]):
+    def __init__(self, path: str, diagnostics: list[Diagnostic], partial: "MockFile | None" = None):
         self.path = path
         self.diagnostics = diagnostics
+        self.partial = partial
         super().__init__("\n".join(d.format(path) for d in diagnostics))
+
+
+#: What each section's answer must have one of (a slip of one of them is said so, once).
+_NEEDS = {"functions": ("body", "error"), "states": ("result", "error"), "callbacks": ("succeed", "fail")}
+
+
+def _unknown(k: Scalar, allowed, where: str, what: str = "unknown field") -> Diagnostic:
+    """``where: unknown field 'bdy'; allowed: ...`` with a did-you-mean."""
+    from .flow_slips import near_miss
+    guess = near_miss(str(k.value), allowed)
+    return Diagnostic(ERROR, "mock", k.line, k.col, f"{where}: {what} {k.value!r}; allowed: {', '.join(sorted(allowed))}",
+                      f"did you mean {guess!r}?" if guess else "")
+
+
+def _needs(it: Map, section: str, key: str, message: str, diags: list) -> None:
+    """``message`` (an answer lacks what it needs): on the key that is a slip of a
+    needed one (``bdy`` for ``body``) in place of that key's unknown-field error, else on the answer."""
+    from .flow_slips import slip_note, slipped_key
+    allowed = {"functions": _FUNCTION_KEYS, "states": _STATE_KEYS, "callbacks": _CALLBACK_KEYS}[section]
+    for want in _NEEDS[section]:
+        k = slipped_key(it, want, allowed)
+        if k is not None:
+            diags[:] = [d for d in diags if not (d.code == "mock" and (d.line, d.col) == (k.line, k.col))]
+            diags.append(Diagnostic(ERROR, "mock", k.line, k.col, message + slip_note(k, want),
+                                    f"rename {k.value!r} to {want!r}"))
+            return
+    diags.append(Diagnostic(ERROR, "mock", it.line, it.col, message))
 
 
 def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list) -> list[Entry]:
@@ -108,8 +142,7 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
             continue
         for k, _ in it.items:
             if k.value not in allowed:
-                diags.append(Diagnostic(ERROR, "mock", k.line, k.col,
-                                        f"{section}.{key}: unknown field {k.value!r}; allowed: {', '.join(sorted(allowed))}"))
+                diags.append(_unknown(k, allowed, f"{section}.{key}"))
         data = to_python(it)
         when = _when(it, data.pop("when", None), section, key, diags)
         times = data.pop("times", 1)
@@ -125,7 +158,9 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
                                         f"{section}.{key}: '{num}' must be a number of seconds from 0 to "
                                         f"{MAX_DELAY:,} (a year, CloudFlow's longest execution)"))
         if section == "callbacks":
-            if ("succeed" in data) == ("fail" in data):
+            if "succeed" not in data and "fail" not in data:
+                _needs(it, section, key, f"callbacks.{key}: each answer needs exactly one of 'succeed' or 'fail'", diags)
+            elif ("succeed" in data) == ("fail" in data):
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: each answer needs exactly one of 'succeed' or 'fail'"))
             elif "fail" in data and not (isinstance(data["fail"], dict) and isinstance(data["fail"].get("error"), str)):
                 diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"callbacks.{key}: 'fail' needs an 'error' name (and optionally 'cause')"))
@@ -136,9 +171,9 @@ def _entries(node: Node, allowed: set[str], section: str, key: str, diags: list)
         elif "error" in data and not isinstance(data["error"], str):
             diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"{section}.{key}: 'error' must be an error name such as FC.ResourceThrottled"))
         elif section == "functions" and "error" not in data and "body" not in data:
-            diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"functions.{key}: an answer needs 'body' or 'error'"))
+            _needs(it, section, key, f"functions.{key}: an answer needs 'body' or 'error'", diags)
         elif section == "states" and "error" not in data and "result" not in data:
-            diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"states.{key}: an answer needs 'result' or 'error'"))
+            _needs(it, section, key, f"states.{key}: an answer needs 'result' or 'error'", diags)
         bad = _non_finite(data)
         if bad:
             diags.append(Diagnostic(ERROR, "mock", it.line, it.col, f"{section}.{key}: {bad} is not a JSON number"))
@@ -158,8 +193,11 @@ def _when(it: Map, when, section: str, key: str, diags: list) -> dict | None:
         return None
     for k, v in at.items:
         if k.value not in allowed:
+            from .flow_slips import near_miss
+            guess = near_miss(str(k.value), allowed)
             diags.append(Diagnostic(ERROR, "mock", k.line, k.col,
-                                    f"{section}.{key}: 'when' cannot match {k.value!r}; it may name {', '.join(allowed)}"))
+                                    f"{section}.{key}: 'when' cannot match {k.value!r}; it may name {', '.join(allowed)}",
+                                    f"did you mean {guess!r}?" if guess else ""))
         elif k.value == "scope" and not isinstance(v.value if isinstance(v, Scalar) else None, str):
             diags.append(Diagnostic(ERROR, "mock", v.line, v.col,
                                     f"{section}.{key}: when.scope must be a scope path such as \"M[1]\" or "
@@ -198,6 +236,8 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
         return mf
     if root is not None and not isinstance(root, Map):
         diags.append(Diagnostic(ERROR, "mock", root.line, root.col, "the mock file must be a mapping with functions/states/callbacks"))
+    if not diags and (wrong := other_kind(root, MOCKS)) is not None:
+        diags.append(Diagnostic(ERROR, "not-a-mock-file", root.line, root.col, *wrong))  # one line, not one per key
     if diags:
         raise MockFileError(path, diags)
     sections = {"functions": (_FUNCTION_KEYS, mf.functions), "states": (_STATE_KEYS, mf.states),
@@ -217,6 +257,7 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'local' maps function names to 'path/to/file.py:handler'"))
             else:
                 mf.local = {str(a.value): b.value for a, b in v.items}
+                mf.positions.update((("local", str(a.value)), (a.line, a.col)) for a, _ in v.items)
         elif name == "flows":
             if not isinstance(v, Map) or not all(isinstance(x, Scalar) and isinstance(x.value, str) for _, x in v.items):
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'flows' maps child flow names to flow files"))
@@ -224,16 +265,24 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
                 import os
                 base = os.path.dirname(os.path.abspath(path)) if path else os.getcwd()
                 mf.flows = {str(a.value): os.path.join(base, b.value) for a, b in v.items}
+                for a, b in v.items:
+                    mf.positions[("flows", str(a.value))] = (a.line, a.col)
+                    mf.positions[("flows:path", str(a.value))] = (b.line, b.col)
+                    mf.written[("flows", str(a.value))] = b.value
         elif name == "live":
             if not isinstance(v, Seq) or not all(isinstance(x, Scalar) for x in v.items):
                 diags.append(Diagnostic(ERROR, "mock", v.line, v.col, "'live' is a list of function names"))
             else:
                 mf.live = [str(x.value) for x in v.items]
         else:
+            from .flow_slips import near_miss
+            guess = near_miss(str(name), SECTIONS)
             diags.append(Diagnostic(ERROR, "mock", k.line, k.col,
-                                    f"unknown section {name!r}; a mock file has functions, states, callbacks, local, live, flows"))
+                                    f"unknown section {name!r}; a mock file has {', '.join(SECTIONS)}",
+                                    f"did you mean {guess!r}?" if guess else ""))
     if diags:
-        raise MockFileError(path, diags)
+        mf.warnings = [d for d in res.diagnostics if d.severity != ERROR]
+        raise MockFileError(path, ordered(diags), partial=mf)  # by position, as every list of diagnostics
     mf.warnings = [d for d in res.diagnostics if d.severity != ERROR]
     return mf
 

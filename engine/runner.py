@@ -21,16 +21,62 @@ def default_mocks_path(flow_path: str) -> str | None:
     return None
 
 
-def local_needs_consent(mocks: MockFile, named: bool) -> str | None:
-    """Why the mock file's ``local:`` entries must not run without an opt-in,
-    or None. A mock file found beside the flow (not named with ``--mocks``)
-    came with the flow, e.g. a cloned repository: its ``local:`` entries would
-    run that repository's Python code."""
-    if named or not mocks.local:
-        return None
-    entries = ", ".join(f"{fn} -> {target}" for fn, target in sorted(mocks.local.items()))
-    return (f"{mocks.path} (found beside the flow, not named with --mocks) has 'local:' entries that run "
-            f"Python code on this machine: {entries}")
+@dataclass(frozen=True)
+class LocalCode:
+    """A mock file's ``local:`` entry that would run Python code on this
+    machine: where it is written, and why that file counts as not named
+    (``origin``: "found beside claim.yaml", "named by claim.tests.yaml")."""
+
+    path: str
+    line: int
+    col: int
+    function: str
+    target: str
+    origin: str
+
+    def __str__(self) -> str:
+        path = self.path
+        if os.path.isabs(path) and not os.path.relpath(path).startswith(".."):
+            path = os.path.relpath(path)  # as the user would type it
+        at = f"{path}:{self.line}:{self.col}" if self.line else path
+        return f"{at}: {self.function} -> {self.target}  ({self.origin})"
+
+
+def local_code(mocks: MockFile, origin: str) -> list[LocalCode]:
+    """The ``local:`` entries of ``mocks``, each with its position."""
+    return [LocalCode(mocks.path, *mocks.positions.get(("local", fn), (0, 0)), fn, target, origin)
+            for fn, target in sorted(mocks.local.items())]
+
+
+def needing_consent(sources, allow: bool) -> list[LocalCode]:
+    """The one consent check every entry point makes (run, the debugger, --web,
+    --replay, serve, test): of ``sources``, ``(MockFile, origin)`` pairs where
+    ``origin`` is None for a file named on the command line (``--mocks``:
+    naming it is consent) and says how the file was found otherwise, the
+    ``local:`` entries that must not run without ``--allow-local``. A file
+    the user did not name came with the flow, e.g. in a cloned repository:
+    its ``local:`` entries would run that repository's Python code."""
+    if allow:
+        return []
+    return [e for mocks, origin in sources if origin is not None for e in local_code(mocks, origin)]
+
+
+def consent_refusal(entries: list[LocalCode], alternative: str = "") -> str:
+    """The refusal, naming each file and entry: one wording for every command.
+    ``alternative``: another way to consent (", or name the mock file with --mocks")."""
+    n = len(entries)
+    files = len({e.path for e in entries})
+    lines = [f"local code needs your consent: {n} 'local:' entr{'y runs' if n == 1 else 'ies run'} Python code "
+             f"on this machine from {'a file' if files == 1 else f'{files} files'} not named on the command line:"]
+    lines += [f"  {e}" for e in entries]
+    lines.append(f"pass --allow-local to run {'it' if n == 1 else 'them'}{alternative}")
+    return "\n".join(lines)
+
+
+def local_needs_consent(mocks: MockFile, named: bool, flow: str = "the flow") -> str | None:
+    """:func:`consent_refusal` for one mock file (``named``: given with ``--mocks``), or None."""
+    entries = needing_consent([(mocks, None if named else f"found beside {flow}")], allow=False)
+    return consent_refusal(entries, ", or name the mock file with --mocks") if entries else None
 
 
 @dataclass
@@ -132,6 +178,7 @@ def exit_code(ex: Execution) -> int:
     return EXIT_FAILED
 
 
-__all__ = ["default_mocks_path", "local_needs_consent", "BackendConfig", "make_backends", "summarize", "write_json",
+__all__ = ["default_mocks_path", "LocalCode", "local_code", "needing_consent", "consent_refusal",
+           "local_needs_consent", "BackendConfig", "make_backends", "summarize", "write_json",
            "exit_code",
            "EXIT_SUCCEEDED", "EXIT_FAILED", "EXIT_INVALID", "EXIT_RUNNING"]

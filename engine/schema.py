@@ -96,6 +96,9 @@ MODE_MATRIX = {
 
 # Limits (decision 8).
 WAIT_SECONDS = {"Standard": (1, 300), "Express": (1, 20)}
+#: what a Wait's range is, said with it: an Express flow's is not the one a user expects
+WAIT_LIMIT = {"Standard": "CloudFlow's limit for a Wait state",
+              "Express": "the Express workflow limit, --express; a Standard one waits up to 300 s"}
 MAX_PARALLEL_BRANCHES = 50
 MAX_INLINE_MAP_CONCURRENCY = 40
 MAX_DISTRIBUTED_MAP_CONCURRENCY = 100

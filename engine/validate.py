@@ -14,16 +14,25 @@ from __future__ import annotations
 
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import schema as S
 from .diagnostics import ERROR, WARNING, Diagnostic, ordered
 from .expressions import ExpressionSyntaxError, compile_expression
+from .file_kinds import FLOW, other_kind
 from .flow_slips import parameter_slips, placeholders, reused_names, slip_note, slipped_key
 from .load import Map, Node, Scalar, Seq
 
 _SLASH_COMMENT = re.compile(r"\s//(\s|$)")
 _KEY_NO_SPACE = re.compile(r"^(Condition|Next|Name|Type|Default|StartAt|End|Seconds):(\S.*)$")
+
+
+def _meant_target(m: Map, slipped: Scalar | None, targets: set) -> None:
+    """A misspelt ``Next``/``Default`` (``Nxt: Q``) still says where the author
+    meant to go: Q is not also reported as never reached (one slip, one diagnostic)."""
+    v = m.get(slipped.value) if slipped is not None else None
+    if isinstance(v, Scalar) and isinstance(v.value, str):
+        targets.add(v.value)
 
 
 def _type_name(node: Node) -> str:
@@ -265,13 +274,9 @@ class Validator:
         if not isinstance(root, Map):
             self.err(root, "not-a-flow", f"the definition must be an object with Type: StateMachine, got {_type_name(root)}")
             return self.diags
-        keys = set(root.keys())
-        if keys & S.MOCK_FILE_KEYS and not keys & {"Type", "SpecVersion", "StartAt", "States", "steps", "type"}:
-            # `flowdbg validate x.mocks.yaml`: one clear error, not four missing fields.
-            self.err(root, "not-a-flow",
-                     "this looks like a flowdbg mock file (functions/states/callbacks), not a flow definition",
-                     "validate the flow instead; flowdbg reads a mock file given with --mocks, or the one "
-                     "beside the flow (x.yaml -> x.mocks.yaml)")
+        wrong = other_kind(root, FLOW)
+        if wrong is not None:  # a mock or test file given as the flow: one clear error, not four missing fields
+            self.err(root, "not-a-flow", *wrong)
             return self.diags
         self.fields(root, S.TOP_FIELDS, "")
         t = self.string(root, "Type", required=True)
@@ -409,8 +414,9 @@ class Validator:
             elif not has_next and not end:
                 key = "End" if slipped_key(m, "Next", _ALL_FIELDS) is None and slipped_key(m, "End", _ALL_FIELDS) \
                     else "Next"
-                self.missing(m, key, f"{where}has neither Next nor End: true", "add 'Next: <state>' or 'End: true'",
-                             node=m.get("Name") or m, code="no-transition")
+                k = self.missing(m, key, f"{where}has neither Next nor End: true",
+                                 "add 'Next: <state>' or 'End: true'", node=m.get("Name") or m, code="no-transition")
+                _meant_target(m, k, targets)
             if has_next:
                 self._target(m, "Next", names, where, targets)
         elif t in ("Fail", "Succeed"):
@@ -460,12 +466,16 @@ class Validator:
         if "Seconds" in m and "Seconds.$" in m:
             self.err(m.key_node("Seconds.$"), "conflicting-fields", f"{where}use either Seconds or Seconds.$, not both")
         if "Seconds" in m:
+            before = len(self.diags)
             self.integer(m, "Seconds", lo, hi, where)
+            why = S.WAIT_LIMIT["Express" if self.express else "Standard"]
+            self.diags[before:] = [replace(d, message=f"{d.message} ({why})") if d.code == "out-of-range" else d
+                                   for d in self.diags[before:]]
         elif "Seconds.$" in m:
             self._ctx = _Ctx("Seconds.$")
             self.expression(m.get("Seconds.$"), "Seconds.$", where)
         else:
-            self.err(m.get("Name") or m, "missing-field", f"{where}a Wait state needs Seconds or Seconds.$")
+            self.missing(m, "Seconds", f"{where}a Wait state needs Seconds or Seconds.$", node=m.get("Name") or m)
 
     def state_choice(self, m, where, names, targets):
         branches = m.get("Branches")
@@ -502,8 +512,10 @@ class Validator:
             nxt = m.get("Next")
             if isinstance(nxt, Scalar) and isinstance(nxt.value, str):  # already told to make it the Default
                 return
-            self.err(m.get("Name") or m, "no-default", f"{where}a Choice state needs a Default",
-                     "add 'Default: <state>' for when no condition is true")
+            k = self.missing(m, "Default", f"{where}a Choice state needs a Default",
+                             "add 'Default: <state>' for when no condition is true", node=m.get("Name") or m,
+                             code="no-default")
+            _meant_target(m, k, targets)
         else:
             self._target(m, "Default", names, where, targets)
 

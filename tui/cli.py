@@ -46,6 +46,15 @@ class _Parser(argparse.ArgumentParser):
         raise CliError(f"{self.prog}: {message}")
 
 
+def check_file(path: str, option: str | None = None, kind: str = "usage", folder_ok: bool = False) -> None:
+    """Exit 2 with ``flowdbg: error: [OPTION ]PATH: no such file`` (engine.files' one wording) when
+    ``path`` cannot be read; ``kind`` is the JSON contract's reason."""
+    from flowdbg.engine.files import file_problem
+    problem = file_problem(path, folder_ok)
+    if problem is not None:
+        _die(f"{option + ' ' if option else ''}{path}: {problem}", where=path, kind=kind)
+
+
 def sibling_input(flow: str) -> str | None:
     """``FLOW.input.json`` beside ``flow`` (x.yaml -> x.input.json), if present."""
     path = os.path.splitext(flow)[0] + ".input.json"
@@ -83,11 +92,12 @@ def read_input(args) -> dict:
             _die("<stdin>: the input is not UTF-8 text", where=where, kind="input")
     elif args.input_file is not None:
         where = args.input_file
+        check_file(args.input_file, "--input-file", "input")
         try:
             with open(args.input_file, encoding="utf-8-sig") as f:
                 text = f.read()
         except OSError as e:
-            _die(f"{args.input_file}: cannot read the input file: {e.strerror or e}", where=where, kind="input")
+            _die(f"--input-file {args.input_file}: cannot read it: {e.strerror or e}", where=where, kind="input")
         except UnicodeDecodeError:
             _die(f"{args.input_file}: the input file is not UTF-8 text", where=where, kind="input")
     value = parse_json_object(text, where, "execution input")
@@ -102,6 +112,10 @@ def parse_json_object(text: str, where: str, what: str) -> dict:
     try:
         value = parse_json(text)
     except BadJSON as e:
+        from flowdbg.engine.file_kinds import not_json_but
+        other = not_json_but(text, where, f"an {what} (a JSON object)") if where not in ("--input", "<stdin>") else None
+        if other:
+            _die(other, where=where, kind="input")
         if e.line:
             _die(f"{where}:{e.line}:{e.col}: {what} is {e.message}", where=where, line=e.line, col=e.col, kind="input")
         _die(f"{where}: {what} is {e.message}", where=where, kind="input")
@@ -309,10 +323,16 @@ def main(argv: list[str] | None = None) -> int:
         if not argv:
             build_parser().print_help()
             return EXIT_USAGE
+        _not_a_command(argv)
         parser = build_tui_parser()
         args = parser.parse_args(argv)
         if args.port is not None and not args.web:
             _die("--port goes with --web")
+        check_file(args.flow)
+        for option in ("mocks", "replay", "input_file", "resume"):  # before the terminal check: a slip first
+            path = getattr(args, option, None)
+            if path and path not in ("-", "latest"):
+                check_file(path, "--" + option.replace("_", "-"), "mocks" if option == "mocks" else "usage")
         _check_tui_start(args.flow, terminal=not args.web)
         if args.web:
             _check_web_start(args)
@@ -374,15 +394,27 @@ def session_path_problem(args) -> str | None:
             "give another path, or pass --overwrite-session to replace it")
 
 
+def _not_a_command(argv: list[str]) -> None:
+    """``flowdbg rn claim.yaml``: a first word that is neither a command nor a
+    file is a mistyped command when it is close to one (or is a bare word
+    followed by more words); say so, not "unrecognized arguments: claim.yaml"."""
+    import difflib
+    word = argv[0]
+    if word.startswith("-") or os.path.exists(word):
+        return
+    commands = sorted(build_parser().subcommands)
+    guess = difflib.get_close_matches(word, commands, n=1, cutoff=0.6)
+    looks_like_a_file = word.endswith((".yaml", ".yml", ".json")) or os.sep in word
+    if guess and not looks_like_a_file:
+        _die(f"{word!r} is not a flowdbg command or a file (did you mean 'flowdbg {guess[0]}'?)")
+    if not looks_like_a_file and len(argv) > 1 and not argv[1].startswith("-"):
+        _die(f"{word!r} is not a flowdbg command or a file; the commands are {', '.join(commands)}, "
+             "and 'flowdbg FLOW' opens the debugger")
+
+
 def _check_tui_start(flow: str, terminal: bool = True) -> None:
     """Fail fast, before Textual starts, on what the debugger cannot open."""
-    import difflib
-    if not os.path.exists(flow):
-        guess = difflib.get_close_matches(flow, ["run", "validate", "callback", "test", "serve", "convert"], n=1)
-        hint = f" (did you mean 'flowdbg {guess[0]}'?)" if guess and not flow.endswith((".yaml", ".yml", ".json")) else ""
-        _die(f"{flow}: no such file{hint}")
-    if os.path.isdir(flow):
-        _die(f"{flow}: is a directory; give a flow file")
+    check_file(flow)
     # Under --web each browser tab runs the debugger with Textual's web driver, on pipes.
     if terminal and not os.environ.get("TEXTUAL_DRIVER") and not (sys.stdin.isatty() and sys.stdout.isatty()):
         _die("the debugger needs a terminal; for scripts and CI use 'flowdbg run FLOW'")

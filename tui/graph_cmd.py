@@ -32,7 +32,8 @@ def add_graph_parser(sub) -> None:
                     "visit counts, Map progress, what was never reached.")
     g.add_argument("flow", metavar="FLOW", help="the flow definition (YAML or JSON)")
     g.add_argument("--format", choices=FORMATS,
-                   help="default: from --output's suffix (.svg .mmd .md .dot .gv .txt), else text")
+                   help="default: from --output's suffix (.svg .mmd .md .dot .gv .txt; another suffix is refused), "
+                        "else text; .md gets a ```mermaid block")
     g.add_argument("--output", "-o", metavar="FILE", help="write here instead of standard output")
     run = g.add_mutually_exclusive_group()
     run.add_argument("--session", metavar="S", help="a saved session journal (flowdbg ... --session S)")
@@ -49,13 +50,43 @@ def cmd_graph(args) -> int:
         return EXIT_USAGE
 
 
+#: Suffixes of pictures flowdbg does not draw (it writes text formats only).
+_RASTER = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".bmp", ".tif", ".tiff", ".pdf", ".ico"}
+
+
+def output_format(fmt: str | None, output: str | None) -> str:
+    """The format to write: --format, else --output's suffix, else text. An
+    --output whose suffix is no format flowdbg writes is refused (never SVG or
+    text inside a .png), as is one whose suffix names another format."""
+    suffix = os.path.splitext(output or "")[1].lower()
+    named = _BY_SUFFIX.get(suffix)
+    formats = ("SVG (.svg), Mermaid (.mmd, .mermaid, .md), DOT (.dot, .gv) or text (.txt)")
+    if suffix in _RASTER:
+        raise GraphError(f"--output {output}: flowdbg graph writes {formats}, not {suffix[1:].upper()}; write .svg and "
+                         f"convert it (e.g. rsvg-convert -o {output} {os.path.splitext(output)[0]}.svg)")
+    if fmt:
+        if named and named != fmt:
+            raise GraphError(f"--output {output}: a {suffix} file holds {named}, not {fmt}; give --format {named}, "
+                             "or an output file with the suffix of the format")
+        return fmt
+    if not output or not suffix:
+        return "text"
+    if named is None:
+        raise GraphError(f"--output {output}: {suffix} is not a format flowdbg graph writes: it writes {formats}; "
+                         "give one of these suffixes, or --format")
+    return named
+
+
 def _graph(args) -> int:
     from flowdbg.engine.definition import load_definition
-    fmt = args.format or _BY_SUFFIX.get(os.path.splitext(args.output or "")[1].lower(), "text")
-    if not os.path.isfile(args.flow):
-        raise GraphError(f"{args.flow}: {'is a directory' if os.path.isdir(args.flow) else 'no such file'}")
+    from flowdbg.engine.files import file_problem
+    for option, path in ((None, args.flow), ("--session", args.session), ("--history", args.history),
+                         ("--coverage-json", args.coverage_json)):
+        if path and (problem := file_problem(path)) is not None:
+            raise GraphError(f"{option + ' ' if option else ''}{path}: {problem}")
     if args.output and os.path.exists(args.output) and os.path.samefile(args.output, args.flow):
         raise GraphError(f"--output {args.output}: that is the flow; give another path")
+    fmt = output_format(args.format, args.output)
     definition = load_definition(args.flow)
     if definition.flow is None:
         for d in definition.diagnostics:
@@ -70,10 +101,12 @@ def _graph(args) -> int:
     elif args.coverage_json:
         overlay, caption = _from_coverage(args.coverage_json, args.flow, flow)
     text = draw(flow, fmt, overlay, caption)
+    if args.output and fmt == "mermaid" and args.output.lower().endswith(".md"):
+        text = f"```mermaid\n{text}{'' if text.endswith(chr(10)) else chr(10)}```\n"  # so Markdown renders it
     if args.output:
         try:
-            with open(args.output, "w", encoding="utf-8") as f:
-                f.write(text)
+            from flowdbg.engine.atomic import write_file
+            write_file(args.output, text)
         except OSError as e:
             raise GraphError(f"--output {args.output}: cannot write: {e.strerror or e}") from None
     else:
@@ -112,7 +145,9 @@ def _read_json(path: str, what: str):
     try:
         return json.loads(text)
     except json.JSONDecodeError as e:
-        raise GraphError(f"{path}:{e.lineno}:{e.colno}: the {what} is not valid JSON: {e.msg}") from None
+        from flowdbg.engine.file_kinds import not_json_but
+        raise GraphError(not_json_but(text, path, f"a {what}")
+                         or f"{path}:{e.lineno}:{e.colno}: the {what} is not valid JSON: {e.msg}") from None
     except RecursionError:
         raise GraphError(f"{path}: the {what} nests too deeply") from None
 
@@ -143,12 +178,13 @@ def _from_history(path: str, flow):
     names = {s.name for _, s in flow.all_states()}
     used = {e.state for e in record.events if e.state}
     unknown = sorted(used - names)
-    if used and not used & names:
-        raise GraphError(f"{path}: no state of the flow appears in this history (it names {', '.join(sorted(used)[:5])}); "
-                         "is it the history of another flow?")
-    if unknown:
-        print(f"flowdbg: warning: {path}: states not in the flow (changed since the run?): {', '.join(unknown)}",
-              file=sys.stderr)
+    if unknown:  # refused as --session refuses another flow's journal: drawn over this flow, the run would mislead
+        listed = ", ".join(repr(n) for n in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5 else "")
+        why = ("no state of the flow appears in it: it is the history of another flow" if not used & names else
+               "the history of another flow, or of this one before it changed")
+        raise GraphError(f"--history {path} is not a run of {flow.path or 'this flow'}: it names "
+                         f"{'a state' if len(unknown) == 1 else 'states'} {listed} that the flow does not have "
+                         f"({why})")
     return overlay_from_history(record, flow), f"history {path} · {record.status} · {len(record.events)} events"
 
 

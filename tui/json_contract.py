@@ -75,7 +75,7 @@ def _scrub(message: str | None) -> str | None:
 
 def validate_object(files: list[dict], diagnostics: list[dict]) -> dict:
     """The ``validate --json`` object: one shape for one file or many.
-    ``files``: ``{"path", "kind" (flow | mocks), "valid", "errors", "warnings"}``."""
+    ``files``: ``{"path", "kind" (flow | mocks | tests), "valid", "errors", "warnings"}``."""
     valid = all(f["valid"] for f in files)
     status = "Valid" if valid else "Invalid"
     return {"status": status, "exit_code": EXIT[status], "valid": valid, "files": files, "diagnostics": diagnostics}

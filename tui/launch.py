@@ -13,7 +13,7 @@ import os
 
 from flowdbg.engine.definition import load_definition
 from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import BackendConfig, default_mocks_path, local_needs_consent, make_backends
+from flowdbg.engine.runner import BackendConfig, default_mocks_path, make_backends, needing_consent
 
 
 def _journal_path(args) -> str:
@@ -24,14 +24,19 @@ def _journal_path(args) -> str:
     return os.path.join(default_session_dir(args.flow), stamp + ".jsonl")
 
 
-def _load_mocks(args, errors: list) -> MockFile:
+def _load_mocks(args, errors: list, flow=None) -> MockFile:
     path = args.mocks or default_mocks_path(args.flow)
     if not path:
         return MockFile()
     try:
         return load_mocks(path)
     except MockFileError as e:
-        lines = "\n".join(d.format(path) for d in e.diagnostics)
+        found = list(e.diagnostics)
+        if flow is not None and e.partial is not None:  # what the rest of it gets wrong too, in one list
+            from flowdbg.engine.diagnostics import ordered
+            from flowdbg.engine.mock_check import check_mocks
+            found = ordered(found + check_mocks(flow, e.partial))
+        lines = "\n".join(d.format(path) for d in found)
         errors.append(("The mock file has errors",
                        f"{lines}\n\nThe debugger runs without mocks: tasks that need one stop with an error. "
                        f"Fix {path} and start flowdbg again."))
@@ -79,7 +84,7 @@ def launch(args) -> int:
     value = read_input(args) if (args.input is not None or args.input_file is not None) else None
     errors: list[tuple[str, str]] = []
     notices: list[tuple[str, str]] = []
-    mocks = _load_mocks(args, errors)
+    mocks = _load_mocks(args, errors, definition.flow)
     if mocks.path and definition.flow is not None:
         notice = mock_warnings(definition.flow, mocks)
         if notice:
@@ -109,9 +114,9 @@ def launch(args) -> int:
             backends[:] = []
             return str(e)
         return None
-    why = local_needs_consent(mocks, named=bool(args.mocks))
+    unconsented = needing_consent([(mocks, None if args.mocks else f"found beside {args.flow}")], args.allow_local)
     local_prompt = None
-    if why and not args.allow_local:
+    if unconsented:
         build(False)
 
         def answer(yes: bool) -> tuple[str, str] | None:
@@ -121,7 +126,7 @@ def launch(args) -> int:
                         "error") if failed else None
             return (f"{mocks.path}: its local: handlers do not run; mock answers stand in "
                     "(--allow-local runs them without asking)", "warning")
-        entries = "\n".join(f"  {fn} -> {target}" for fn, target in sorted(mocks.local.items()))
+        entries = "\n".join(f"  {e.function} -> {e.target}  (line {e.line})" for e in unconsented)
         local_prompt = ("Run local code from the mock file?",
                         f"{mocks.path} was found beside the flow (not named with --mocks). Its 'local:' entries "
                         f"run Python code on this machine:\n{entries}\n\n"

@@ -8,6 +8,7 @@ mock file and --local/--live answer as in any debug session.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -46,7 +47,7 @@ def _input(args) -> dict:
 def launch_recorded(args) -> int:
     from flowdbg.engine.definition import load_definition
     from flowdbg.engine.replay import RecordError, load_record, parse_record, replay_session
-    from flowdbg.engine.runner import BackendConfig, make_backends
+    from flowdbg.engine.runner import BackendConfig, consent_refusal, make_backends, needing_consent
 
     from .launch import _load_mocks
     from .run_cmd import parse_local
@@ -59,7 +60,13 @@ def launch_recorded(args) -> int:
             print(d.format(args.flow), file=sys.stderr)
         return 2
     errors: list = []
+    notices: list = []
     mocks = _load_mocks(args, errors)
+    unconsented = needing_consent([(mocks, None if args.mocks else f"found beside {args.flow}")], args.allow_local)
+    if unconsented:  # no dialog here (the session replays before the screen is up): the debugger's "Mocks only"
+        mocks = dataclasses.replace(mocks, local={})
+        notices.append((consent_refusal(unconsented, ", or name the mock file with --mocks")
+                        + "\nUntil then, the mock file's answers stand in for them.", "warning"))
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     try:
@@ -67,7 +74,6 @@ def launch_recorded(args) -> int:
     except Exception as e:
         errors.append(("A function backend could not be set up", str(e)))
         backends = []
-    notices: list = []
     follower = None
     label = ""
     if args.replay:

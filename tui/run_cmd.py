@@ -8,6 +8,7 @@ stops at once).
 """
 from __future__ import annotations
 
+import contextlib
 import gc
 import json
 import os
@@ -24,7 +25,7 @@ from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_pa
 from flowdbg.engine.scrub import scrub_text
 
 from . import json_contract as J
-from .cli import CliError, _die, read_input, session_path_problem, sibling_input
+from .cli import CliError, _die, check_file, read_input, session_path_problem, sibling_input
 from .save_test_cmd import check_save_test, save_test
 
 
@@ -41,11 +42,17 @@ class _Invalid(Exception):
 
 
 def parse_local(specs: list[str]) -> dict[str, str]:
+    """``--local FN=file.py:handler`` options; each file and handler is checked
+    now (parsed, not run), not when the task first calls it."""
+    from flowdbg.engine.backends.local import handler_problem
     out = {}
     for s in specs:
         fn, sep, target = s.partition("=")
         if not sep or ":" not in target:
             _die(f"--local {s!r}: expected FUNCTION=path/to/file.py:handler")
+        problem = handler_problem(target, os.getcwd())
+        if problem is not None:
+            _die(f"--local {s}: {problem}")
         out[fn] = target
     return out
 
@@ -55,24 +62,31 @@ def _usage(msg: str) -> int:
     return EXIT_INVALID
 
 
-def load_backend_setup(args):
-    """(MockFile, BackendConfig) from the command line; raises _Invalid on a bad mock file."""
+def load_backend_setup(args, flow=None):
+    """(MockFile, BackendConfig) from the command line; raises _Invalid on a bad mock file
+    (listing, with its errors, what engine.mock_check finds in the rest of it against ``flow``)."""
     mocks_path = args.mocks or default_mocks_path(args.flow)
     mocks = MockFile()
     if mocks_path:
         try:
             mocks = load_mocks(mocks_path)
         except MockFileError as e:
-            for d in e.diagnostics:
+            found = list(e.diagnostics)
+            if flow is not None and e.partial is not None:
+                from flowdbg.engine.diagnostics import ordered
+                from flowdbg.engine.mock_check import check_mocks
+                found = ordered(found + e.partial.warnings + check_mocks(flow, e.partial))
+            for d in found:
                 print(d.format(mocks_path), file=sys.stderr)
-            raise _Invalid(f"{mocks_path}: the mock file has {len(e.diagnostics)} error(s)",
-                           [J.diagnostic(d, mocks_path) for d in e.diagnostics], "mocks", printed=True) from None
+            errors = sum(d.severity == "error" for d in found)
+            raise _Invalid(f"{mocks_path}: the mock file has {errors} error(s)",
+                           [J.diagnostic(d, mocks_path) for d in found], "mocks", printed=True) from None
     if not getattr(args, "json", False):
         for d in mocks.warnings:  # the loader's (yaml11-value, yaml-tag); in --json they are diagnostics
             print(d.format(mocks_path), file=sys.stderr)
-    why = local_needs_consent(mocks, named=bool(args.mocks))
+    why = local_needs_consent(mocks, named=bool(args.mocks), flow=args.flow)
     if why and not getattr(args, "allow_local", False):
-        raise _Invalid(f"{why}; pass --allow-local to run them (or name the file with --mocks)", reason="mocks")
+        raise _Invalid(why, reason="mocks")
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     return mocks, cfg
@@ -111,12 +125,35 @@ def _check_output_path(option: str, path: str, args, journal: bool) -> None:
 
 class _Signals:
     """SIGINT and SIGTERM ask the session to stop between two steps (the
-    summary is printed as for any stop); a second signal stops at once."""
+    summary is printed as for any stop); a second signal stops at once,
+    except while the summary is being printed (``holding``): it then takes
+    effect right after, so the summary is never cut off."""
 
     def __init__(self):
         self.name: str | None = None
         self.session = None
         self._saved: dict = {}
+        self._holding = False
+        self._held = False
+        self._abandon = False
+
+    def hold(self) -> None:
+        self._holding = True
+
+    @contextlib.contextmanager
+    def abandoning(self):
+        """While writing an output file after the run: any signal, first or
+        second, gives the file up at once (KeyboardInterrupt)."""
+        self._abandon = True
+        try:
+            yield
+        finally:
+            self._abandon = False
+
+    def release(self) -> bool:
+        """Stop holding; True when a second signal came meanwhile (it is spent)."""
+        self._holding, held, self._held = False, self._held, False
+        return held
 
     def __enter__(self):
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -131,7 +168,13 @@ class _Signals:
             signal.signal(sig, handler)
 
     def _handle(self, signum, frame):
+        if self._abandon:
+            self.name = self.name or signal.Signals(signum).name
+            raise KeyboardInterrupt
         if self.name is not None:
+            if self._holding:
+                self._held = True
+                return
             raise KeyboardInterrupt
         self.name = signal.Signals(signum).name
         if self.session is not None:
@@ -156,6 +199,7 @@ class RunCommand:
         self.input_is_sibling = False
         self.diagnostics: list[dict] = []
         self.history_written: str | None = None
+        self.printed_message = False
         self.signals = _Signals()
 
     # -- the whole command ---------------------------------------------------------------------------
@@ -166,6 +210,7 @@ class RunCommand:
             except _Invalid as e:
                 if not e.printed:
                     _usage(str(e))
+                self.printed_message = True  # on stderr, whole: the summary does not repeat it
                 return self.finish(e.status, e.reason, str(e), extra=e.diagnostics)
             except CliError as e:  # bad input or --local: printed already
                 kind = e.kind if e.kind in J.REASONS["Invalid"] else "usage"
@@ -174,6 +219,13 @@ class RunCommand:
 
     def _run(self) -> int:
         args = self.args
+        if args.callback_timeout is not None and args.callback_port is None:
+            raise _Invalid("--callback-timeout goes with --callback-port: it bounds how long a run waits, in real "
+                           "time, for a callback someone sends to that endpoint; without one nobody can send it")
+        check_file(args.flow, kind="definition")
+        for option, path, kind in (("--mocks", args.mocks, "mocks"), ("--resume", args.resume, "session")):
+            if path:
+                check_file(path, option, kind)
         defn = self.defn = load_definition(args.flow, express=args.express, strict=args.strict)
         self.diagnostics = [J.diagnostic(d, defn.path) for d in defn.diagnostics]
         if defn.flow is None:
@@ -191,7 +243,7 @@ class RunCommand:
                 _check_output_path(option, path, args, journal)
         if args.session and (why := session_path_problem(args)) is not None:
             raise _Invalid(why, reason="session")
-        mocks, cfg = load_backend_setup(args)
+        mocks, cfg = load_backend_setup(args, defn.flow)
         self.mocks_path = mocks.path or None
         self.diagnostics += [J.diagnostic(d, mocks.path) for d in mocks.warnings]
         self._check_mocks(mocks)
@@ -227,8 +279,9 @@ class RunCommand:
             for d in found:
                 print(d.format(mocks.path), file=sys.stderr)
         if has_errors(found):
-            raise _Invalid(f"{mocks.path}: {len(found)} warning(s) about the mock file (--strict)", [], "mocks",
-                           printed=True)
+            n = sum(d.severity == "error" for d in found)
+            raise _Invalid(f"{mocks.path}: {n} error(s) in the mock file" + (" (--strict)" if self.args.strict else ""),
+                           [], "mocks", printed=True)
 
     # -- running -------------------------------------------------------------------------------------
     def _execute(self, inp, mocks: MockFile, cfg: BackendConfig) -> int:
@@ -339,25 +392,46 @@ class RunCommand:
 
     # -- the report ----------------------------------------------------------------------------------
     def finish(self, status: str, reason: str | None, message: str | None, extra: list[dict] = ()) -> int:
+        """The summary first, then the --history file (a long history takes
+        a while to write: what the run did is on the screen meanwhile, and a
+        second Ctrl-C then only gives up the file, which is left unwritten,
+        never cut off). With --json the one object comes last: it says
+        whether the history was written."""
         args = self.args
         session = self.session
         # what ran, even if cut short; the events are streamed, not built as one list
         summary = summarize(session.execution, events=False) if session is not None else None
         code = J.EXIT_SIGNAL.get(self.signals.name, J.EXIT[status]) if reason == "interrupted" else J.EXIT[status]
-        diagnostics = self.diagnostics + [d for d in extra if d not in self.diagnostics]
-        if args.history and summary is not None and summary["event_count"]:
-            code, status, reason, message = self._write_history(session, code, status, reason, message)
+        wants_history = bool(args.history and summary is not None and summary["event_count"])
         start = session.start["start_time"] if session is not None else args.start_time
         if args.json:
+            if wants_history:
+                code, status, reason, message = self._write_history(session, code, status, reason, message)
+            diagnostics = self.diagnostics + [d for d in extra if d not in self.diagnostics]
             obj = J.run_object(status=status, reason=reason, message=message, summary=summary,
                                diagnostics=diagnostics, flow=args.flow, mocks=self.mocks_path,
                                input_source=self.input_source, start_time=start, express=args.express,
                                history=self.history_written, exit_code=code)
             J.write_run_object(obj, session.execution.events if session is not None else (), sys.stdout)
-        elif summary is not None:
-            _print_summary(summary, session, args, status, message,
-                           self.input_source if self.input_is_sibling else None)
+            return code
+        if summary is not None:
+            self.signals.hold()
+            try:
+                _print_summary(summary, session, args, status, message,
+                               self.input_source if self.input_is_sibling else None, self.printed_message)
+                sys.stdout.flush()
+            finally:
+                again = self.signals.release()
+            if again:  # a second signal while the summary was printed: stop now, as it asks
+                return self._history_interrupted(code) if wants_history else J.EXIT_SIGNAL.get(
+                    self.signals.name or "SIGINT", 130)
+        if wants_history:
+            code = self._write_history(session, code, status, reason, message)[0]
         return code
+
+    def _history_interrupted(self, code: int) -> int:
+        print(f"flowdbg: --history {self.args.history}: not written (interrupted)", file=sys.stderr)
+        return J.EXIT_SIGNAL.get(self.signals.name or "SIGINT", 130)
 
     def _write_history(self, session, code, status, reason, message):
         from flowdbg.engine.history import write_history
@@ -368,8 +442,14 @@ class RunCommand:
                 os.makedirs(folder, exist_ok=True)
             except OSError as e:
                 raise OSError(e.errno, f"cannot create the folder {folder}: {e.strerror or e}") from None
-            write_history(path, session.execution, session.start_time)
+            if not self.args.json and len(session.execution.events) > 50_000:
+                print(f"flowdbg: writing {len(session.execution.events):,} events to {path} …", file=sys.stderr,
+                      flush=True)
+            with self.signals.abandoning():
+                write_history(path, session.execution, session.start_time)
             self.history_written = path
+        except KeyboardInterrupt:
+            return self._history_interrupted(code), status, reason, message
         except OSError as e:
             why = f"--history {path}: " + (e.strerror if str(e.strerror).startswith("cannot create")
                                            else f"cannot write: {e.strerror or e}")
@@ -380,7 +460,9 @@ class RunCommand:
         return code, status, reason, message
 
 
-def _print_summary(s: dict, session, args, status: str, message: str | None, sibling: str | None) -> None:
+def _print_summary(s: dict, session, args, status: str, message: str | None, sibling: str | None,
+                   printed: bool = False) -> None:
+    """``printed``: ``message`` is on stderr already (an error, whole): said once, not again here."""
     shown = status if status in ("Invalid", "Error") else s["status"]
     print(f"status: {shown}  (virtual time {s['time']:g} s, {s['event_count']} events)")
     if sibling:
@@ -393,8 +475,10 @@ def _print_summary(s: dict, session, args, status: str, message: str | None, sib
         print("output: " + json.dumps(s["output"], ensure_ascii=False))
     if s["error"]:
         print(f"error: {s['error']['code']}" + (f": {s['error']['detail']}" if s["error"]["detail"] else ""))
-    if message and (status in ("Invalid", "Error") or (s["status"] == "Running" and not s["pending"])):
-        print(f"stopped: {message.splitlines()[0]}")
+    if printed and status in ("Invalid", "Error"):
+        pass
+    elif message and (status in ("Invalid", "Error") or (s["status"] == "Running" and not s["pending"])):
+        print(f"stopped: {message}")
     elif message and s["status"] == "Running" and not message.startswith("waiting"):
         print(f"stopped: {message}")
     pending = s["pending"]

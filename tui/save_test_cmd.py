@@ -45,5 +45,6 @@ def save_test(args, session) -> None:
     except OSError as e:
         raise _invalid(f"--save-test {args.save_test}: cannot write: {e.strerror or e}") from None
     n = len(tf.cases)
+    allow = " --allow-local" if tf.local_code else ""  # the test file now carries local code: test needs consent
     print(f"flowdbg: saved case {args.case!r} to {args.save_test} ({n} case{'s' if n != 1 else ''}; run them with: "
-          f"flowdbg test {args.save_test})", file=sys.stderr)
+          f"flowdbg test {args.save_test}{allow})", file=sys.stderr)

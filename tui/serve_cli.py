@@ -44,6 +44,7 @@ def build_service(args, log):
     from flowdbg.engine.mocks import MockFileError
     from flowdbg.engine.runner import BackendConfig, default_mocks_path
     from flowdbg.engine.service import Endpoint, Service, ServeOptions, Verifier
+    from flowdbg.engine.service.hosting import LocalCodeRefused
 
     from .run_cmd import parse_local
     if args.callback_port is not None:
@@ -53,7 +54,12 @@ def build_service(args, log):
     cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
                         fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
     service = Service(ServeOptions(mocks=args.mocks, backend=cfg, seed=args.seed, debug=args.debug,
-                                   max_steps=args.max_steps, breaks=list(args.breaks)), log=log)
+                                   max_steps=args.max_steps, breaks=list(args.breaks),
+                                   allow_local=args.allow_local), log=log)
+    from flowdbg.engine.files import file_problem
+    for option, path in [(None, p) for p in args.flows] + [("--mocks", args.mocks)]:
+        if path and (problem := file_problem(path)) is not None:
+            raise SystemExit(_usage(f"{option + ' ' if option else ''}{path}: {problem}"))
     names: dict[str, str] = {}
     for path in args.flows:
         d = load_definition(path)
@@ -70,6 +76,15 @@ def build_service(args, log):
         except MockFileError as e:
             print(str(e), file=sys.stderr)
             raise SystemExit(2)
+        except LocalCodeRefused as e:
+            raise SystemExit(_usage(str(e)))
+    if args.mocks:
+        try:
+            service.source("")  # --mocks is read now: a broken file stops serve at start, not at a first execution
+        except MockFileError as e:
+            print(str(e), file=sys.stderr)
+            raise SystemExit(2)
+    service.check_mocks()  # the mock files' slips against their flows, at start (as run and validate say them)
     verifier = Verifier(args.access_key_id, args.secret) if args.access_key_id else None
     endpoint = Endpoint(service, verifier=verifier, port=args.port, log=log if args.verbose else None)
     return service, endpoint

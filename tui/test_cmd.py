@@ -12,7 +12,8 @@ import os
 import sys
 
 from flowdbg.engine.testing.run import Limits
-from flowdbg.engine.testing.suite import CaseResult, FileResult, NoTestFiles, SuiteResult, run_suite
+from flowdbg.engine.testing.suite import (CaseResult, FileResult, LocalCodeRefused, NoTestFiles, SuiteResult,
+                                          run_suite)
 
 EXIT_INVALID = 2
 
@@ -101,8 +102,8 @@ def run_paths(paths: list[str], args, printer: Printer) -> SuiteResult | None:
     """Run and print the cases under ``paths``; None when a path names nothing."""
     try:
         return run_suite(paths, jobs=args.jobs, limits=Limits(args.max_steps, args.max_events),
-                         on_file=printer.file, on_case=printer.case)
-    except NoTestFiles as e:
+                         on_file=printer.file, on_case=printer.case, allow_local=args.allow_local)
+    except (NoTestFiles, LocalCodeRefused) as e:
         _usage(str(e))
         return None
 
@@ -119,7 +120,8 @@ def finish(result: SuiteResult, args, printer: Printer) -> None:
         from flowdbg.engine.testing.coverage import coverage_json
 
         def dump(path):
-            with open(path, "w", encoding="utf-8") as f:
+            from flowdbg.engine.atomic import atomic_write
+            with atomic_write(path) as f:
                 json.dump(coverage_json(result.coverage), f, ensure_ascii=False, indent=2)
                 f.write("\n")
         _write("--coverage-json", args.coverage_json, dump)
@@ -151,6 +153,8 @@ def add_test_parser(sub, positive) -> None:
                    help="print which states, Choice branches, Catch and Retry rules the cases reached")
     t.add_argument("--coverage-json", metavar="FILE", help="write the coverage as JSON")
     t.add_argument("--watch", action="store_true", help="run again when a flow, mock, input or test file changes")
+    t.add_argument("--allow-local", action="store_true",
+                   help="run the 'local:' handlers (Python code) of the mock files the test files name or write")
     t.add_argument("-j", "--jobs", type=positive, metavar="N",
                    help="worker processes (default: one per core once the cases take long enough)")
     t.add_argument("--max-steps", type=positive, default=1_000_000,

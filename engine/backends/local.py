@@ -180,6 +180,61 @@ class LocalBackend:
         return FunctionResponse(payload=base64.b64decode(result["payload_b64"]), meta=meta, **mk)
 
 
+def handler_problem(spec: str, base_dir) -> str | None:
+    """Why ``spec`` (``path/to/file.py:handler``, relative to ``base_dir``)
+    cannot be run, found without running anything (the file is parsed, not
+    imported): not that form, no such file, not valid Python, or no top-level
+    ``handler`` in it. None when it looks runnable, or when the module binds
+    names in ways a parse cannot follow (``from x import *``, ``globals()``)."""
+    import ast
+    import difflib
+
+    from ..files import file_problem
+    file_part, sep, func = spec.rpartition(":")
+    if not sep or not file_part.endswith(".py") or not func.isidentifier():
+        return "expected FUNCTION=path/to/file.py:handler"
+    path = Path(base_dir) / file_part
+    problem = file_problem(str(path))
+    if problem is not None:
+        return f"{file_part}: {problem}"
+    try:
+        tree = ast.parse(path.read_bytes(), filename=str(path))
+    except SyntaxError as e:
+        return f"{file_part}:{e.lineno}:{e.offset}: not valid Python: {e.msg}"
+    except (OSError, ValueError) as e:
+        return f"{file_part}: cannot read it: {e}"
+    names: set[str] = set()
+    opaque = False
+
+    def bind(stmts) -> None:
+        nonlocal opaque
+        for st in stmts:
+            if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                names.add(st.name)
+            elif isinstance(st, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                for t in (st.targets if isinstance(st, ast.Assign) else [st.target]):
+                    names.update(n.id for n in ast.walk(t) if isinstance(n, ast.Name))
+            elif isinstance(st, (ast.Import, ast.ImportFrom)):
+                for a in st.names:
+                    if a.name == "*":
+                        opaque = True
+                    names.add((a.asname or a.name).split(".")[0])
+            for block in ("body", "orelse", "finalbody", "handlers"):  # if/try/with/for at the top level
+                inner = getattr(st, block, None)
+                if isinstance(inner, list) and not isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                                   ast.ClassDef)):
+                    bind([x for x in inner if isinstance(x, ast.stmt)] +
+                         [y for h in inner if isinstance(h, ast.ExceptHandler) for y in h.body])
+    bind(tree.body)
+    opaque = opaque or any(isinstance(n, ast.Name) and n.id in ("globals", "__getattr__") for n in ast.walk(tree))
+    if func in names or opaque:
+        return None
+    guess = difflib.get_close_matches(func, sorted(names), n=1, cutoff=0.6)
+    defs = sorted(st.name for st in tree.body if isinstance(st, (ast.FunctionDef, ast.AsyncFunctionDef)))
+    hint = f" (did you mean {guess[0]!r}?)" if guess else (f" (it defines {', '.join(defs[:5])})" if defs else "")
+    return f"{file_part} has no function {func!r}{hint}"
+
+
 def _kill(proc: subprocess.Popen) -> None:
     try:
         if os.name == "posix":

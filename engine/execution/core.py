@@ -106,9 +106,14 @@ class Execution:
         after fixing it).
         """
         first = len(self.events)
+        self._unit(frame_id)
+        return self.events[first:]
+
+    def _unit(self, frame_id: str | None = None) -> bool:
+        """One unit of work; False when there was none to run."""
         self.last_enter = None
         if self.status != RUNNING:
-            return []
+            return False
         if not self.started:
             self.started = True
             self.emit(E.EXECUTION_STARTED, "", "", {"input": self.input, "name": self.options.execution_name})
@@ -119,23 +124,23 @@ class Execution:
                 frame = self.sched.pick(self.current, self.frames, frame_id)
         except ExecutionFail as fail:
             self.finish(FAILED, error=fail.error)
-            return self.events[first:]
-        if frame is not None:
-            pipeline.run_unit(self, frame)
-            self.steps += 1
-        return self.events[first:]
+            return False
+        if frame is None:
+            return False
+        pipeline.run_unit(self, frame)
+        self.steps += 1
+        return True
 
     def run(self, max_steps: int | None = None) -> None:
         """Step until finished or waiting (or ``max_steps`` units)."""
+        unit = self._unit
+        if max_steps is None:
+            while unit():
+                pass
+            return
         n = 0
-        while self.status == RUNNING:
-            before = self.steps
-            self.step()
-            if self.steps == before:
-                break
+        while n < max_steps and unit():
             n += 1
-            if max_steps is not None and n >= max_steps:
-                break
 
     def report(self, token: str, *, succeeded: bool, output: Any = None, error: str | None = None,
                cause: str = "") -> CallbackResult:

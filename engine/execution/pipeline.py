@@ -17,10 +17,10 @@ from typing import Any
 
 from .. import events as E
 from ..errors import ALL, FlowError
-from .dataflow import dataflow_for
+from .dataflow import DATAFLOWS, dataflow_for
 from .frames import AT_ENTER, FAILED, IN_STATE, NEW, Activation, ExecutionFail, Frame
 from .records import StepRecord
-from .states import BLOCK, handler_for
+from .states import BLOCK, HANDLERS, handler_for
 
 RETRY = "retry"  # Activation.stage while a Retry waits for its next attempt
 
@@ -49,7 +49,7 @@ def run_unit(ex, f: Frame) -> None:
         if done is BLOCK:
             return
         f.act = None
-        df = dataflow_for(f.scope)
+        df = DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)
         if done.next is None:
             ex.frame_done(f, df.end(ex, f, done.output))
         else:
@@ -82,7 +82,7 @@ def start(ex, f: Frame):
     rec, state = act.rec, act.state
     f.pc = IN_STATE
     try:
-        rec.input = act.input = dataflow_for(f.scope).input(ex, f, act)
+        rec.input = act.input = (DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).input(ex, f, act)
     except FlowError as err:
         return catch(ex, f, act, err)
     return attempt(ex, f, act)
@@ -90,7 +90,7 @@ def start(ex, f: Frame):
 
 def attempt(ex, f: Frame, act: Activation):
     """Run (or run again, for a Retry) the state's own work."""
-    handler = handler_for(act.state)
+    handler = HANDLERS.get(type(act.state)) or handler_for(act.state)
     try:
         result = handler.run(ex, f, act)
     except FlowError as err:
@@ -178,7 +178,7 @@ def finish(ex, f: Frame, act: Activation, result: Any) -> _Done:
     rec, state = act.rec, act.state
     try:
         rec.result = result
-        out, nxt = dataflow_for(f.scope).output(ex, f, act, result)
+        out, nxt = (DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).output(ex, f, act, result)
     except FlowError as err:
         return catch(ex, f, act, err)
     rec.output = out
@@ -189,5 +189,6 @@ def finish(ex, f: Frame, act: Activation, result: Any) -> _Done:
         detail.update(act.exit_detail)
     ex.emit(E.STEP_EXITED, state.name, f.id, detail, step=rec.index)
     rec.exited_at = ex.clock
-    ex.close(rec)
+    rec.closed = True  # ex.close(rec), inline: every state that succeeds passes here
+    ex.open_records.pop(rec.index, None)
     return _Done(out, nxt)

@@ -37,8 +37,11 @@ def state_env(rec: StepRecord, inp: Any, random, output: Any = MISSING, roots: f
 
 def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) -> Any:
     """Evaluate a constructor template (InputConstructor, Parameters, OutputConstructor...)."""
-    return template.evaluate(state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit),
-                             rec.state)
+    if output is MISSING and "$Context" not in template.roots:  # the usual case, without state_env's frame
+        env = Env({"$Input": inp}, ex.random, NO_OUTPUT, ex.options.data_limit)
+    else:
+        env = state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit)
+    return template.evaluate(env, rec.state)
 
 
 def _encoder():
@@ -47,13 +50,12 @@ def _encoder():
     from json import encoder as _e
     make = getattr(_e, "c_make_encoder", None)
     if make is None:  # no C speedups: the pure-Python encoder
-        enc = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
-        return lambda v: enc.encode(v)
-    c = make(None, None, _e.c_encode_basestring or _e.py_encode_basestring, None, ":", ",", False, False, True)
-    return lambda v: "".join(c(v, 0))
+        return None, json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    return make(None, None, _e.c_encode_basestring or _e.py_encode_basestring, None, ":", ",", False, False,
+                True), None
 
 
-_encode = _encoder()
+_C_ENCODE, _PY_ENCODE = _encoder()
 _SCALARS = (int, float, bool, type(None))
 
 
@@ -63,7 +65,7 @@ def json_size(value: Any) -> int:
     if t in _SCALARS:
         return len(repr(value)) if t is not bool and value is not None else 5
     try:
-        text = _encode(value)
+        text = "".join(_C_ENCODE(value, 0)) if _C_ENCODE is not None else _PY_ENCODE(value)
     except RecursionError:
         raise FlowError(DATA_LIMIT_EXCEEDED, "the value is nested too deeply to encode") from None
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
@@ -74,11 +76,12 @@ class SizeCheck:
     values it has seen: a state's output is usually the next state's input,
     the very same object, and values are never changed in place."""
 
-    __slots__ = ("limit", "_seen")
+    __slots__ = ("limit", "_seen", "last")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
         self._seen: dict[int, tuple[Any, int]] = {}
+        self.last: Any = None  # the value last found within the limit: callers may skip checking it again
 
     def check(self, value: Any, rec: StepRecord, what: str) -> None:
         t = type(value)
@@ -108,3 +111,4 @@ class SizeCheck:
         if size > self.limit:
             raise FlowError(DATA_LIMIT_EXCEEDED, f"state {rec.state!r}: {what} is {size} bytes; the limit is "
                                                  f"{self.limit} bytes")
+        self.last = value

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import events as E
+from ..files import file_problem
 
 MISSING = object()
 OUTCOMES = {E.TASK_SUCCEEDED: "succeeded", E.TASK_FAILED: "failed", E.TASK_SUBMIT_FAILED: "submit_failed",
@@ -139,18 +140,83 @@ def _raw_events(data: Any, path: str) -> list[dict]:
                       f"got {type(data).__name__}")
 
 
+def _event_starts(text: str) -> list[int]:
+    """Where each event of the ``Events`` array starts in ``text`` (offsets),
+    found only when an event is refused, so the message can say ``path:line:col``.
+    [] for a shape this scanner does not follow (pages of a paged history)."""
+    dec = json.JSONDecoder()
+    ws = " \t\r\n"
+
+    def skip(i: int) -> int:
+        while i < len(text) and text[i] in ws:
+            i += 1
+        return i
+
+    def items(i: int) -> list[int]:  # text[i] == "[": the start of each element
+        out, i = [], skip(i + 1)
+        while i < len(text) and text[i] != "]":
+            out.append(i)
+            _, i = dec.raw_decode(text, i)
+            i = skip(i)
+            if i < len(text) and text[i] == ",":
+                i = skip(i + 1)
+        return out
+
+    def key_array(i: int, names) -> int | None:  # text[i] == "{": the "[" of a member named in names
+        i = skip(i + 1)
+        while i < len(text) and text[i] != "}":
+            key, i = dec.raw_decode(text, i)
+            i = skip(skip(i) + 1)  # past the colon
+            if key in names and text[i] == "[":
+                return i
+            if key == "body" and text[i] == "{":
+                found = key_array(i, names)
+                if found is not None:
+                    return found
+            _, i = dec.raw_decode(text, i)
+            i = skip(i)
+            if i < len(text) and text[i] == ",":
+                i = skip(i + 1)
+        return None
+    try:
+        i = skip(0)
+        if text[i:i + 1] == "[":
+            return items(i)
+        if text[i:i + 1] == "{":
+            at = key_array(i, ("Events", "events"))
+            return items(at) if at is not None else []
+    except (ValueError, IndexError):
+        pass
+    return []
+
+
+def _at(text: str, path: str, index: int, paged: bool = False) -> str:
+    """``path:line:col: event N`` for the event at ``index`` (``path: event N`` when it cannot be placed)."""
+    starts = [] if paged else _event_starts(text)
+    if index < len(starts):
+        off = starts[index]
+        line = text.count("\n", 0, off) + 1
+        return f"{path}:{line}:{off - (text.rfind(chr(10), 0, off) + 1) + 1}: event {index + 1}"
+    return f"{path}: event {index + 1}"
+
+
 def parse_record(text: str, path: str = "<history>") -> Record:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise RecordError(f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
+        from ..file_kinds import not_json_but
+        raise RecordError(not_json_but(text, path, "an execution history")
+                          or f"{path}:{e.lineno}:{e.colno}: not valid JSON: {e.msg}") from None
     raws = _raw_events(data, path)
+    paged = isinstance(data, list) and raws is not data  # pages of a paged history: events are not placed
     if not raws:
         raise RecordError(f"{path}: the history has no events")
     events: list[RecordedEvent] = []
     start = None
     for i, raw in enumerate(raws):
         where = f"{path}: event {i + 1}"
+        if not isinstance(raw, dict) or not isinstance(_get(raw, "Type", default=None), str):
+            where = _at(text, path, i, paged)  # a refusal follows: say where, line and column
         if not isinstance(raw, dict):
             raise RecordError(f"{where}: an event must be an object")
         etype = _get(raw, "Type", default=None)
@@ -161,7 +227,7 @@ def parse_record(text: str, path: str = "<history>") -> Record:
             try:
                 d = json.loads(d) if d.strip() else {}
             except ValueError:
-                raise RecordError(f"{where} ({etype}): EventDetail is not JSON text") from None
+                raise RecordError(f"{_at(text, path, i, paged)} ({etype}): EventDetail is not JSON text") from None
         if not isinstance(d, dict):
             d = {"value": d}
         t = parse_time(_get(raw, "Time", default=None))
@@ -171,7 +237,7 @@ def parse_record(text: str, path: str = "<history>") -> Record:
             eid = int(_get(raw, "EventId", default=i + 1))
             sid = int(_get(raw, "ScheduleEventId", default=0) or 0)
         except (TypeError, ValueError):
-            raise RecordError(f"{where}: EventId and ScheduleEventId must be integers") from None
+            raise RecordError(f"{_at(text, path, i, paged)}: EventId and ScheduleEventId must be integers") from None
         scope = _get(raw, "Scope", default=None)
         events.append(RecordedEvent(eid, sid, etype, str(_get(raw, "StepName", default="") or ""),
                                     (t - start).total_seconds() if t and start else 0.0, d,
@@ -222,11 +288,14 @@ def _last_open(rec: Record, state: str) -> RecordedTask | None:
 
 
 def load_record(path: str) -> Record:
+    problem = file_problem(path)
+    if problem is not None:
+        raise RecordError(f"{path}: {problem}")
     try:
         with open(path, encoding="utf-8-sig") as f:
             text = f.read()
     except OSError as e:
-        raise RecordError(f"{path}: cannot read the history: {e.strerror or e}") from None
+        raise RecordError(f"{path}: cannot read it: {e.strerror or e}") from None
     except UnicodeDecodeError:
         raise RecordError(f"{path}: the history is not UTF-8 text") from None
     return parse_record(text, path)

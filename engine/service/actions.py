@@ -94,6 +94,7 @@ class Actions(Hosting):
             rec = FlowRecord(name, definition, p["Description"], role_arn=p.get("RoleArn") or "",
                              execution_mode=mode, breakpoints=self.initial_breakpoints(definition))
             self.store.flows[name] = rec
+        self.check_mocks()  # --mocks against this flow too: its slips are logged now, not found by a run
         self.changed(None)
         return rec.describe()
 

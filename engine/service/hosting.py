@@ -4,6 +4,7 @@ flow's mock file and backends (reloaded when the file changes), one
 (the ``serve --debug`` screen)."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import threading
@@ -12,7 +13,7 @@ from typing import Callable
 
 from ..definition import Definition, parse_definition
 from ..mocks import MockFile, MockFileError, load_mocks
-from ..runner import BackendConfig, make_backends
+from ..runner import BackendConfig, consent_refusal, make_backends, needing_consent
 from . import errors as X
 from .driver import Driver
 from .store import FlowRecord, ServedExecution, Store, iso, now_utc
@@ -28,6 +29,8 @@ class ServeOptions:
 
     mocks: str | None = None
     flow_mocks: dict[str, str] = field(default_factory=dict)
+    #: run the ``local:`` entries of mock files not named with ``--mocks`` (the flows' siblings)
+    allow_local: bool = False
     backend: BackendConfig = field(default_factory=BackendConfig)
     seed: int | None = None
     debug: bool = False
@@ -35,12 +38,22 @@ class ServeOptions:
     breaks: list[str] = field(default_factory=list)
 
 
+class LocalCodeRefused(Exception):
+    """A flow's sibling mock file has ``local:`` entries and there is no consent
+    (``--allow-local``): the message names each entry (runner.consent_refusal)."""
+
+
 class _MockSource:
     """A mock file and the backends its ``local:``/``live:`` sections name,
-    loaded again when the file changes (a broken edit keeps the last good one)."""
+    loaded again when the file changes (a broken edit keeps the last good one).
+    ``origin`` is None for the file named with ``--mocks`` (consent), else how
+    it was found; its ``local:`` entries then run only with ``allow_local``:
+    at start a refusal is raised, on a reload they are dropped (and logged)."""
 
-    def __init__(self, path: str | None, cfg: BackendConfig, log):
+    def __init__(self, path: str | None, cfg: BackendConfig, log, origin: str | None = None,
+                 allow_local: bool = False):
         self.path, self.cfg, self.log = path, cfg, log
+        self.origin, self.allow_local = origin, allow_local
         self.sig = None
         self.mocks, self.backends = MockFile(path=path or ""), []
         self.lock = threading.Lock()
@@ -64,12 +77,20 @@ class _MockSource:
             self.sig = sig
             if self.path and sig is not None:
                 try:
-                    self.mocks = load_mocks(self.path)
+                    mocks = load_mocks(self.path)
                 except MockFileError as e:
                     if first:
                         raise
                     self.log(f"{self.path}: not reloaded, the mocks loaded before stay in use:\n{e}")
                     return
+                refused = needing_consent([(mocks, self.origin)], self.allow_local)
+                if refused and first:
+                    raise LocalCodeRefused(consent_refusal(refused, ", or name the mock file with --mocks"))
+                if refused:
+                    self.log(consent_refusal(refused, " (restart flowdbg serve with it)") +
+                             "\nUntil then, the mock file's answers stand in for them.")
+                    mocks = dataclasses.replace(mocks, local={})
+                self.mocks = mocks
             self.backends = make_backends(self.mocks, self.cfg)
             if not first:
                 self.log(f"{self.path}: reloaded; new executions use it")
@@ -128,18 +149,51 @@ class Hosting:
                          breakpoints=self.initial_breakpoints(definition))
         with self.store.lock:
             self.store.flows[name] = rec
-        self.source(name)  # a broken mock file is reported now, not at the first execution
+        try:
+            self.source(name)  # a broken mock file (or local code without consent) is reported now
+        except Exception:
+            with self.store.lock:
+                self.store.flows.pop(name, None)
+            self.options.flow_mocks.pop(name, None)
+            raise
         return rec
+
+    def check_mocks(self) -> None:
+        """Log what engine.mock_check finds in each mock file against the flows
+        it answers (keys naming no state, ...), as ``run`` and ``validate`` print
+        them. A file answering several flows (``--mocks``) is reported for what
+        is wrong for all of them: a key one flow uses is no slip. Each finding
+        once (a flow created later brings only what is new)."""
+        from ..mock_check import check_mocks
+        said = self.__dict__.setdefault("_said", set())
+        by_source: dict[str, list[FlowRecord]] = {}
+        for rec in list(self.store.flows.values()):
+            src = self.source(rec.name)
+            if src.path:
+                by_source.setdefault(src.path, []).append(rec)
+        for path, recs in by_source.items():
+            src = self._sources[path]
+            found = [check_mocks(r.definition.flow, src.mocks) for r in recs]
+            common = [d for d in found[0] if all(d in other for other in found[1:])]
+            for d in list(src.mocks.warnings) + common:
+                line = d.format(path)
+                if line not in said:
+                    said.add(line)
+                    self.log(line)
 
     def initial_breakpoints(self, definition: Definition) -> list[dict]:
         names = {s.name for _, s in definition.flow.all_states()}
         return [{"state": b} for b in self.options.breaks if b in names]
 
     def source(self, flow: str) -> _MockSource:
-        path = self.options.flow_mocks.get(flow) or self.options.mocks
+        sibling = self.options.flow_mocks.get(flow)
+        path = sibling or self.options.mocks
         src = self._sources.get(path)
         if src is None:
-            src = self._sources[path] = _MockSource(path, self.options.backend, self.log)
+            rec = self.store.flows.get(flow)
+            origin = f"found beside {rec.definition.path if rec else f'the flow {flow!r}'}" if sibling else None
+            src = self._sources[path] = _MockSource(path, self.options.backend, self.log, origin,
+                                                    self.options.allow_local)
         else:
             src.refresh()
         return src

@@ -54,7 +54,8 @@ class Session(Stepping, Inputs):
             # From the flow and the seed only, so two runs give the same tokens (decision 10).
             nm = name or "exec-" + hashlib.sha256(f"{definition.flow.name}:{seed}".encode()).hexdigest()[:8]
             _start = {"k": "start", "v": VERSION, "flow": os.path.abspath(definition.path),
-                      "digests": dict(definition.flow.digests), "input": input, "seed": seed,
+                      "flow_name": definition.flow.name, "digests": dict(definition.flow.digests), "input": input,
+                      "seed": seed,
                       "start_time": st, "name": nm, **({"express": True} if express else {})}
         self.start = _start
         # An Express session stays one on --resume: the journal's start says so.

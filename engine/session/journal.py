@@ -33,6 +33,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..files import file_problem
 from .types import SessionError
 
 VERSION = 2
@@ -220,11 +221,14 @@ def _breakpoint_items(items: list, path: str, n: int) -> list:
 def read_journal(path: str) -> JournalContents:
     """Parse a journal. Raises SessionError (``path:line: why``) when it is
     not one flowdbg wrote; a last line cut off mid-write is dropped."""
+    problem = file_problem(path)
+    if problem is not None:
+        raise SessionError(f"{path}: {problem}")
     try:
         with open(path, "rb") as f:
             raw = f.read()
     except OSError as e:
-        raise SessionError(f"{path}: cannot read the session: {e.strerror or e}") from None
+        raise SessionError(f"{path}: cannot read it: {e.strerror or e}") from None
     lines = raw.split(b"\n")
     parsed: list[tuple[int, Any]] = []
     cut = 0
@@ -238,6 +242,11 @@ def read_journal(path: str) -> JournalContents:
             if last and not raw.endswith(b"\n"):
                 cut = i  # killed while writing its last line
                 break
+            if i == 1:
+                from ..file_kinds import not_json_but
+                other = not_json_but(raw.decode("utf-8", errors="replace"), path, "a session journal")
+                if other:
+                    raise SessionError(other) from None
             raise SessionError(f"{path}:{i}: not a JSON line; this is not a journal flowdbg wrote "
                                "(or it was edited)") from None
     if not parsed:

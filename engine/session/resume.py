@@ -8,6 +8,8 @@ it died is made again.
 """
 from __future__ import annotations
 
+import os
+
 from ..definition import Definition
 from ..door import TapeMismatch
 from .breakpoints import Watch
@@ -28,9 +30,7 @@ def resume(cls, path: str, definition: Definition, *, mocks=None, backends=None,
     old, new = start.get("digests", {}), dict(definition.flow.digests)
     changed = sorted({k for k in old.keys() | new.keys() if old.get(k) != new.get(k)})
     if changed and not allow_changes:
-        raise SessionError(f"{path}: {definition.path} changed since the session was saved (states: "
-                           f"{', '.join(changed)}); replaying it would not reproduce the run. "
-                           "Start a new session, or restore the flow as it was")
+        raise SessionError(not_this_flow(path, start, definition, old, new))
     target_path = journal_path or path
     same_file = target_path == path
     s = cls(definition, start["input"], mocks=mocks, backends=backends, journal_path=target_path,
@@ -63,6 +63,59 @@ def resume(cls, path: str, definition: Definition, *, mocks=None, backends=None,
     s.refresh_watches()
     s._journal_stop()
     return s
+
+
+def not_this_flow(path: str, start: dict, definition: Definition, old: dict, new: dict) -> str:
+    """Why the journal at ``path`` cannot be replayed on ``definition``: it is
+    a session of another flow (its start line names the flow's file and Name),
+    or of this flow before an edit (naming the states that changed, by name)."""
+    saved, name = start.get("flow") or "", start.get("flow_name")
+    here = os.path.abspath(definition.path)
+    same_file = bool(saved) and (saved == here or _same(saved, here))
+    before = {k.rpartition("/")[2] for k in old if not k.endswith("@StartAt")}
+    after = {k.rpartition("/")[2] for k in new if not k.endswith("@StartAt")}
+    # Another flow: its Name says so, or (a journal without one) another file with few states in common.
+    if (name is not None and name != definition.flow.name) or (not same_file and len(before & after) * 2 < len(before)):
+        what = f"flow {name!r}" if name else "another flow"
+        where = f" ({_shown(saved)})" if saved else ""
+        return (f"{path} is a session of {what}{where}, not of {definition.path}: resume it with that flow, or "
+                f"start a new session of this one")
+    return (f"{path}: {definition.path} changed since the session was saved ({describe_changes(old, new)}); "
+            "replaying it would not reproduce the run. Start a new session, or restore the flow as it was")
+
+
+def describe_changes(old: dict, new: dict) -> str:
+    """The states that differ between two flows' digests, by name: the innermost
+    only (a state inside a Map changes the Map too), ``B in M`` for nested ones."""
+    changed = {k for k in old.keys() | new.keys() if old.get(k) != new.get(k)}
+    inner = [k for k in sorted(changed) if not any(o != k and (o.startswith(k + "/") or o.startswith(k + ".Branch"))
+                                                    for o in changed)]
+    out = []
+    for k in inner:
+        scope, _, state = k.rpartition("/")
+        if state == "@StartAt":
+            what = f"the StartAt of {scope}" if scope else "the flow's StartAt"
+        else:
+            what = f"{state!r}" + (f" in {scope}" if scope else "")
+            if k not in new:
+                what += " (removed)"
+            elif k not in old:
+                what += " (new)"
+        out.append(what)
+    return ("state " if len(out) == 1 and not out[0].startswith("the ") else "states " if all(
+        not x.startswith("the ") for x in out) else "") + ", ".join(out)
+
+
+def _same(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _shown(path: str) -> str:
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def _replay_recorded(s) -> None:

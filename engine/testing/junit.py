@@ -75,7 +75,10 @@ def junit_xml(result: SuiteResult) -> JUnitXml:
 
 
 def write_junit(result: SuiteResult, path: str) -> None:
-    junit_xml(result).write(path, pretty=True)
+    """Write the report to ``path``, whole or not at all."""
+    from ..atomic import atomic_write
+    with atomic_write(path, "wb") as f:
+        junit_xml(result).write(f, pretty=True)
 
 
 __all__ = ["junit_xml", "write_junit"]

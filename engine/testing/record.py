@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from .. import events as E
+from ..atomic import atomic_write, write_file
 from ..load import Map, load_file
 from ..runner import default_mocks_path
 from .testfile import TestFile, load_test_file, sibling_flow
@@ -41,6 +42,9 @@ def expect_from(execution) -> dict:
     return out
 
 
+TIMED_OUT = "_timed_out"  # marks, while recording, a submission nobody answered
+
+
 def hand_callbacks(execution) -> tuple[dict[str, list[dict]], list[str]]:
     """``callbacks:`` mock entries for each task that someone answered by
     hand (not the mock file): every submission of that task in order, each
@@ -60,10 +64,10 @@ def hand_callbacks(execution) -> tuple[dict[str, list[dict]], list[str]]:
             elif ev.type == E.TASK_FAILED:
                 err = ev.detail.get("error") or {}
                 entry = {"fail": {"error": err.get("Code", ""), "cause": err.get("Detail", "")}}
-            else:  # timed out: an answer that comes after the Timeout changes nothing
+            else:  # timed out: nobody answered (said as [] below, or, between answers, one past the Timeout)
                 p = execution.pending.get(token)
                 after = round((p.timeout_at - p.since) + 1 if p and p.timeout_at is not None else after + 1, 6)
-                entry = {"succeed": {}}
+                entry = {"succeed": {}, TIMED_OUT: True}
             if after:
                 entry["after"] = int(after) if float(after).is_integer() else after
             lst = answers[state]
@@ -78,7 +82,9 @@ def hand_callbacks(execution) -> tuple[dict[str, list[dict]], list[str]]:
         if len(entries) < len(lst):
             warnings.append(f"task {state!r} was still waiting when the run was saved; the case answers it "
                             "like the one before (a mock's last answer repeats)")
-        out[state] = entries
+        if all(e.get(TIMED_OUT) for e in entries):
+            entries = []  # what happened: no answer at all, so the task times out again
+        out[state] = [{k: v for k, v in e.items() if k != TIMED_OUT} for e in entries]
     return out, warnings
 
 
@@ -217,16 +223,13 @@ def save_case(test_path: str, flow_path: str, case: dict) -> TestFile:
             old = f.read()
     folder = os.path.dirname(os.path.abspath(test_path))
     os.makedirs(folder, exist_ok=True)
-    tmp = test_path + ".flowdbg-tmp"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, test_path)
+    write_file(test_path, text)
     tf = load_test_file(test_path)
     if not tf.valid:
         if old is None:
             os.remove(test_path)
         else:
-            with open(test_path, "wb") as f:
+            with atomic_write(test_path, "wb") as f:
                 f.write(old)
         raise RecordError("the recorded case would not load, so nothing was written:\n" + "\n".join(tf.errors))
     return tf

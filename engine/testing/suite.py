@@ -17,6 +17,9 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterator
 
 from ..definition import load_definition
+from ..file_kinds import FLOW, MOCKS, TESTS, kind_by_name, kind_of, wrong_kind
+from ..files import file_problem
+from ..runner import consent_refusal
 from .coverage import FlowCoverage, hits
 from .expect import Mismatch, check
 from .run import Limits, RunError, merge_mocks, run_definition
@@ -28,6 +31,17 @@ _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "ve
 
 class NoTestFiles(Exception):
     """A path given on the command line names nothing to test."""
+
+
+class LocalCodeRefused(Exception):
+    """Cases would run mock files' ``local:`` code and ``allow_local`` is not
+    set: no file a test file names (or the flow's sibling mock file) was named
+    on the command line, so each came with the repository, not from the user.
+    The message names every file and entry (runner.consent_refusal)."""
+
+    def __init__(self, entries):
+        self.entries = list(entries)
+        super().__init__(consent_refusal(self.entries))
 
 
 @dataclass
@@ -102,14 +116,9 @@ def discover(paths: list[str]) -> list[str]:
             if is_test_file(p):
                 found.append(p)
             else:
-                base = os.path.splitext(p)[0]
-                sibling = next((base + s for s in TEST_SUFFIXES if os.path.isfile(base + s)), None)
-                if sibling is None:
-                    raise NoTestFiles(f"{p}: not a test file (NAME.tests.yaml), and it has no "
-                                      f"{os.path.basename(base)}.tests.yaml beside it")
-                found.append(sibling)
+                found.append(_tests_for(p))
         else:
-            raise NoTestFiles(f"{p}: no such file or folder")
+            raise NoTestFiles(f"{p}: {file_problem(p, folder_ok=True)}")
     out, seen = [], set()
     for f in found:
         key = os.path.realpath(f)
@@ -117,6 +126,27 @@ def discover(paths: list[str]) -> list[str]:
             seen.add(key)
             out.append(os.path.normpath(f))
     return out
+
+
+def _tests_for(p: str) -> str:
+    """The test file a non-``.tests.yaml`` path on the command line stands for: a flow's
+    sibling NAME.tests.yaml, or the file itself when its content is a test file's."""
+    from ..load import load_file
+    kind = kind_by_name(p) or kind_of(load_file(p).root)
+    if kind == TESTS:
+        return p
+    if kind == MOCKS:
+        message, hint = wrong_kind(MOCKS, TESTS)
+        raise NoTestFiles(f"{p}: {message}; a test file (NAME.tests.yaml) names it with 'mocks:'")
+    base = os.path.splitext(p)[0]
+    sibling = next((base + s for s in TEST_SUFFIXES if os.path.isfile(base + s)), None)
+    if sibling is None:
+        what = "a flow" if kind == FLOW else "not a test file (NAME.tests.yaml)"
+        raise NoTestFiles(f"{p}: {what} with no {os.path.basename(base)}.tests.yaml beside it; write its cases "
+                          f"there (flowdbg run {p} --save-test {base}.tests.yaml --case NAME records one)"
+                          if kind == FLOW else
+                          f"{p}: {what}, and it has no {os.path.basename(base)}.tests.yaml beside it")
+    return sibling
 
 
 def run_case(tf: TestFile, case: Case, limits: Limits = Limits()) -> CaseResult:
@@ -197,12 +227,18 @@ def _results(files: list[TestFile], jobs: int | None, limits: Limits) -> Iterato
 
 def run_suite(paths: list[str], *, jobs: int | None = None, limits: Limits = Limits(),
               on_file: Callable[[FileResult], None] | None = None,
-              on_case: Callable[[FileResult, CaseResult], None] | None = None) -> SuiteResult:
+              on_case: Callable[[FileResult, CaseResult], None] | None = None,
+              allow_local: bool = False) -> SuiteResult:
     """Load every test file under ``paths`` and run its cases. ``on_file``
     is called when a file's cases are about to be reported (an invalid file
     has none), ``on_case`` after each case, in order. Raises
-    :class:`NoTestFiles` when a path names nothing."""
+    :class:`NoTestFiles` when a path names nothing, and, before any case runs,
+    :class:`LocalCodeRefused` when a case would run ``local:`` code and
+    ``allow_local`` is false."""
     files = [load_test_file(p) for p in discover(paths)]
+    refused = [e for tf in files if tf.valid for e in tf.local_code]
+    if refused and not allow_local:
+        raise LocalCodeRefused(list(dict.fromkeys(refused)))
     results = [FileResult(tf) for tf in files]
     by_path = {tf.path: r for tf, r in zip(files, results)}
     order = iter(results)
@@ -244,4 +280,5 @@ def gather(files: list[FileResult]) -> SuiteResult:
 
 
 __all__ = ["discover", "run_suite", "gather", "run_case", "CaseResult", "FileResult", "SuiteResult", "NoTestFiles",
+           "LocalCodeRefused",
            "SERIAL_BUDGET"]

@@ -25,9 +25,11 @@ from typing import Any
 
 from ..definition import Definition, load_definition
 from ..diagnostics import ERROR, Diagnostic, sort_key
+from ..file_kinds import TESTS, other_kind, shown
 from ..load import Map, Node, Scalar, Seq, load_file, to_python
 from ..mocks import MockFile, MockFileError, load_mocks
-from ..runner import default_mocks_path
+from ..runner import LocalCode, default_mocks_path, local_code
+from ..flow_slips import slip_note, slipped_key
 from ..validate import _suggest, _type_name
 from .expect import STATUSES, ErrorExpectation, Expectation
 from .mocksource import MockLayer, inline_mocks
@@ -63,11 +65,13 @@ class TestFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     #: every file the result depends on (the test file, flow, mock and input files)
     depends_on: set[str] = field(default_factory=set)
+    #: the ``local:`` entries its cases would run (Python code: ``flowdbg test`` needs --allow-local)
+    local_code: list[LocalCode] = field(default_factory=list)
 
     @property
     def errors(self) -> list[str]:
         """Each error as one ``file:line:col: error: message`` line."""
-        out = [d.format(getattr(d, "path", None) or self.path) for d in self.diagnostics if d.severity == ERROR]
+        out = [d.format(shown(getattr(d, "path", None) or self.path)) for d in self.diagnostics if d.severity == ERROR]
         if self.definition is not None and self.definition.flow is None:
             out += [d.format(self.flow_path) for d in self.definition.errors]
         return out
@@ -124,6 +128,19 @@ class _Loader:
                 self.error(k, f"{where}: unknown key {k.value!r}; allowed: {', '.join(allowed)}",
                            f"did you mean {guess!r}?" if guess else "", "unknown-key")
 
+    def missing(self, m: Map, key: str, allowed: tuple[str, ...], message: str, hint: str = "",
+                code: str = "test-file") -> None:
+        """Report ``key`` missing from ``m``. When a key of ``m`` is a slip of it
+        (``nam:`` for ``name:``), the one error stands on that key and says so,
+        in place of its unknown-key error (as the flow validator does)."""
+        k = slipped_key(m, key, allowed)
+        if k is None:
+            self.error(m, message, hint, code)
+            return
+        self.tf.diagnostics = [d for d in self.tf.diagnostics
+                               if not (d.code == "unknown-key" and (d.line, d.col) == (k.line, k.col))]
+        self.error(k, message + slip_note(k, key), f"rename {k.value!r} to {key!r}", code)
+
     def string(self, node: Node, where: str) -> str | None:
         if isinstance(node, Scalar) and isinstance(node.value, str):
             return node.value
@@ -141,8 +158,8 @@ class _Loader:
         self.tf.mocks = self.default_mocks()
         cases = self.root.get("cases")
         if cases is None:
-            self.error(self.root, "the test file has no 'cases:' list", "cases: [{name: ..., expect: {...}}]",
-                       "no-cases")
+            self.missing(self.root, "cases", _TOP_KEYS, "the test file has no 'cases:' list",
+                         "cases: [{name: ..., expect: {...}}]", "no-cases")
         elif not isinstance(cases, Seq):
             self.error(cases, f"'cases' must be a list of cases, not {_type_name(cases)}", code="wrong-type")
         elif not cases.items:
@@ -173,11 +190,15 @@ class _Loader:
         else:
             path = sibling_flow(self.path)
             if path is None:
-                stem = os.path.basename(self.path)
-                for suffix in TEST_SUFFIXES:
-                    stem = stem[: -len(suffix)] if stem.endswith(suffix) else stem
-                self.error(self.root, f"no flow to test: {stem}.yaml does not exist beside the test file",
-                           "name the flow with 'flow: PATH'", "missing-file")
+                name = os.path.basename(self.path)
+                stem = next((name[: -len(s)] for s in TEST_SUFFIXES if name.endswith(s)), None)
+                if stem is None:  # a test file by its content, not its name: no NAME.yaml to go by
+                    self.error(self.root, "no flow to test: this test file names none",
+                               "name the flow with 'flow: PATH' (only NAME.tests.yaml finds NAME.yaml beside it)",
+                               "missing-file")
+                else:
+                    self.error(self.root, f"no flow to test: {stem}.yaml does not exist beside the test file",
+                               "name the flow with 'flow: PATH'", "missing-file")
                 return False
         self.tf.flow_path = os.path.relpath(path) if not os.path.relpath(path).startswith("..") else path
         self.tf.depends_on.add(os.path.abspath(path))
@@ -197,7 +218,8 @@ class _Loader:
         node = self.root.get("mocks")
         if node is None:
             found = default_mocks_path(self.tf.flow_path)
-            return tuple(x for x in [self.mock_file(found, self.root, found)] if x is not None) if found else ()
+            mf = self.mock_file(found, self.root, found, f"found beside {self.tf.flow_path}") if found else None
+            return (mf,) if mf is not None else ()
         return self.mock_layers(node, "mocks")
 
     def mock_layers(self, node: Node, where: str) -> tuple[MockFile | MockLayer, ...]:
@@ -207,7 +229,8 @@ class _Loader:
         for it in items:
             mf = None
             if isinstance(it, Scalar) and isinstance(it.value, str):
-                mf = self.mock_file(self.resolve(it.value), it, it.value)
+                mf = self.mock_file(self.resolve(it.value), it, it.value,
+                                    f"named by {self.path}:{it.line}:{it.col}")
             elif isinstance(it, Map):
                 mf = self.inline(it, where)
             else:
@@ -217,7 +240,7 @@ class _Loader:
                 out.append(mf)
         return tuple(out)
 
-    def mock_file(self, path: str, at: Node, shown: str) -> MockFile | None:
+    def mock_file(self, path: str, at: Node, shown: str, origin: str) -> MockFile | None:
         self.tf.depends_on.add(os.path.abspath(path))
         if not os.path.isfile(path):
             self.error(at, f"mock file {shown!r} does not exist", code="missing-file")
@@ -229,6 +252,7 @@ class _Loader:
                                        for d in e.diagnostics)
             return None
         self.tf.depends_on.update(os.path.abspath(p) for p in mf.flows.values())
+        self.tf.local_code += local_code(mf, origin)
         return mf
 
     def inline(self, node: Map, where: str) -> MockLayer | None:
@@ -246,6 +270,8 @@ class _Loader:
             self.tf.diagnostics.extend(e.diagnostics)
             return None
         self.tf.depends_on.update(os.path.abspath(p) for p in layer.mocks.flows.values())
+        owner = where[: -len(": mocks")] if where.endswith(": mocks") else ""
+        self.tf.local_code += local_code(layer.mocks, f"the mocks of {owner}" if owner else "the test file's mocks")
         return layer
 
     def state_name(self, node: Node, where: str) -> str | None:
@@ -269,7 +295,7 @@ class _Loader:
         name = None
         name_node = node.get("name")
         if name_node is None:
-            self.error(node, f"{where} has no 'name'", "name: what this case shows")
+            self.missing(node, "name", _CASE_KEYS, f"{where} has no 'name'", "name: what this case shows")
         else:
             name = self.string(name_node, f"{where}: name")
             if name is not None and not name.strip():
@@ -413,6 +439,11 @@ def load_test_file(path: str) -> TestFile:
     if not isinstance(res.root, Map):
         tf = TestFile(path, diagnostics=[Diagnostic(ERROR, "wrong-type", res.root.line, res.root.col,
                                                     "a test file is a mapping with flow, mocks and cases")])
+        tf.depends_on.add(os.path.abspath(path))
+        return tf
+    wrong = other_kind(res.root, TESTS)
+    if wrong is not None:  # a flow or mock file named as a test file: one line, not one per key
+        tf = TestFile(path, diagnostics=[Diagnostic(ERROR, "not-a-test-file", res.root.line, res.root.col, *wrong)])
         tf.depends_on.add(os.path.abspath(path))
         return tf
     return _Loader(path, res.text, res.root).load()

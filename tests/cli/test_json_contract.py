@@ -172,7 +172,8 @@ def test_express_applies_express_limits_and_modes(cli, tmp_path):
     code, data, err = run_json(cli, ORDER, "--express")
     assert (code, data["status"], data["reason"], data["express"]) == (2, "Invalid", "definition", True)
     assert [(d["line"], d["code"]) for d in data["diagnostics"]] == [(44, "mode-not-supported"), (116, "out-of-range")]
-    assert data["diagnostics"][1]["message"] == "state 'CoolDown': 'Seconds' is 60; it must be between 1 and 20"
+    assert data["diagnostics"][1]["message"] == ("state 'CoolDown': 'Seconds' is 60; it must be between 1 and 20 (the "
+                                                 "Express workflow limit, --express; a Standard one waits up to 300 s)")
     code, data, _ = run_json(cli, CHILD, "--express", "--input", '{"name": "x"}')
     assert (code, data["status"], data["express"]) == (0, "Succeeded", True)
 

@@ -121,7 +121,10 @@ def test_local_handlers_and_a_waiting_run_are_recorded(cli, folder):
     assert "flow: ../claim.yaml\n" in text
     # The mock file is the test file's default (the flow's sibling): only --local is written.
     assert "    mocks:\n      local: {ask-adjuster: '../handlers/adjuster.py:handler'}\n" in text
-    assert cli("test", "t")[1].splitlines()[-1] == "1 passed, 0 failed"
+    assert "flowdbg test t/claim.tests.yaml --allow-local)" in err  # the case runs local code: test asks consent
+    code, _, err = cli("test", "t")
+    assert code == 2 and "t/claim.tests.yaml:" in err and "ask-adjuster -> ../handlers/adjuster.py:handler" in err
+    assert cli("test", "t", "--allow-local")[1].splitlines()[-1] == "1 passed, 0 failed"
 
 
 def test_callbacks_answered_by_hand_become_mocks(folder):
@@ -191,3 +194,19 @@ def test_with_json_the_output_stays_one_object(cli, folder):
                          "--save-test", "claim.tests.yaml", "--case", "json run")
     assert code == 0 and json.loads(out)["status"] == "Succeeded"
     assert err.startswith("flowdbg: saved case 'json run' to claim.tests.yaml")
+
+
+def test_a_callback_that_timed_out_is_recorded_as_no_answer(cli, folder):
+    """Nobody answered: the case says so ([]), not a made-up answer after the Timeout."""
+    with open("claim.yaml", encoding="utf-8") as f:
+        text = f.read()
+    with open("claim.yaml", "w", encoding="utf-8") as f:
+        f.write(text.replace("    TaskMode: WaitForCustomCallback\n", "    TaskMode: WaitForCustomCallback\n    Timeout: 600\n"))
+    write(folder, {"ask.mocks.yaml": "functions: {ask-adjuster: [{body: ''}]}\n"})
+    code, out, err = cli("run", "claim.yaml", "--input", '{"claimId": "C-9", "amount": 5000}', "--mocks",
+                         "ask.mocks.yaml", "--save-test", "claim.tests.yaml", "--case", "nobody answers")
+    assert code == 1 and "error: FnF.TaskTimeout" in out, err
+    text = read("claim.tests.yaml")
+    assert "    - ask.mocks.yaml\n    - callbacks:\n        Wait for an adjuster: []\n" in text, text
+    assert "after: 601" not in text
+    assert cli("test", "claim.tests.yaml")[1].splitlines()[-1] == "1 passed, 0 failed"

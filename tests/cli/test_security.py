@@ -39,9 +39,10 @@ def repo(tmp_path, monkeypatch):
 def test_sibling_mock_file_local_code_needs_allow_local(cli, repo):
     code, out, err = cli("run", "flow.yaml")
     assert code == 2 and out == ""
-    assert err == ("flowdbg: error: flow.mocks.yaml (found beside the flow, not named with --mocks) has 'local:' "
-                   "entries that run Python code on this machine: f -> h.py:handler; pass --allow-local to run "
-                   "them (or name the file with --mocks)\n")
+    assert err == ("flowdbg: error: local code needs your consent: 1 'local:' entry runs Python code on this "
+                   "machine from a file not named on the command line:\n"
+                   "  flow.mocks.yaml:5:3: f -> h.py:handler  (found beside flow.yaml)\n"
+                   "pass --allow-local to run it, or name the mock file with --mocks\n")
     code, out, _ = cli("run", "flow.yaml", "--allow-local", "--json")
     assert code == 0 and json.loads(out)["output"] == {"Body": {"ran": "local code"}}
 

@@ -729,3 +729,20 @@ def test_timeout_zero_means_never():
     assert ex.status == "Succeeded" and ex.clock == 500.0
     ex = execute(cb_flow(timeout="0"), {}, FN_OK)
     assert ex.waiting and ex.pending_tasks()[0].timeout_at is None
+
+
+def test_a_wait_out_of_range_says_whose_limit_it_is():
+    """Express waits at most 20 s: said as the Express limit, in validation and at run time."""
+    from flowdbg.engine.definition import parse_definition
+    from flowdbg.engine.session import Session
+    text = ("Type: StateMachine\nSpecVersion: v1\nStartAt: W\nStates:\n  - Name: W\n    Type: Wait\n"
+            "    Seconds{}\n    End: true\n")
+    [d] = parse_definition(text.format(": 60"), express=True).diagnostics
+    assert d.message == ("state 'W': 'Seconds' is 60; it must be between 1 and 20 (the Express workflow limit, "
+                         "--express; a Standard one waits up to 300 s)")
+    [d] = parse_definition(text.format(": 400")).diagnostics
+    assert d.message == "state 'W': 'Seconds' is 400; it must be between 1 and 300 (CloudFlow's limit for a Wait state)"
+    s = Session(parse_definition(text.format(".$: $Input.s"), express=True), {"s": 60}, express=True)
+    s.run_to_end()
+    assert s.execution.error.detail == ("state 'W', Seconds.$: $Input.s gave 60; it must be an integer from 1 to 20 "
+                                        "(the Express workflow limit, --express; a Standard one waits up to 300 s)")

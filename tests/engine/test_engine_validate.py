@@ -559,7 +559,6 @@ States:
 
 @pytest.mark.parametrize("text,line,col", [
     (H + "StartAt: P\nStates: [\n", 6, 1),
-    ("Type: StateMachine\n  Name: x\n bad", 2, 7),
     ("a: [1, 2\n", 2, 1),
     ("key: 'unterminated\n", 2, 1),
 ])

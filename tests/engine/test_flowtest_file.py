@@ -140,11 +140,10 @@ def test_mock_errors_point_into_the_test_file(tmp_path):
               callbacks: {Wait for an adjuster: [{succeed: {}, afterr: 3}]}
         """)
     assert errors(paths) == [
-        "claim.tests.yaml:6:13: error: functions.ask-adjuster: unknown field 'bdy'; allowed: body, delay, detail, "
-        "error, log, times, when",
-        "claim.tests.yaml:6:13: error: functions.ask-adjuster: an answer needs 'body' or 'error'",
+        "claim.tests.yaml:6:13: error: functions.ask-adjuster: an answer needs 'body' or 'error' ('bdy' on line 6 is "
+        "not it: it is spelt 'body') (hint: rename 'bdy' to 'body')",
         "claim.tests.yaml:7:56: error: callbacks.Wait for an adjuster: unknown field 'afterr'; allowed: after, fail, "
-        "succeed, times, when",
+        "succeed, times, when (hint: did you mean 'after'?)",
     ]
 
 

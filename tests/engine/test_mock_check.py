@@ -95,7 +95,8 @@ def test_validate_checks_the_sibling_mock_file_and_strict_makes_it_fail(cli):
                                    "'FC.ResourceThrottled', so the Retry of state 'checkStock' (line 13) that lists "
                                    "'FC.ResourceThrottled' never matches it (hint: did you mean "
                                    "'FC.ResourceThrottled'?)")
-    assert out.splitlines()[-1] == f"{MOCKS} (mock file): 0 error(s), 10 warning(s)"
+    assert out.splitlines()[-2:] == [f"{MOCKS} (mock file): 0 error(s), 10 warning(s)",
+                                     "2 files checked: all valid, 10 warning(s)"]
     code, out, _ = cli("validate", FLOW, "--strict", "--json")
     data = json.loads(out)
     assert code == 2 and data["status"] == "Invalid"
@@ -112,3 +113,82 @@ def test_run_reports_the_mock_warnings_and_strict_refuses_to_run(cli):
     data = json.loads(out)
     assert (code, data["status"], data["reason"], data["events"]) == (2, "Invalid", "mocks", [])
     assert f"{MOCKS}:4:14: error: functions.checkStock" in err
+
+
+PARENT = """Type: StateMachine
+Name: parent
+SpecVersion: v1
+StartAt: Run
+States:
+  - Name: Run
+    Type: Task
+    Action: FNF:StartExecution
+    TaskMode: RequestComplete
+    Parameters:
+      resourceArn: acs:fnf:cn-hangzhou::flow/child-flow
+    End: true
+"""
+CHILD = """Type: StateMachine
+Name: child-flow
+SpecVersion: v1
+StartAt: Ask
+States:
+  - Name: Ask
+    Type: Task
+    Action: MNS:SendMessage
+    Parameters:
+      resourceArn: acs:mns:cn-hangzhou:1:/queues/q/messages
+      message: hi
+    End: true
+"""
+
+
+def _flows_check(tmp_path, mocks_text: str, **files: str):
+    (tmp_path / "p.yaml").write_text(PARENT)
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    (tmp_path / "p.mocks.yaml").write_text(mocks_text)
+    got = check_mocks(load_definition(str(tmp_path / "p.yaml")).flow, load_mocks(str(tmp_path / "p.mocks.yaml")))
+    return [(d.line, d.col, d.severity, d.code, d.message, d.hint) for d in got]
+
+
+def test_a_flows_entry_whose_file_is_missing_is_an_error_at_its_path(tmp_path):
+    assert _flows_check(tmp_path, "flows:\n  child-flow: missing.yaml\n") == [
+        (2, 15, "error", "mock-flow-missing", "flows.child-flow: the child flow file 'missing.yaml' does not exist",
+         "paths under flows: are relative to the mock file")]
+
+
+def test_a_flows_entry_that_is_no_valid_flow_is_an_error_with_its_first_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    got = _flows_check(tmp_path, "flows:\n  child-flow: bad.yaml\n",
+                       **{"bad.yaml": "Type: StateMachine\nSpecVersion: v1\nStartAt: A\nStates: []\n"})
+    assert got == [(2, 15, "error", "mock-flow-invalid",
+                    "flows.child-flow: the child flow 'bad.yaml' has errors: 4:9: 'States' is empty",
+                    "flowdbg validate bad.yaml lists them")]
+
+
+def test_a_flows_key_no_task_starts_is_a_warning_with_a_did_you_mean(tmp_path):
+    got = _flows_check(tmp_path, "flows:\n  child-flow: c.yaml\n  child-flwo: c.yaml\n", **{"c.yaml": CHILD})
+    assert got == [(3, 3, "warning", "mock-unknown-flow",
+                    "flows: 'child-flwo' is not a flow this flow starts (FNF:StartExecution), so it never runs",
+                    "did you mean 'child-flow'?")]
+
+
+def test_a_child_flows_states_are_answered_by_the_same_mock_file(tmp_path):
+    """No false 'names no state': the child execution shares its parent's mock file."""
+    assert _flows_check(tmp_path, "flows:\n  child-flow: c.yaml\nstates:\n  Ask:\n    - result: {}\n",
+                        **{"c.yaml": CHILD}) == []
+    assert _flows_check(tmp_path, "flows:\n  child-flow: c.yaml\nstates:\n  Asc:\n    - result: {}\n",
+                        **{"c.yaml": CHILD})[0][3:5] == (
+        "mock-unknown-state", "states: 'Asc' names no state of the flow, so its answers are never used")
+
+
+def test_validate_and_run_report_a_missing_child_flow_before_running(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _flows_check(tmp_path, "flows:\n  child-flow: missing.yaml\n")
+    line = ("p.mocks.yaml:2:15: error: flows.child-flow: the child flow file 'missing.yaml' does not exist "
+            "(hint: paths under flows: are relative to the mock file)")
+    code, out, _ = cli("validate", "p.yaml")
+    assert code == 2 and line in out.splitlines()
+    code, out, err = cli("run", "p.yaml")
+    assert (code, out, err) == (2, "", line + "\n")

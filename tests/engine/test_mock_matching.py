@@ -188,7 +188,8 @@ def test_entries_without_when_keep_the_old_order(times, calls):
      "3:13: error: functions.f: 'when' must be a mapping of request fields to match, e.g. when: {scope: \"M[1]\"}; "
      "it may name body, scope, attempt, state, invocationType"),
     ("functions:\n  f:\n    - when: {bdy: {}}\n      body: {}\n",
-     "3:14: error: functions.f: 'when' cannot match 'bdy'; it may name body, scope, attempt, state, invocationType"),
+     "3:14: error: functions.f: 'when' cannot match 'bdy'; it may name body, scope, attempt, state, invocationType "
+     "(hint: did you mean 'body'?)"),
     ("states:\n  S:\n    - when: {body: {}}\n      result: {}\n",
      "3:14: error: states.S: 'when' cannot match 'body'; it may name parameters, scope, attempt"),
     ("functions:\n  f:\n    - when: {scope: [1]}\n      body: {}\n",

@@ -124,9 +124,13 @@ def test_a_state_the_record_never_ran():
     ("{nope", "h.json:1:2: not valid JSON"),
     ('{"Items": []}', "h.json: no 'Events' list"),
     ('{"Events": []}', "h.json: the history has no events"),
-    ('{"Events": [{"EventId": 1}]}', "h.json: event 1: no 'Type'"),
-    ('{"Events": [{"Type": "StepEntered", "EventDetail": "{oops"}]}', "h.json: event 1 (StepEntered): EventDetail"),
-    ('[1, 2]', "h.json: event 1: an event must be an object"),
+    ('{"Events": [{"EventId": 1}]}', "h.json:1:13: event 1: no 'Type'"),
+    ('{"Events": [{"Type": "StepEntered", "EventDetail": "{oops"}]}', "h.json:1:13: event 1 (StepEntered): EventDetail"),
+    ('[1, 2]', "h.json:1:2: event 1: an event must be an object"),
+    ('{"Events": [\n  {"Type": "ExecutionStarted"},\n  {"EventId": 2}\n]}', "h.json:3:3: event 2: no 'Type'"),
+    ('{"RequestId": "r", "body": {"Events": [{"Type": "ExecutionStarted"}, {"EventId": "x", "Type": "StepEntered"}]}}',
+     "h.json:1:70: event 2: EventId and ScheduleEventId must be integers"),
+    ('[{"Events": [{"Type": "StepEntered"}]}, {"Events": [{"EventId": 2}]}]', "h.json: event 2: no 'Type'"),  # pages
 ])
 def test_bad_history_files_say_what_is_wrong(text, message):
     with pytest.raises(RecordError) as e:

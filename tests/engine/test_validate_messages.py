@@ -377,9 +377,10 @@ def test_names_without_a_case_insensitive_canonical_match_pass(name):
 
 # -- 9. a mock file given to validate ------------------------------------------------------------------------------
 
-MOCK_MSG = "this looks like a flowdbg mock file (functions/states/callbacks), not a flow definition"
-MOCK_HINT = ("validate the flow instead; flowdbg reads a mock file given with --mocks, or the one beside the flow "
-             "(x.yaml -> x.mocks.yaml)")
+MOCK_MSG = "this is a flowdbg mock file (functions, states, callbacks, ...), not a flow definition"
+MOCK_HINT = "flowdbg reads a mock file given with --mocks, or the one beside the flow (x.yaml -> x.mocks.yaml)"
+TESTS_MSG = "this is a flowdbg test file (cases: ...), not a flow definition"
+TESTS_HINT = "run it with 'flowdbg test FILE'; it names its flow with 'flow:' (default: NAME.yaml beside it)"
 
 
 @pytest.mark.parametrize("text", [
@@ -389,6 +390,14 @@ MOCK_HINT = ("validate the flow instead; flowdbg reads a mock file given with --
 ])
 def test_mock_file_is_one_not_a_flow_error(text):
     assert diags(text) == [("error", "not-a-flow", 1, 1, MOCK_MSG, MOCK_HINT)]
+
+
+@pytest.mark.parametrize("text", [
+    "cases:\n  - name: a\n    expect: {status: Succeeded}\n",
+    "flow: claim.yaml\nmocks: claim.mocks.yaml\ncases: []\n",
+])
+def test_a_test_file_is_one_not_a_flow_error(text):
+    assert diags(text) == [("error", "not-a-flow", 1, 1, TESTS_MSG, TESTS_HINT)]
 
 
 def test_sample_mock_files_are_recognised():

@@ -29,13 +29,13 @@ def test_formats_by_option_and_by_suffix(cli, tmp_path):
     assert code == 0 and out.startswith("flowchart TD")
     code, out, _ = cli("graph", ORDER, "--format", "dot")
     assert code == 0 and out.startswith('digraph "order-pipeline"')
-    for name, start in (("f.svg", "<svg"), ("f.mmd", "flowchart"), ("f.md", "flowchart"), ("f.dot", "digraph"),
+    for name, start in (("f.svg", "<svg"), ("f.mmd", "flowchart"), ("f.md", "```mermaid\nflowchart"), ("f.dot", "digraph"),
                         ("f.gv", "digraph"), ("f.txt", "order-pipeline")):
         code, out, _ = cli("graph", ORDER, "-o", str(tmp_path / name))
         assert code == 0 and out == ""
         assert (tmp_path / name).read_text().startswith(start), name
-    code, _, _ = cli("graph", ORDER, "--format", "svg", "--output", str(tmp_path / "x.dot"))
-    assert (tmp_path / "x.dot").read_text().startswith("<svg")  # --format wins
+    code, _, err = cli("graph", ORDER, "--format", "svg", "--output", str(tmp_path / "x.dot"))
+    assert code == 2 and "a .dot file holds dot, not svg" in err  # never SVG inside a .dot
 
 
 def test_a_session_is_replayed_without_touching_it(cli, order_files):
@@ -84,10 +84,11 @@ def test_bad_input_is_a_clear_error(cli, tmp_path, order_files):
         (("graph", ORDER, "--history", str(tmp_path / "bad.json")), "bad.json:2:14: not valid JSON"),
         (("graph", ORDER, "--history", str(tmp_path / "list.json")), "not a GetExecutionHistory response"),
         (("graph", ORDER, "--history", str(tmp_path / "other.json")), "no state of the flow appears"),
-        (("graph", ORDER, "--history", str(tmp_path / "none.json")), "cannot read the history"),
+        (("graph", ORDER, "--history", str(tmp_path / "none.json")), f"--history {tmp_path / 'none.json'}: no such file"),
         (("graph", ORDER, "--coverage-json", str(tmp_path / "list.json")), "not a coverage file"),
         (("graph", ORDER, "--session", str(tmp_path / "list.json")), "list.json:1: the first line is not a session start"),
-        (("graph", CLAIMS, "--session", str(order_files / "s.jsonl")), "changed since the session was saved"),
+        (("graph", CLAIMS, "--session", str(order_files / "s.jsonl")),
+         f"{order_files / 's.jsonl'} is a session of flow 'order-pipeline' ("),
         (("graph", ORDER, "--output", ORDER), "that is the flow"),
         (("graph", ORDER, "--output", str(tmp_path / "no" / "dir" / "x.svg")), "cannot write"),
         (("graph", ORDER, "--format", "png"), "invalid choice"),
@@ -100,12 +101,18 @@ def test_bad_input_is_a_clear_error(cli, tmp_path, order_files):
         assert "Traceback" not in err and out == ""
 
 
-def test_unknown_states_in_a_history_are_a_warning(cli, tmp_path, order_files):
+def test_a_history_naming_states_the_flow_lacks_is_refused_as_a_session_is(cli, tmp_path, order_files):
     h = json.loads((order_files / "h.json").read_text())
     h["Events"].append({"EventId": 999, "Type": "StepEntered", "StepName": "Renamed", "EventDetail": "{}"})
     (tmp_path / "h2.json").write_text(json.dumps(h))
     code, out, err = cli("graph", ORDER, "--history", str(tmp_path / "h2.json"))
-    assert code == 0 and "states not in the flow" in err and "Renamed" in err
+    assert (code, out) == (2, "")
+    assert err == (f"flowdbg: error: --history {tmp_path / 'h2.json'} is not a run of {ORDER}: it names a state "
+                   "'Renamed' that the flow does not have (the history of another flow, or of this one before it "
+                   "changed)\n")
+    code, out, err = cli("graph", CLAIMS, "--history", str(order_files / "h.json"))  # another flow's history
+    assert code == 2 and "that the flow does not have (no state of the flow appears in it: it is the history of " \
+                         "another flow)\n" in err
 
 
 def test_headless_formats_never_import_textual():
@@ -132,3 +139,32 @@ def test_a_session_still_waiting_for_a_callback(cli, tmp_path):
 
 def test_ran_fixture_is_finished():
     assert ran(ORDER).execution.status == "Succeeded"
+
+
+@pytest.mark.parametrize("output, extra, message", [
+    ("flow.png", (), "--output {o}: flowdbg graph writes SVG (.svg), Mermaid (.mmd, .mermaid, .md), DOT (.dot, .gv) or "
+                     "text (.txt), not PNG; write .svg and convert it (e.g. rsvg-convert -o {o} {base}.svg)"),
+    ("flow.pdf", ("--format", "svg"), "--output {o}: flowdbg graph writes SVG (.svg), Mermaid (.mmd, .mermaid, .md), "
+                                      "DOT (.dot, .gv) or text (.txt), not PDF; write .svg and convert it (e.g. "
+                                      "rsvg-convert -o {o} {base}.svg)"),
+    ("flow.xyz", (), "--output {o}: .xyz is not a format flowdbg graph writes: it writes SVG (.svg), Mermaid (.mmd, "
+                     ".mermaid, .md), DOT (.dot, .gv) or text (.txt); give one of these suffixes, or --format"),
+    ("flow.svg", ("--format", "text"), "--output {o}: a .svg file holds svg, not text; give --format svg, or an output "
+                                       "file with the suffix of the format"),
+])
+def test_an_output_suffix_that_is_no_format_is_refused(cli, tmp_path, output, extra, message):
+    o = str(tmp_path / output)
+    code, out, err = cli("graph", ORDER, "-o", o, *extra)
+    assert (code, err) == (2, "flowdbg: error: " + message.format(o=o, base=os.path.splitext(o)[0]) + "\n")
+    assert not os.path.exists(o)
+
+
+def test_markdown_output_is_a_mermaid_block_and_other_outputs_are_their_format(cli, tmp_path):
+    assert cli("graph", ORDER, "-o", str(tmp_path / "flow.md"))[0] == 0
+    md = (tmp_path / "flow.md").read_text()
+    assert md.startswith("```mermaid\nflowchart TD\n") and md.endswith("\n```\n")
+    assert cli("graph", ORDER, "-o", str(tmp_path / "flow.mmd"))[0] == 0
+    assert (tmp_path / "flow.mmd").read_text() == md[len("```mermaid\n"):-len("```\n")]  # the same, unfenced
+    assert cli("graph", ORDER, "-o", str(tmp_path / "flow"))[0] == 0  # no suffix: text
+    assert cli("graph", ORDER, "--format", "dot", "-o", str(tmp_path / "g.dotfile"))[0] == 0  # asked for: written
+    assert (tmp_path / "g.dotfile").read_text().startswith("digraph")

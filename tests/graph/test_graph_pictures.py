@@ -244,3 +244,44 @@ def test_svg_colours_are_the_tui_graphs():
     for role in drawn:
         value = rules[role].strip()
         assert style.ROLE[role] in (value, "text-" + value), role  # text-X: X's readable text shade
+
+
+RETRIED_MAP = """Type: StateMachine
+Name: r
+SpecVersion: v1
+StartAt: Price every item of the order
+States:
+  - Name: Price every item of the order
+    Type: Map
+    ItemsPath: $Input.items
+    Processor:
+      StartAt: Call
+      States:
+        - Name: Call
+          Type: Task
+          Action: FC:InvokeFunction
+          Parameters:
+            resourceArn: acs:fc:cn-hangzhou:1:functions/f
+            invocationType: Sync
+          Retry:
+            - Errors: [FC.ResourceThrottled]
+              MaxAttempts: 2
+              IntervalSeconds: 1
+          End: true
+    End: true
+"""
+
+
+def test_text_boxes_show_retries_and_map_progress(tmp_path):
+    from flowdbg.engine.mocks import parse_mocks
+    from flowdbg.tui.run_overlay import overlay_from_records
+    from helpers.graph import session_for
+    (tmp_path / "r.yaml").write_text(RETRIED_MAP)
+    s = session_for(str(tmp_path / "r.yaml"), input={"items": [1, 2, 3]},
+                    mocks=parse_mocks("functions:\n  f:\n    - error: FC.ResourceThrottled\n    - body: {}\n"))
+    s.run_to_end()
+    out = text.render(s.definition.flow, overlay_from_records(s.execution.records, s.execution.events))
+    lines = out.splitlines()
+    assert any(re.fullmatch(r"\s*│ +│  ✓Call ×3 ↻1 │ +│", ln) for ln in lines), out  # visits and retries
+    assert any(re.fullmatch(r"\s*╰─ 3/3 done ─*┬─*╯", ln) for ln in lines), out  # the Map's progress, on its border
+    assert re.search(r"Price every item of the order/Call\s+succeeded\s+3\s+1 retry", out)

@@ -128,7 +128,7 @@ def test_a_local_handler_answers_through_the_endpoint(tmp_path):
     flow = _write(tmp_path, "timed.yaml", TIMED.replace("Timeout: 2", "Timeout: 60"))
     _write(tmp_path, "handler.py", HANDLER)
     _write(tmp_path, "timed.mocks.yaml", "local:\n  ask: handler.py:handler\n")
-    with serve_process(flow) as srv:
+    with serve_process(flow, "--allow-local") as srv:  # the sibling mock file runs local code: consent
         c = srv.client()
         c.start_execution(models.StartExecutionRequest(flow_name="timed", execution_name="h1"))
         body = c.describe_execution(models.DescribeExecutionRequest(flow_name="timed", execution_name="h1",

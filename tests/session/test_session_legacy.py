@@ -155,4 +155,4 @@ def test_a_changed_step_refuses_the_resume_and_names_it(tmp_path):
     changed = defn_text(FLOW.replace("source: big", "source: huge"))
     with pytest.raises(SessionError) as e:
         Session.resume(str(journal), changed, mocks=mocks_text(MOCKS))
-    assert "changed since the session was saved (states: pick, pick.Choice0/big)" in str(e.value)
+    assert "changed since the session was saved (states 'pick', 'big' in pick.Choice0)" in str(e.value)

@@ -338,7 +338,7 @@ async def test_edited_mock_file_is_reloaded_on_a_timer_and_a_broken_edit_is_refu
         assert s.execution.status == "Failed" and s.execution.error.code == "Ship.Down"
         mocks.write_text("functions:\n  ship:\n    - bodyy: 1\n")  # broken
         await pilot.pause(0.3)
-        assert any(f"{mocks}:3:7:" in t and "unknown field 'bodyy'" in t and "stay in use" in t
+        assert any(f"{mocks}:3:7:" in t and "('bodyy' on line 3 is not it: it is spelt 'body')" in t and "stay in use" in t
                    for t in toasts(app))
         assert [e.data for e in s.mocks.functions["ship"]] == [{"error": "Ship.Down"}]  # the old mocks
         mocks.write_text("functions:\n  ship:\n    - body: {shipped: true}\n")

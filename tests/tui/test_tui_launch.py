@@ -94,7 +94,7 @@ async def test_the_sibling_mock_files_local_code_runs_only_after_the_prompt(capt
         assert type(app.screen).__name__ == "ConfirmScreen"
         message = str(app.screen.query_one("#confirm-message").render())
         assert "flow.mocks.yaml was found beside the flow (not named with --mocks)" in message
-        assert "\n  f -> h.py:handler\n" in message
+        assert "\n  f -> h.py:handler  (line 5)\n" in message
         await pilot.press(key)
         await settle(pilot)
         app.session.cont()

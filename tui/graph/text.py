@@ -2,9 +2,11 @@
 terminal, a log or a code review comment.
 
 With a run, each box gets the TUI's markers where they fit (outcome icon at
-the left of its title row, visit count at the right) and a table below
-lists every state with its outcome, visits, retries and Map progress, then
-what was never reached.
+the left of its title row, visits and retries, ``×3 ↻1``, at the right) and
+a Map its progress (``3/3 done · 1 failed``) on its bottom border; what does
+not fit in the box goes on its bottom border too, and a table below lists
+every state with its outcome, visits, retries and Map progress, then what
+was never reached.
 """
 from __future__ import annotations
 
@@ -50,9 +52,32 @@ def _mark(pic, rows: list, overlay) -> None:
         if style.ICON[o] and o != "running":
             _put(row, b.x + 3, style.ICON[o])
         run = overlay.nodes.get(b.key)
-        if run is not None and run.visits:
-            count = f"×{run.visits}"
-            _put(row, b.x + b.w - 2 - len(count), count, gap=1)
+        if run is None or not run.visits:
+            continue
+        badge, visits = style.badge(run), f"×{run.visits}"
+        if _put(row, b.x + b.w - 2 - len(badge), badge, gap=1):
+            badge = ""
+        elif _put(row, b.x + b.w - 2 - len(visits), visits, gap=1):
+            badge = f"↻{run.retries}" if run.retries else ""
+        progress = style.map_progress(run)
+        on_border = " · ".join(x for x in (badge, progress) if x)
+        if on_border and 0 <= b.bottom < len(rows):
+            _border(rows[b.bottom], b, on_border)
+
+
+def _border(row: list, b, text: str) -> None:
+    """``text`` on a box's bottom border (``╰─ 3/3 done ─╯``), cut to fit."""
+    room = b.w - 6
+    if room < 3:
+        return
+    if len(text) > room:
+        text = text[: room - 1] + "…"
+    cells = f" {text} "
+    # The first stretch of plain border wide enough: an edge leaving the box (┬) stays drawn.
+    for x in range(b.x + 2, b.x + b.w - 1 - len(cells)):
+        if all(row[x + i] == "─" for i in range(len(cells))):
+            row[x:x + len(cells)] = list(cells)
+            return
 
 
 def table(graph, overlay) -> list[str]:

@@ -43,9 +43,12 @@ class CoverageScreen(ModalScreen[str | None]):
 
     @work(thread=True, exit_on_error=False, group="coverage")
     def run_cases(self) -> None:
-        from flowdbg.engine.testing.suite import run_suite
+        from flowdbg.engine.testing.suite import LocalCodeRefused, run_suite
         try:
             result = run_suite([self.test_path], jobs=1)
+        except LocalCodeRefused as e:  # the same consent as flowdbg test: never asked for here
+            self.app.call_from_thread(self._failed, f"{e}\n(in a terminal: flowdbg test {self.test_path} --allow-local)")
+            return
         except Exception as e:  # a path that went away, a flowdbg bug: say it, keep the debugger
             self.app.call_from_thread(self._failed, f"{type(e).__name__}: {e}")
             return

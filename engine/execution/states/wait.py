@@ -3,7 +3,7 @@ import json
 
 from ...errors import RUNTIME_ERROR, FlowError
 from ...expressions import ExpressionError, flow_error_code
-from ...schema import WAIT_SECONDS
+from ...schema import WAIT_LIMIT, WAIT_SECONDS
 from ..frames import BLOCK
 from ..values import state_env
 
@@ -17,10 +17,12 @@ def run(ex, f, act):
                                                                   limit=ex.options.data_limit))
         except ExpressionError as e:
             raise FlowError(flow_error_code(e), f"state {state.name!r}, Seconds.$: {e}") from None
-        lo, hi = WAIT_SECONDS["Express" if ex.options.express else "Standard"]
+        kind = "Express" if ex.options.express else "Standard"
+        lo, hi = WAIT_SECONDS[kind]
         if isinstance(seconds, bool) or not isinstance(seconds, int) or not lo <= seconds <= hi:
             raise FlowError(RUNTIME_ERROR, f"state {state.name!r}, Seconds.$: {state.seconds_expr.text} gave "
-                                           f"{json.dumps(seconds)}; it must be an integer from {lo} to {hi}")
+                                           f"{json.dumps(seconds)}; it must be an integer from {lo} to {hi} "
+                                           f"({WAIT_LIMIT[kind]})")
     rec.parameters = {"Seconds": seconds}
     rec.status = "waiting"
     ex.block(f, "timer", ex.clock + seconds)
