@@ -24,9 +24,6 @@ FIELDS: dict[str, set[str]] = {
     "Succeed": COMMON | {"OutputConstructor"},
     "Fail": COMMON | {"OutputConstructor", "Code", "Detail"},
 }
-#: States that need exactly one of Next / End: true.
-NEEDS_TRANSITION = {"Pass", "Task", "Parallel", "Map", "Wait"}
-
 TOP_FIELDS = {"Type", "Name", "SpecVersion", "StartAt", "States", "Description"}
 SCOPE_FIELDS = {"StartAt", "States"}
 RETRY_FIELDS = {"Errors", "Description", "MaxAttempts", "IntervalSeconds", "BackoffRate", "MaxBackoffSeconds"}
