@@ -2,10 +2,21 @@
 
     python bench/bench_tui.py            # all of them, one line each
     python bench/bench_tui.py startup    # one of: startup, step, map, continue
+    python bench/bench_tui.py startup --baseline main --rounds 7
 
 * **startup**: wall time from starting ``flowdbg FLOW`` for each sample flow
-  (a fresh process under a pseudo-terminal, as a user runs it) until the
-  main screen's status line is drawn. Target < 0.5 s.
+  (a fresh process under a 160x48 pseudo-terminal, as a user runs it) until
+  the first frame of the main screen (graph, Step pane, status line) is
+  written. Target < 0.5 s. Bytecode is written and one untimed run per flow
+  fills it and the definition cache first (a user's install has both; with
+  ``PYTHONDONTWRITEBYTECODE`` set every run compiled flowdbg's ~100 modules
+  again). ``startup --baseline REV`` also times flowdbg as it was at commit
+  REV, interleaved with today's, both as release installs
+  (bench_peer.release_flowdbg); ``--rounds N`` (default 5). The ``floor`` row is a bare Textual
+  app (Header, one line, Footer) timed the same way: what Textual itself
+  costs before flowdbg does anything. Each figure is wall time, with the CPU
+  time the process had used by then in brackets (less disturbed by the
+  other work on a shared machine).
 * **step**: F10 on a generated 200-state flow, from the key's action until
   the first screen refresh after the worker returned and every pane was
   updated (``MainScreen.last_repaint_ms``): the first press and the median
@@ -141,53 +152,105 @@ def sample_flows() -> list[str]:
                   if f.endswith(".yaml") and not f.endswith((".mocks.yaml", ".tests.yaml")))
 
 
-def bench_startup(runs: int = 3) -> dict:
-    """Median start-up of each sample flow (seconds), and the worst median."""
-    out = {}
+FLOOR_APP = """\
+from textual.app import App
+from textual.widgets import Footer, Header, Static
+class Floor(App):
+    BINDINGS = [("q", "quit", "Quit")]
+    def compose(self):
+        yield Header()
+        yield Static("Not started")
+        yield Footer()
+Floor().run()
+"""
+
+
+def bench_startup(rounds: int = 5, baseline: str | None = None) -> dict:
+    """Median start-up of each sample flow (seconds), the worst median, and
+    the same for ``baseline`` (a commit) when given; runs interleaved."""
+    exes = {"now": [os.path.join(os.path.dirname(sys.executable), "flowdbg")]}
+    if baseline:
+        # both installed the same way (a release install, no editable-install finder on the path)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        from bench_peer import baseline_flowdbg, release_flowdbg
+        exes = {"now": [release_flowdbg()], baseline: [baseline_flowdbg(baseline)]}
+    floor = os.path.join(tempfile.mkdtemp(prefix="flowdbg-bench-"), "floor.py")
+    with open(floor, "w") as f:
+        f.write(FLOOR_APP)
+    work = [("floor", None, [sys.executable, floor])]
     for flow in sample_flows():
-        r = _startup(flow, runs)
-        out[os.path.basename(flow)] = r["median_s"]
-    worst = max(v for v in out.values() if v is not None)
-    return {"worst_median_s": round(worst, 3), "per_flow": {k: round(v, 3) for k, v in out.items() if v}}
+        inp = flow[:-len(".yaml")] + ".input.json"
+        args = ["--input-file", inp] if os.path.exists(inp) else ["--input", "{}"]
+        # a journal of its own: the runs must not become the user's latest sessions
+        args += ["--session", os.path.join(tempfile.mkdtemp(prefix="flowdbg-bench-"), "s.jsonl"),
+                 "--overwrite-session"]
+        work.append((os.path.basename(flow), flow, args))
+    times: dict = {(w[0], e): [] for w in work for e in exes}
+    cpu: dict = {(w[0], e): [] for w in work for e in exes}
+    for r in range(rounds + 1):  # round 0: bytecode and the definition cache, untimed
+        for name, flow, args in work:
+            for label, exe in exes.items():
+                cmd = args if flow is None else [*exe, flow, *args]
+                if flow is None and label != "now":
+                    continue
+                t = _startup_once(cmd)
+                if r and t is not None:
+                    times[(name, label)].append(t[0])
+                    if t[1] is not None:
+                        cpu[(name, label)].append(t[1])
+    out = {}
+    for label in exes:
+        per = {name: round(statistics.median(v), 3) for (name, lab), v in times.items() if lab == label and v}
+        per_cpu = {name: round(statistics.median(v), 3) for (name, lab), v in cpu.items() if lab == label and v}
+        flows = [v for k, v in per.items() if k != "floor"]
+        flows_cpu = [v for k, v in per_cpu.items() if k != "floor"]
+        out[label] = {"worst_median_s": max(flows) if flows else None,
+                      "median_of_medians_s": round(statistics.median(flows), 3) if flows else None,
+                      "cpu_median_of_medians_s": round(statistics.median(flows_cpu), 3) if flows_cpu else None,
+                      "per_flow": per, "per_flow_cpu": per_cpu}
+    return out
 
 
-def _startup(flow: str, runs: int) -> dict:
-    """Fresh ``flowdbg FLOW`` processes under a pty, timed to the first frame
-    that shows the status line (the screen is usable)."""
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) a running process used so far (Linux): what
+    the start-up costs, less disturbed than wall time on a shared machine."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _startup_once(cmd: list[str], marker: bytes = b"Not started") -> tuple[float, float | None] | None:
+    """One fresh process under a 160x48 pty, timed to the first frame that
+    shows ``marker`` (the main screen's status line: the screen is usable):
+    ``(wall seconds, CPU seconds)``."""
     import pty
     import select
-    times = []
-    inp = flow[:-len(".yaml")] + ".input.json"
-    args = ["--input-file", inp] if os.path.exists(inp) else ["--input", "{}"]
-    # a journal of its own: the runs must not become the user's latest sessions
-    args += ["--session", os.path.join(tempfile.mkdtemp(prefix="flowdbg-bench-"), "s.jsonl")]
-    exe = os.path.join(os.path.dirname(sys.executable), "flowdbg")
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        pid, fd = pty.fork()
-        if pid == 0:
-            os.environ.update({"COLUMNS": "160", "LINES": "48", "TERM": "xterm-256color"})
-            os.execv(exe, [exe, flow, *args])
-        buf = b""
-        ready = None
-        while time.perf_counter() - t0 < 10:
-            r, _, _ = select.select([fd], [], [], 0.05)
-            if r:
-                try:
-                    chunk = os.read(fd, 65536)
-                except OSError:
-                    break
-                buf += chunk
-                if b"Not started" in buf:  # the status bar of the main screen
-                    ready = time.perf_counter() - t0
-                    break
-        os.write(fd, b"q")
-        _drain_until_exit(pid, fd)
-        os.close(fd)
-        if ready is not None:
-            times.append(ready)
-    return {"runs": len(times), "median_s": statistics.median(times) if times else None,
-            "max_s": max(times) if times else None}
+    t0 = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ.update({"COLUMNS": "160", "LINES": "48", "TERM": "xterm-256color"})
+        os.environ.pop("PYTHONDONTWRITEBYTECODE", None)  # a user's install has its bytecode
+        os.execv(cmd[0], cmd)
+    buf = b""
+    ready = None
+    while time.perf_counter() - t0 < 10:
+        r, _, _ = select.select([fd], [], [], 0.02)
+        if r:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                break
+            buf += chunk
+            if marker in buf:
+                ready = time.perf_counter() - t0, _cpu_seconds(pid)
+                break
+    os.write(fd, b"q")
+    _drain_until_exit(pid, fd)
+    os.close(fd)
+    return ready
 
 
 async def _presses(app, key: str, presses: int, before=()) -> list[float]:
@@ -260,9 +323,27 @@ async def _bench_continue(transitions: int = 10_000) -> dict:
 
 
 def main(argv: list[str]) -> None:
-    which = argv or ["startup", "step", "map", "continue"]
+    import argparse
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("which", nargs="*", help="startup, step, map, continue (default: all)")
+    ap.add_argument("--rounds", type=int, default=5, help="startup: timed runs per flow")
+    ap.add_argument("--baseline", metavar="REV", help="startup: also time flowdbg at commit REV, interleaved")
+    args = ap.parse_args(argv)
+    which = args.which or ["startup", "step", "map", "continue"]
+    if set(which) - {"startup", "step", "map", "continue"}:
+        ap.error(f"unknown benchmark: {', '.join(sorted(set(which) - {'startup', 'step', 'map', 'continue'}))}")
     if "startup" in which:
-        print("startup (flowdbg FLOW to first usable screen, each sample flow):", bench_startup())
+        res = bench_startup(args.rounds, args.baseline)
+        print("startup (flowdbg FLOW to first usable screen, each sample flow, median s):")
+        labels = list(res)
+        names = list(res["now"]["per_flow"])
+        print(f"  {'wall (cpu)':34s}" + "".join(f"{lab[:16]:>17s}" for lab in labels))
+        nan = float("nan")
+        for name in names:
+            print(f"  {name:34s}" + "".join(f"{res[lab]['per_flow'].get(name, nan):9.3f} ({res[lab]['per_flow_cpu'].get(name, nan):5.3f})"
+                                            for lab in labels))
+        for key in ("median_of_medians_s", "cpu_median_of_medians_s", "worst_median_s"):
+            print(f"  {key:34s}" + "".join(f"{res[lab][key]:17.3f}" for lab in labels))
     if "step" in which:
         print("step (F10 on 200 states, key to repainted):", asyncio.run(_bench_step()))
     if "map" in which:

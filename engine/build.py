@@ -54,45 +54,70 @@ def _end_line(node: Node) -> int:
     return max(n.line for n in walk(node))
 
 
+def _pass(m: Map, common: dict) -> State:
+    return PassState(**common)
+
+
+def _succeed(m: Map, common: dict) -> State:
+    return SucceedState(**common)
+
+
+def _fail(m: Map, common: dict) -> State:
+    return FailState(**common, code=_val(m, "Code"), detail=_val(m, "Detail"))
+
+
+def _wait(m: Map, common: dict) -> State:
+    se = m.get("Seconds.$")
+    return WaitState(**common, seconds=_val(m, "Seconds"),
+                     seconds_expr=compile_expression(se.value) if isinstance(se, Scalar) else None)
+
+
+def _choice(m: Map, common: dict) -> State:
+    branches = tuple(ChoiceBranch(compile_expression(_val(b, "Condition")), _val(b, "Next"), b.line)
+                     for b in m.get("Branches").items)
+    return ChoiceState(**common, branches=branches, default=_val(m, "Default"))
+
+
+def _task(m: Map, common: dict) -> State:
+    mode = _val(m, "TaskMode", "RequestComplete")
+    timeout = _val(m, "Timeout")
+    if isinstance(timeout, str):  # validation allowed a numeric string
+        timeout = int(timeout.strip())
+    return TaskState(**common, action=S.ACTION_ALIASES.get(_val(m, "Action"), _val(m, "Action")),
+                     task_mode=S.TASK_MODE_ALIASES.get(mode, mode),
+                     parameters=_template(m, "Parameters"), timeout=timeout or None,
+                     retry=_retry(m), catch=_catch(m))
+
+
+def _parallel(m: Map, common: dict) -> State:
+    return ParallelState(**common, branches=tuple(_scope(b) for b in m.get("Branches").items),
+                         retry=_retry(m), catch=_catch(m))
+
+
+def _map(m: Map, common: dict) -> State:
+    mc = _val(m, "MaxConcurrency", _val(m, "MaxConcuccency", 0)) or 0
+    return MapState(**common, items_path=compile_expression(_val(m, "ItemsPath")),
+                    processor=_scope(m.get("Processor")), max_concurrency=int(mc),
+                    item_constructor=_template(m, "ItemConstructor"),
+                    distributed="ProcessorConfig" in m, retry=_retry(m), catch=_catch(m))
+
+
+#: Type -> its builder ``(node, common fields) -> State``: the fields every state has
+#: are read once in :func:`_state`.
+BUILDERS = {"Pass": _pass, "Succeed": _succeed, "Fail": _fail, "Wait": _wait, "Choice": _choice, "Task": _task,
+            "Parallel": _parallel, "Map": _map}
+
+
 def _state(m: Map) -> State:
     t = _val(m, "Type")
+    build = BUILDERS.get(t)
+    if build is None:
+        raise ValueError(f"unknown state type {t!r}")  # validation rejects this first
     common = dict(name=_val(m, "Name"), type=t, line=m.line, end_line=_end_line(m),
                   description=_val(m, "Description"), input=_template(m, "InputConstructor"),
                   output=_template(m, "OutputConstructor") if t != "Choice" else None,
                   next=_val(m, "Next"), end=bool(_val(m, "End", False)))
-    if t == "Pass":
-        return PassState(**common)
-    if t == "Succeed":
-        return SucceedState(**common)
-    if t == "Fail":
-        return FailState(**common, code=_val(m, "Code"), detail=_val(m, "Detail"))
-    if t == "Wait":
-        se = m.get("Seconds.$")
-        return WaitState(**common, seconds=_val(m, "Seconds"),
-                         seconds_expr=compile_expression(se.value) if isinstance(se, Scalar) else None)
-    if t == "Choice":
-        branches = tuple(ChoiceBranch(compile_expression(_val(b, "Condition")), _val(b, "Next"), b.line)
-                         for b in m.get("Branches").items)
-        return ChoiceState(**common, branches=branches, default=_val(m, "Default"))
-    if t == "Task":
-        mode = _val(m, "TaskMode", "RequestComplete")
-        timeout = _val(m, "Timeout")
-        if isinstance(timeout, str):
-            timeout = int(timeout.strip())
-        return TaskState(**common, action=S.ACTION_ALIASES.get(_val(m, "Action"), _val(m, "Action")),
-                         task_mode=S.TASK_MODE_ALIASES.get(mode, mode),
-                         parameters=_template(m, "Parameters"), timeout=timeout or None,
-                         retry=_retry(m), catch=_catch(m))
-    if t == "Parallel":
-        return ParallelState(**common, branches=tuple(_scope(b) for b in m.get("Branches").items),
-                             retry=_retry(m), catch=_catch(m))
-    if t == "Map":
-        mc = _val(m, "MaxConcurrency", _val(m, "MaxConcuccency", 0)) or 0
-        return MapState(**common, items_path=compile_expression(_val(m, "ItemsPath")),
-                        processor=_scope(m.get("Processor")), max_concurrency=int(mc),
-                        item_constructor=_template(m, "ItemConstructor"),
-                        distributed="ProcessorConfig" in m, retry=_retry(m), catch=_catch(m))
-    raise ValueError(f"unknown state type {t!r}")  # validation rejects this first
+    return build(m, common)
 
 
 def _scope(m: Map) -> Scope:

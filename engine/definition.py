@@ -81,7 +81,8 @@ def _finish(path: str, res, express: bool) -> Definition:
     if root is None or has_errors(diags):
         return Definition(path, res.text, tuple(diags), None, "legacy" if legacy else "v1")
     if legacy:
-        from .legacy.model import FORMAT, build_flow as build_legacy
+        from .legacy.build import build_flow as build_legacy
+        from .legacy.model import FORMAT
         return Definition(path, res.text, tuple(diags), build_legacy(root, res.text, path), FORMAT)
     from .build import build_flow
     return Definition(path, res.text, tuple(diags), build_flow(root, res.text, path))

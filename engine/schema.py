@@ -24,9 +24,6 @@ FIELDS: dict[str, set[str]] = {
     "Succeed": COMMON | {"OutputConstructor"},
     "Fail": COMMON | {"OutputConstructor", "Code", "Detail"},
 }
-#: States that need exactly one of Next / End: true.
-NEEDS_TRANSITION = {"Pass", "Task", "Parallel", "Map", "Wait"}
-
 TOP_FIELDS = {"Type", "Name", "SpecVersion", "StartAt", "States", "Description"}
 SCOPE_FIELDS = {"StartAt", "States"}
 RETRY_FIELDS = {"Errors", "Description", "MaxAttempts", "IntervalSeconds", "BackoffRate", "MaxBackoffSeconds"}
@@ -79,7 +76,7 @@ KNOWN_ERRORS = tuple(f"FC.{c}" for c in FC_ERROR_CODES) + (
     "FnF.ExecutionStopped", "FnF.ExecutionFailed",
 )
 
-#: Top-level keys of a flowdbg mock file (engine/mocks.py), to tell one apart
+#: Top-level keys of a flowdbg mock file (engine/mocks/), to tell one apart
 #: from a flow definition given to ``flowdbg validate`` by mistake.
 MOCK_FILE_KEYS = {"functions", "states", "callbacks", "local", "live", "flows"}
 

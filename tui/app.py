@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.reactive import Reactive
 
 from flowdbg.engine.expressions.values import parse_json
 from flowdbg.engine.mocks import MockFileError, load_mocks
@@ -98,6 +99,11 @@ class FlowdbgApp(App[int]):
     #: Catppuccin Mocha: its success/error/warning/accent/secondary are
     #: distinct enough for the graph's outcome colours (any theme works).
     DEFAULT_THEME = "catppuccin-mocha"
+    #: ... and the theme from the start: App.__init__ builds the stylesheet's
+    #: variables from it. Switched in on_mount, it re-parsed every stylesheet
+    #: and emptied the parse cache before the first frame (~60 ms). Not
+    #: ``init``: its watcher would do the same switch again.
+    theme: Reactive[str] = Reactive(DEFAULT_THEME, init=False)
 
     def __init__(self, definition, session: Session | None = None, *, mocks=None, backends=None,
                  input: Any = None, seed: int = 0, start_time: str | None = None,
@@ -108,6 +114,7 @@ class FlowdbgApp(App[int]):
                  local_prompt: tuple[str, str, Callable[[bool], tuple[str, str] | None]] | None = None,
                  mock_poll: float = 1.0):
         super().__init__()
+        self.set_class(True, f"-theme-{self.theme}", update=False)  # what the theme's watcher adds
         self.definition = definition
         self.session = session
         self.mocks, self.backends = mocks, backends

@@ -77,8 +77,8 @@ class _Sink:
 
 def launch(args) -> int:
     """Run the debugger for ``args`` (see ``tui.cli.build_tui_parser``)."""
-    from .cli import read_input
-    from .run_cmd import parse_local
+    from .cli_input import read_input
+    from .run_setup import parse_local
 
     definition = load_definition(args.flow)
     value = read_input(args) if (args.input is not None or args.input_file is not None) else None

@@ -34,7 +34,7 @@ def _fail(message: str) -> int:
 
 
 def _input(args) -> dict:
-    from .cli import read_input
+    from .cli_input import read_input
     if args.input is not None or args.input_file is not None:
         return read_input(args)
     sibling = os.path.splitext(args.flow)[0] + ".input.json"
@@ -50,7 +50,7 @@ def launch_recorded(args) -> int:
     from flowdbg.engine.runner import BackendConfig, consent_refusal, make_backends, needing_consent
 
     from .launch import _load_mocks
-    from .run_cmd import parse_local
+    from .run_setup import parse_local
 
     if args.replay and args.cloud:
         return _fail("give --replay or --cloud, not both")

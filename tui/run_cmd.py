@@ -4,181 +4,28 @@ Whatever stops the run, it ends in :meth:`RunCommand.finish`: the summary
 (text, or the one JSON object of :mod:`.json_contract` with ``--json``),
 the ``--history`` file whenever there are events, and the exit code.
 SIGINT and SIGTERM stop it between two steps the same way (a second one
-stops at once).
+stops at once: :mod:`.run_signals`). What it checks before running is in
+:mod:`.run_setup`, the text summary in :mod:`.run_report`.
 """
 from __future__ import annotations
 
-import contextlib
 import gc
-import json
 import os
-import signal
 import sys
 import time
 
 from flowdbg.engine.backends.base import BackendError
 from flowdbg.engine.definition import load_definition, strictly
 from flowdbg.engine.diagnostics import has_errors
-from flowdbg.engine.mocks import MockFile, MockFileError, load_mocks
-from flowdbg.engine.runner import (EXIT_INVALID, BackendConfig, default_mocks_path, local_needs_consent,
-                                   make_backends, summarize)
-from flowdbg.engine.scrub import scrub_text
+from flowdbg.engine.mocks import MockFile
+from flowdbg.engine.runner import BackendConfig, make_backends, summarize
 
 from . import json_contract as J
-from .cli import CliError, _die, check_file, read_input, session_path_problem, sibling_input
+from .cli_input import CliError, check_file, read_input, session_path_problem, sibling_input
+from .run_report import print_summary
+from .run_setup import _Invalid, check_output_path, load_backend_setup, print_definition_errors, print_error
+from .run_signals import Signals
 from .save_test_cmd import check_save_test, save_test
-
-
-class _Invalid(Exception):
-    """The command ends early, exit 2: ``Invalid`` (bad input or usage; nothing ran) or, with
-    ``status="Error"``, a run that could not go on. With --json, the one JSON object says so."""
-
-    def __init__(self, message: str, diagnostics: list[dict] | None = None, reason: str = "usage",
-                 status: str = "Invalid", printed: bool = False):
-        super().__init__(message)
-        self.printed = printed  # its diagnostics are on stderr already
-        self.diagnostics = [J.message_diagnostic(message, code=reason)] if diagnostics is None else diagnostics
-        self.reason, self.status = reason, status
-
-
-def parse_local(specs: list[str]) -> dict[str, str]:
-    """``--local FN=file.py:handler`` options; each file and handler is checked
-    now (parsed, not run), not when the task first calls it."""
-    from flowdbg.engine.backends.local import handler_problem
-    out = {}
-    for s in specs:
-        fn, sep, target = s.partition("=")
-        if not sep or ":" not in target:
-            _die(f"--local {s!r}: expected FUNCTION=path/to/file.py:handler")
-        problem = handler_problem(target, os.getcwd())
-        if problem is not None:
-            _die(f"--local {s}: {problem}")
-        out[fn] = target
-    return out
-
-
-def _usage(msg: str) -> int:
-    print(f"flowdbg: error: {scrub_text(msg)}", file=sys.stderr)
-    return EXIT_INVALID
-
-
-def load_backend_setup(args, flow=None):
-    """(MockFile, BackendConfig) from the command line; raises _Invalid on a bad mock file
-    (listing, with its errors, what engine.mock_check finds in the rest of it against ``flow``)."""
-    mocks_path = args.mocks or default_mocks_path(args.flow)
-    mocks = MockFile()
-    if mocks_path:
-        try:
-            mocks = load_mocks(mocks_path)
-        except MockFileError as e:
-            found = list(e.diagnostics)
-            if flow is not None and e.partial is not None:
-                from flowdbg.engine.diagnostics import ordered
-                from flowdbg.engine.mock_check import check_mocks
-                found = ordered(found + e.partial.warnings + check_mocks(flow, e.partial))
-            for d in found:
-                print(d.format(mocks_path), file=sys.stderr)
-            errors = sum(d.severity == "error" for d in found)
-            raise _Invalid(f"{mocks_path}: the mock file has {errors} error(s)",
-                           [J.diagnostic(d, mocks_path) for d in found], "mocks", printed=True) from None
-    if not getattr(args, "json", False):
-        for d in mocks.warnings:  # the loader's (yaml11-value, yaml-tag); in --json they are diagnostics
-            print(d.format(mocks_path), file=sys.stderr)
-    why = local_needs_consent(mocks, named=bool(args.mocks), flow=args.flow)
-    if why and not getattr(args, "allow_local", False):
-        raise _Invalid(why, reason="mocks")
-    cfg = BackendConfig(local=parse_local(args.local), live=list(args.live), live_all=args.backend == "live",
-                        fc_endpoint=args.fc_endpoint, base_dir=os.getcwd())
-    return mocks, cfg
-
-
-def print_definition_errors(defn) -> None:
-    for d in defn.diagnostics:
-        print(d.format(defn.path), file=sys.stderr)
-
-
-def _same_file(a: str, b: str | None) -> bool:
-    try:
-        return b is not None and os.path.exists(a) and os.path.exists(b) and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def _check_output_path(option: str, path: str, args, journal: bool) -> None:
-    """Refuse to write over the flow, the mocks or the input, a directory,
-    or (for a journal) a file that is not a flowdbg journal."""
-    for what, other in (("the flow", args.flow), ("the mock file", args.mocks), ("the input file", args.input_file)):
-        if _same_file(path, other):
-            raise _Invalid(f"{option} {path}: that is {what}; give another path")
-    if os.path.isdir(path):
-        raise _Invalid(f"{option} {path}: is a directory; give a file path")
-    if journal and os.path.exists(path) and path != getattr(args, "resume", None):
-        try:
-            with open(path, encoding="utf-8") as f:
-                first = f.readline()
-            ok = json.loads(first).get("k") == "start" if first.strip() else True
-        except (OSError, ValueError, AttributeError):
-            ok = False
-        if not ok:
-            raise _Invalid(f"{option} {path}: exists and is not a flowdbg session journal; not overwriting it")
-
-
-class _Signals:
-    """SIGINT and SIGTERM ask the session to stop between two steps (the
-    summary is printed as for any stop); a second signal stops at once,
-    except while the summary is being printed (``holding``): it then takes
-    effect right after, so the summary is never cut off."""
-
-    def __init__(self):
-        self.name: str | None = None
-        self.session = None
-        self._saved: dict = {}
-        self._holding = False
-        self._held = False
-        self._abandon = False
-
-    def hold(self) -> None:
-        self._holding = True
-
-    @contextlib.contextmanager
-    def abandoning(self):
-        """While writing an output file after the run: any signal, first or
-        second, gives the file up at once (KeyboardInterrupt)."""
-        self._abandon = True
-        try:
-            yield
-        finally:
-            self._abandon = False
-
-    def release(self) -> bool:
-        """Stop holding; True when a second signal came meanwhile (it is spent)."""
-        self._holding, held, self._held = False, self._held, False
-        return held
-
-    def __enter__(self):
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                self._saved[sig] = signal.signal(sig, self._handle)
-            except ValueError:  # not the main thread: leave signals alone
-                pass
-        return self
-
-    def __exit__(self, *exc):
-        for sig, handler in self._saved.items():
-            signal.signal(sig, handler)
-
-    def _handle(self, signum, frame):
-        if self._abandon:
-            self.name = self.name or signal.Signals(signum).name
-            raise KeyboardInterrupt
-        if self.name is not None:
-            if self._holding:
-                self._held = True
-                return
-            raise KeyboardInterrupt
-        self.name = signal.Signals(signum).name
-        if self.session is not None:
-            self.session.pause()
 
 
 def cmd_run(args) -> int:
@@ -200,7 +47,7 @@ class RunCommand:
         self.diagnostics: list[dict] = []
         self.history_written: str | None = None
         self.printed_message = False
-        self.signals = _Signals()
+        self.signals = Signals()
 
     # -- the whole command ---------------------------------------------------------------------------
     def main(self) -> int:
@@ -209,7 +56,7 @@ class RunCommand:
                 return self._run()
             except _Invalid as e:
                 if not e.printed:
-                    _usage(str(e))
+                    print_error(str(e))
                 self.printed_message = True  # on stderr, whole: the summary does not repeat it
                 return self.finish(e.status, e.reason, str(e), extra=e.diagnostics)
             except CliError as e:  # bad input or --local: printed already
@@ -240,7 +87,7 @@ class RunCommand:
             check_save_test(args)  # a case name that is taken is refused before anything runs
         for option, path, journal in (("--session", args.session, True), ("--history", args.history, False)):
             if path:
-                _check_output_path(option, path, args, journal)
+                check_output_path(option, path, args, journal)
         if args.session and (why := session_path_problem(args)) is not None:
             raise _Invalid(why, reason="session")
         mocks, cfg = load_backend_setup(args, defn.flow)
@@ -417,7 +264,7 @@ class RunCommand:
         if summary is not None:
             self.signals.hold()
             try:
-                _print_summary(summary, session, args, status, message,
+                print_summary(summary, session, args, status, message,
                                self.input_source if self.input_is_sibling else None, self.printed_message)
                 sys.stdout.flush()
             finally:
@@ -458,46 +305,3 @@ class RunCommand:
             if status not in ("Invalid", "Error"):
                 return J.EXIT["Error"], "Error", "history", why
         return code, status, reason, message
-
-
-def _print_summary(s: dict, session, args, status: str, message: str | None, sibling: str | None,
-                   printed: bool = False) -> None:
-    """``printed``: ``message`` is on stderr already (an error, whole): said once, not again here."""
-    shown = status if status in ("Invalid", "Error") else s["status"]
-    print(f"status: {shown}  (virtual time {s['time']:g} s, {s['event_count']} events)")
-    if sibling:
-        print(f"input: {sibling} (beside the flow; --input or --input-file to use another)")
-    states = s["states"]
-    if len(states) > 12:  # a long run: its start and end (--json lists them all)
-        states = states[:6] + [f"... {len(states) - 11:,} more ..."] + states[-5:]
-    print("states: " + " -> ".join(states))
-    if s["status"] == "Succeeded":
-        print("output: " + json.dumps(s["output"], ensure_ascii=False))
-    if s["error"]:
-        print(f"error: {s['error']['code']}" + (f": {s['error']['detail']}" if s["error"]["detail"] else ""))
-    if printed and status in ("Invalid", "Error"):
-        pass
-    elif message and (status in ("Invalid", "Error") or (s["status"] == "Running" and not s["pending"])):
-        print(f"stopped: {message}")
-    elif message and s["status"] == "Running" and not message.startswith("waiting"):
-        print(f"stopped: {message}")
-    pending = s["pending"]
-    for p in pending:
-        print(f"waiting: task {p['state']!r} ({p['scope'] or 'top level'}) since {p['since']:g} s, token {p['token']}")
-    if not pending or status in ("Invalid", "Error"):
-        return
-    flow = session.definition.path
-    journal = session.journal_path
-    from flowdbg.engine.mocks import yaml_key
-    name = yaml_key(pending[0]["state"])
-    print("to answer it, either:")
-    print(f"  - script it in the mock file:  callbacks: {{{name}: [{{succeed: {{}}}}]}}")
-    if journal:
-        print(f"    then: flowdbg run {flow} --resume {journal}")
-        print(f"  - or answer by hand: flowdbg run {flow} --resume {journal} --callback-port 0")
-        print("    then, with the URL and secret it prints:")
-        print(f"    flowdbg callback succeed '{pending[0]['token']}' --output '{{}}' --url URL --secret SECRET")
-    else:
-        print("    then run again; or run with --session PATH to be able to --resume this point,")
-        print(f"  - or answer by hand: flowdbg run {flow} --callback-port 0, then with the URL and secret it prints:")
-        print("    flowdbg callback succeed TOKEN --output '{}' --url URL --secret SECRET")

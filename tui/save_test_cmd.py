@@ -11,7 +11,7 @@ from flowdbg.engine.runner import default_mocks_path
 
 
 def _invalid(message: str) -> Exception:
-    from .run_cmd import _Invalid  # run's own "exit 2 with this message"
+    from .run_setup import _Invalid  # run's own "exit 2 with this message"
     return _Invalid(message)
 
 
@@ -29,7 +29,7 @@ def save_test(args, session) -> None:
     """Append the run to the test file; exit 2 if it cannot be written."""
     from flowdbg.engine.testing.record import RecordError, record_case, save_case
 
-    from .run_cmd import parse_local
+    from .run_setup import parse_local
     if args.backend == "live":
         print("flowdbg: warning: --backend live is not recorded; the case's functions are answered by its mocks",
               file=sys.stderr)

@@ -14,7 +14,7 @@ import threading
 
 
 def add_serve_parser(sub) -> argparse.ArgumentParser:
-    from .cli import _add_backend_args, _port, _positive
+    from .cli_args import _add_backend_args, _port, _positive
     p = sub.add_parser("serve", help="serve the CloudFlow API locally (for application code and its SDK)",
                        description="Listen on 127.0.0.1 and speak CloudFlow's OpenAPI (FnF 2019-03-15, RPC style) "
                                    "for application code: point Alibaba's SDK at the printed endpoint. "
@@ -46,7 +46,7 @@ def build_service(args, log):
     from flowdbg.engine.service import Endpoint, Service, ServeOptions, Verifier
     from flowdbg.engine.service.hosting import LocalCodeRefused
 
-    from .run_cmd import parse_local
+    from .run_setup import parse_local
     if args.callback_port is not None:
         raise SystemExit(_usage("serve answers ReportTaskSucceeded/Failed itself: drop --callback-port"))
     if bool(args.access_key_id) != bool(args.secret):

@@ -11,7 +11,8 @@ from .. import schema as V1
 from ..expressions import ExpressionSyntaxError
 from ..expressions.legacy import (INPUT_ROOTS, compile_condition, is_input_path, is_mapping_path, parse_path)
 from ..nodes import Map, Node, Scalar, Seq, to_python
-from ..validate import _suggest, _type_name
+from ..validate.rules import rule_list
+from ..validate.words import suggest, type_name
 from . import schema as S
 from .resources import ACTION, FC, FLOW, MNS, UNKNOWN, from_action, from_arn, looks_like_placeholder
 
@@ -44,7 +45,7 @@ class Checks:
     def input_path(self, node: Node, field: str, where: str):
         """A path over the step input (``$.key``): foreach collection, wait, serviceParams."""
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
-            self.err(node, "wrong-type", f"{where}'{field}' must be a path such as $.items, got {_type_name(node)}")
+            self.err(node, "wrong-type", f"{where}'{field}' must be a path such as $.items, got {type_name(node)}")
             return None
         if not is_input_path(node.value):
             self.err(node, "not-a-path", f"{where}'{field}' must be a path over the step input such as $.items, got "
@@ -62,7 +63,7 @@ class Checks:
             if isinstance(node, Scalar) and isinstance(node.value, bool):
                 hint += f"; for a constant, quote it: condition: \"{str(node.value).lower()}\""
             self.err(node, "not-an-expression", f"{where}condition must be an expression string, got "
-                     f"{_type_name(node)}", hint)
+                     f"{type_name(node)}", hint)
             return
         try:
             compile_condition(node.value)
@@ -78,13 +79,13 @@ class Checks:
         if not isinstance(node, Seq):
             hint = "each entry is '- target: key' with 'source: ...'" if isinstance(node, Map) else ""
             self.err(node, "wrong-type", f"{where}'{key}' must be an array of {{target, source}}, got "
-                     f"{_type_name(node)}", hint)
+                     f"{type_name(node)}", hint)
             return
         seen: dict[str, int] = {}
         for i, e in enumerate(node.items):
             ew = f"{where}{key}[{i}]: "
             if not isinstance(e, Map):
-                self.err(e, "wrong-type", f"{ew}a mapping must be an object with target and source, got {_type_name(e)}")
+                self.err(e, "wrong-type", f"{ew}a mapping must be an object with target and source, got {type_name(e)}")
                 continue
             self.fields(e, S.MAPPING_FIELDS, ew)
             target = self.string(e, "target", required=True, where=ew)
@@ -108,7 +109,7 @@ class Checks:
                     hint = f"write '$input{text[1:]}'"
                 else:
                     word = re.match(r"\$\w*", text).group()
-                    guess = _suggest(word, ["$input", "$local", "$context"], 0.7)
+                    guess = suggest(word, ["$input", "$local", "$context"], 0.7)
                     hint = (f"did you mean '{guess}{text[len(word):]}'?" if guess else
                             "quote it to keep the constant and silence this warning")
                 self.warn(node, "literal-path", f"{where}source {text!r} is read as a constant string: a mapping "
@@ -138,12 +139,12 @@ class Checks:
             return
         known = S.CONTEXT_FIELDS
         if segs[0] not in known:
-            guess = _suggest(segs[0], known)
+            guess = suggest(segs[0], known)
             self.warn(node, "unknown-context", f"{where}$context has no field {segs[0]!r} (it has "
                       f"{', '.join(known)})", f"did you mean '$context.{guess}'?" if guess else "")
             return
         if len(segs) > 1 and segs[1] not in known[segs[0]]:
-            guess = _suggest(segs[1], known[segs[0]])
+            guess = suggest(segs[1], known[segs[0]])
             self.warn(node, "unknown-context", f"{where}$context.{segs[0]} has no field {segs[1]!r} (it has "
                       f"{', '.join(known[segs[0]])})", f"did you mean '$context.{segs[0]}.{guess}'?" if guess else "")
             return
@@ -162,7 +163,7 @@ class Checks:
             return
         if isinstance(v, bool) or not isinstance(v, int):
             hint = "write whole seconds, e.g. duration: 10, or a path such as duration: $.seconds"
-            self.err(node, "wrong-type", f"{where}'duration' must be whole seconds or a path, got {_type_name(node)}",
+            self.err(node, "wrong-type", f"{where}'duration' must be whole seconds or a path, got {type_name(node)}",
                      hint)
             return
         if not 0 <= v <= S.MAX_WAIT_SECONDS:
@@ -177,13 +178,13 @@ class Checks:
             return
         if parse_rfc3339(v) is None:
             self.err(node, "bad-timestamp", f"{where}'timestamp' must be an RFC 3339 time with a zone or a path, "
-                     f"got {_type_name(node)}", "e.g. timestamp: 2019-05-02T15:04:05Z or timestamp: $.when")
+                     f"got {type_name(node)}", "e.g. timestamp: 2019-05-02T15:04:05Z or timestamp: $.when")
 
     # -- tasks ----------------------------------------------------------------------
     def task_target(self, m: Map, where: str) -> None:
         arn, action = m.get("resourceArn"), m.get("action")
         if arn is None and action is None:
-            guess = next((k for k, _ in m.items if _suggest(k.value, ["resourceArn"], 0.75)), None)
+            guess = next((k for k, _ in m.items if suggest(k.value, ["resourceArn"], 0.75)), None)
             self.err(m.get("name") or m, "missing-field", f"{where}a task needs resourceArn (or action for a "
                      "service integration)", f"line {guess.line} has '{guess.value}': did you mean 'resourceArn'?"
                      if guess else "e.g. resourceArn: acs:fc:cn-hangzhou:123456:services/svc/functions/fn")
@@ -204,7 +205,7 @@ class Checks:
                     res = from_action(a)
         pattern = self.string(m, "pattern", where=where)
         if pattern is not None and pattern not in S.PATTERNS:
-            guess = _suggest(pattern, S.PATTERNS)
+            guess = suggest(pattern, S.PATTERNS)
             self.err(m.get("pattern"), "bad-enum", f"{where}pattern {pattern!r} is not one of {', '.join(S.PATTERNS)}",
                      f"did you mean {guess!r}?" if guess else "")
             pattern = None
@@ -219,7 +220,7 @@ class Checks:
         self.integer(m, "timeoutSeconds", 1, V1.MAX_TASK_TIMEOUT, where)
         sp = m.get("serviceParams")
         if sp is not None and not isinstance(sp, Map):
-            self.err(sp, "wrong-type", f"{where}'serviceParams' must be an object, got {_type_name(sp)}")
+            self.err(sp, "wrong-type", f"{where}'serviceParams' must be an object, got {type_name(sp)}")
         elif sp is not None:
             self._params(sp, where, "serviceParams")
         if pattern == "waitForCallback" and not self._passes_token(m):
@@ -229,7 +230,7 @@ class Checks:
 
     def _arn(self, node: Node, where: str):
         if not isinstance(node, Scalar) or not isinstance(node.value, str):
-            self.err(node, "wrong-type", f"{where}'resourceArn' must be a string, got {_type_name(node)}",
+            self.err(node, "wrong-type", f"{where}'resourceArn' must be a string, got {type_name(node)}",
                      "e.g. acs:fc:cn-hangzhou:123456:services/svc/functions/fn")
             return None
         if node.tag and node.tag != "!Ref":
@@ -266,9 +267,9 @@ class Checks:
         return "$context.task.token" in text
 
     def retry_catch(self, m: Map, where: str, names, targets: set) -> None:
-        self.rule_list(m, "retry", S.RETRY_FIELDS, where, self._errors, self._retry_fields)
-        self.rule_list(m, "catch", S.CATCH_FIELDS, where, self._errors,
-                       lambda r, rw: self._goto(r, rw, names, targets))
+        rule_list(self, m, "retry", S.RETRY_FIELDS, where, self._errors, self._retry_fields)
+        rule_list(self, m, "catch", S.CATCH_FIELDS, where, self._errors,
+                  lambda r, rw: self._goto(r, rw, names, targets))
 
     def _retry_fields(self, r: Map, rw: str) -> None:
         self.integer(r, "intervalSeconds", 0, S.RETRY_MAX_INTERVAL, rw)
@@ -289,14 +290,14 @@ class Checks:
             return []
         if not isinstance(errs, Seq):
             hint = f"write it as an array: errors: [{errs.value}]" if isinstance(errs, Scalar) else ""
-            self.err(errs, "wrong-type", f"{rw}'errors' must be an array of error names, got {_type_name(errs)}", hint)
+            self.err(errs, "wrong-type", f"{rw}'errors' must be an array of error names, got {type_name(errs)}", hint)
             return []
         if not errs.items:
             self.err(errs, "wrong-type", f"{rw}'errors' is empty; list at least one error name, e.g. [FnF.ALL]")
         listed = []
         for e in errs.items:
             if not isinstance(e, Scalar) or not isinstance(e.value, str):
-                self.err(e, "wrong-type", f"{rw}an error name must be a string, got {_type_name(e)}")
+                self.err(e, "wrong-type", f"{rw}an error name must be a string, got {type_name(e)}")
                 continue
             canon = _KNOWN_CI.get(e.value.lower())
             if canon is not None and canon != e.value:

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from ..diagnostics import Diagnostic, sort_key
 from ..nodes import Map, Node, Scalar, Seq
-from ..validate import Validator, _suggest, _type_name
+from ..validate.checker import Checker
+from ..validate.words import suggest, type_name
 from . import schema as S
 from .checks import Checks
 from .detect import is_legacy  # noqa: F401 (re-exported)
@@ -22,9 +23,9 @@ _V1_TYPES = {"Task": "task", "Pass": "pass", "Choice": "choice", "Parallel": "pa
 _MIXED_HINT = "this file is in the legacy format (type: flow, steps); the two formats do not mix"
 
 
-class LegacyValidator(Checks, Validator):
+class LegacyValidator(Checks, Checker):
     def __init__(self) -> None:
-        Validator.__init__(self)
+        Checker.__init__(self)
         #: positions of ``!Ref`` scalars read as function names (the loader's tag warning is dropped)
         self.accepted_tags: set[tuple[int, int]] = set()
         self._elsewhere: dict[str, str] = {}  # step name -> where it is (for goto hints)
@@ -40,7 +41,7 @@ class LegacyValidator(Checks, Validator):
                         else f"a legacy step writes {S.V1_FIELDS[name]}")
                 self.err(k, "v1-field", f"{where}'{name}' is an FDL v1 field; {what}", _MIXED_HINT)
                 continue
-            guess = _suggest(name, allowed)
+            guess = suggest(name, allowed)
             self.warn(k, "unknown-field", f"{where}unknown field '{name}' (ignored)",
                       f"did you mean '{guess}'?" if guess else "")
 
@@ -55,9 +56,9 @@ class LegacyValidator(Checks, Validator):
         elif t is None:
             self.warn(root, "missing-field", "missing 'type: flow'", "add 'type: flow'")
         elif not (isinstance(t, Scalar) and t.value == "flow"):
-            self.err(t, "not-a-flow", f"type must be 'flow', got {_type_name(t)}")
+            self.err(t, "not-a-flow", f"type must be 'flow', got {type_name(t)}")
         if v is not None and not (isinstance(v, Scalar) and v.value in S.VERSIONS):
-            self.warn(v, "bad-version", f"version {_type_name(v)} is not one of {', '.join(S.VERSIONS)}; "
+            self.warn(v, "bad-version", f"version {type_name(v)} is not one of {', '.join(S.VERSIONS)}; "
                       "read as v1")
         elif v is None and t is not None:
             self.warn(root, "missing-field", "missing 'version' (v1beta1 or v1); read as v1", "add 'version: v1'")
@@ -104,7 +105,7 @@ class LegacyValidator(Checks, Validator):
     def step_list(self, seq: Node, where: str, key: str) -> None:
         if not isinstance(seq, Seq):
             hint = "steps is an array: each step starts with '- type: ...'" if isinstance(seq, Map) else ""
-            self.err(seq, "wrong-type", f"{where}'{key}' must be an array of steps, got {_type_name(seq)}", hint)
+            self.err(seq, "wrong-type", f"{where}'{key}' must be an array of steps, got {type_name(seq)}", hint)
             return
         if not seq.items:
             self.err(seq, "empty-scope", f"{where}'{key}' is empty")
@@ -113,7 +114,7 @@ class LegacyValidator(Checks, Validator):
         items: list[tuple[str | None, Map]] = []
         for item in seq.items:
             if not isinstance(item, Map):
-                self.err(item, "wrong-type", f"{where}each step must be an object, got {_type_name(item)}")
+                self.err(item, "wrong-type", f"{where}each step must be an object, got {type_name(item)}")
                 continue
             n = self.string(item, "name", required=True, where=where)
             if n is not None:
@@ -153,7 +154,7 @@ class LegacyValidator(Checks, Validator):
                 hint = (f"{t!r} is in another list of steps ({other}); a {key} jumps only to a step of the "
                         "same list")
             else:
-                guess = _suggest(t, names)
+                guess = suggest(t, names)
                 hint = f"did you mean {guess!r}?" if guess else ""
             self.err(m.get(key), "missing-target", f"{where}{key} names no step {t!r} in this list of steps", hint)
         targets.add(t)
@@ -176,7 +177,7 @@ class LegacyValidator(Checks, Validator):
             elif t == "loop":
                 hint = "the loop step is in Alibaba's editor schema but not documented; use a choice with a goto"
             else:
-                guess = _suggest(t, S.STEP_TYPES)
+                guess = suggest(t, S.STEP_TYPES)
                 hint = f"did you mean {guess!r}?" if guess else ""
             self.err(tnode, "unknown-step-type", f"{where}unknown step type {t!r}; legacy flows have "
                      f"{', '.join(S.STEP_TYPES)}", hint)
@@ -229,7 +230,7 @@ class LegacyValidator(Checks, Validator):
         if choices is None:
             self.err(m.get("name") or m, "missing-field", f"{where}missing required field 'choices'")
         elif not isinstance(choices, Seq):
-            self.err(choices, "wrong-type", f"{where}'choices' must be an array, got {_type_name(choices)}")
+            self.err(choices, "wrong-type", f"{where}'choices' must be an array, got {type_name(choices)}")
         elif not choices.items:
             self.err(choices, "empty-scope", f"{where}'choices' is empty; a choice needs at least one condition")
         else:
@@ -237,7 +238,7 @@ class LegacyValidator(Checks, Validator):
                 cw = f"{where}choices[{i}]: "
                 if not isinstance(c, Map):
                     self.err(c, "wrong-type", f"{cw}a choice must be an object with condition (and steps or goto), "
-                             f"got {_type_name(c)}")
+                             f"got {type_name(c)}")
                     continue
                 self.fields(c, S.CHOICE_FIELDS, cw)
                 if "condition" not in c:
@@ -253,7 +254,7 @@ class LegacyValidator(Checks, Validator):
             hint = (f"write 'default: {{goto: {d.value}}}'" if isinstance(d, Scalar) and isinstance(d.value, str)
                     else "")
             self.err(d, "wrong-type", f"{where}'default' must be an object with steps and/or goto, got "
-                     f"{_type_name(d)}", hint)
+                     f"{type_name(d)}", hint)
             return True
         self.fields(d, S.DEFAULT_FIELDS, f"{where}default: ")
         self.option(d, f"{where}default: ", names, targets)
@@ -276,7 +277,7 @@ class LegacyValidator(Checks, Validator):
             return True
         if not isinstance(branches, Seq):
             self.err(branches, "wrong-type", f"{where}'branches' must be an array of branches, got "
-                     f"{_type_name(branches)}")
+                     f"{type_name(branches)}")
             return True
         if not branches.items:
             self.err(branches, "empty-scope", f"{where}'branches' is empty")
@@ -286,7 +287,7 @@ class LegacyValidator(Checks, Validator):
         for i, b in enumerate(branches.items):
             bw = f"{where}branches[{i}]: "
             if not isinstance(b, Map):
-                self.err(b, "wrong-type", f"{bw}a branch must be an object with steps, got {_type_name(b)}")
+                self.err(b, "wrong-type", f"{bw}a branch must be an object with steps, got {type_name(b)}")
                 continue
             self.fields(b, S.BRANCH_FIELDS, bw)
             if "steps" not in b:
@@ -301,7 +302,7 @@ class LegacyValidator(Checks, Validator):
             self.err(m.get("name") or m, "missing-field", f"{where}missing required field 'iterationMapping'",
                      "e.g. iterationMapping: {collection: $.items, item: item}")
         elif not isinstance(it, Map):
-            self.err(it, "wrong-type", f"{where}'iterationMapping' must be an object, got {_type_name(it)}")
+            self.err(it, "wrong-type", f"{where}'iterationMapping' must be an object, got {type_name(it)}")
         else:
             iw = f"{where}iterationMapping: "
             self.fields(it, S.ITERATION_FIELDS, iw)

@@ -60,7 +60,7 @@ def test_refusal_is_a_json_object_with_json(cli, repo):
 
 def test_the_crash_log_is_private_and_never_follows_a_symlink(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
-    from flowdbg.tui import cli as c
+    from flowdbg.tui import crash_log as c
     d = c.crash_dir()
     assert d == str(tmp_path / "state" / "flowdbg" / "crashes")
     assert stat.S_IMODE(os.stat(d).st_mode) == 0o700
@@ -87,7 +87,7 @@ def test_a_crash_dir_that_is_a_symlink_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path / "state"))
     os.makedirs(tmp_path / "state" / "flowdbg")
     os.symlink(tmp_path, tmp_path / "state" / "flowdbg" / "crashes")
-    from flowdbg.tui import cli as c
+    from flowdbg.tui import crash_log as c
     with pytest.raises(OSError):
         c.crash_dir()
 

@@ -12,7 +12,7 @@ import pytest
 
 from helpers.engine import REALFLOWS, SAMPLE_FLOWS, dedent
 from flowdbg.engine.definition import load_definition, parse_definition
-from flowdbg.engine.validate import _suggest
+from flowdbg.engine.validate.words import suggest
 
 H = "Type: StateMachine\nName: t\nSpecVersion: v1\n"
 
@@ -104,7 +104,7 @@ def test_fc_action_alias_still_warns_once_as_an_alias():
     ("zzz", ("Sync", "Async"), ""),
 ])
 def test_suggest_prefers_a_case_insensitive_match(word, options, want):
-    assert _suggest(word, options) == want
+    assert suggest(word, options) == want
 
 
 def test_invocation_type_sync_in_lower_case_hints_sync_not_async():

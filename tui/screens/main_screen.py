@@ -195,6 +195,16 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     def on_resize(self, event) -> None:
         self._apply_size(event.size)
 
+    _resumed = False
+
+    def on_screen_resume(self, event) -> None:
+        # The first resume follows the mount, which styled every pane (a
+        # change of the size classes restyles on its own): Textual restyling
+        # them all again here would only repeat it (start-up time).
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
     def _apply_size(self, size) -> None:
         w, h = size
         compact = w < self.COMPACT_WIDTH or h < self.COMPACT_HEIGHT

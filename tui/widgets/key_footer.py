@@ -8,6 +8,7 @@ on screen from 80 columns up; the rest follow in their BINDINGS order.
 from __future__ import annotations
 
 from textual.widgets import Footer
+from textual.widgets._footer import FooterKey
 
 #: action names in the order they are shown first
 FIRST = ("help", "continue", "step_over", "step_into", "callbacks", "quit", "step_out", "step_back",
@@ -28,4 +29,11 @@ class KeyFooter(Footer):
     def compose(self):
         widgets = list(super().compose())
         widgets.sort(key=_rank)  # stable: the rest keep their order
+        for w in widgets:
+            if isinstance(w, FooterKey) and not w.has_class("-command-palette"):  # that one is not bound
+                # A binding's key starts compact and is then bound to the
+                # footer's setting: each was restyled twice as it mounted.
+                # Mounted with the footer's value, it is styled once (start-up time).
+                w.set_reactive(FooterKey.compact, self.compact)
+                w.set_class(self.compact, "-compact")
         yield from widgets

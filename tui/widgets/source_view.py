@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
-from rich.syntax import Syntax
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Click
@@ -36,17 +35,32 @@ class SourceView(ScrollView, can_focus=True):
 
     def __init__(self, text: str, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
-        self.lines: list[Text] = self._highlight(text)
+        # Highlighted when first drawn or read: the pane starts behind a tab,
+        # and pygments is a good part of a start-up (its import and the lexing).
+        self._text = text
+        self._lines: list[Text] | None = None
         self.current: tuple[int, int] | None = None
         self.selected: tuple[int, int] | None = None
         self.breakpoints: dict[int, bool] = {}  # a state's first line -> its breakpoint is enabled
-        self._gutter = len(str(len(self.lines))) + 3  # breakpoint, number, marker, space
         self._cache: dict[int, Strip] = {}
-        width = max((t.cell_len for t in self.lines), default=0) + self._gutter + 1
-        self.virtual_size = Size(width, len(self.lines))
+        from rich.cells import cell_len
+        plain = text.replace("\r\n", "\n").split("\n")[:max(text.count("\n") + (not text.endswith("\n")), 1)]
+        self._size_for([cell_len(line) for line in plain])
+
+    def _size_for(self, widths: list[int]) -> None:
+        self._gutter = len(str(len(widths))) + 3  # breakpoint, number, marker, space
+        self.virtual_size = Size(max(widths, default=0) + self._gutter + 1, len(widths))
+
+    @property
+    def lines(self) -> list[Text]:
+        if self._lines is None:
+            self._lines = self._highlight(self._text)
+            self._size_for([t.cell_len for t in self._lines])  # the same, unless a line has a tab
+        return self._lines
 
     @staticmethod
     def _highlight(text: str) -> list[Text]:
+        from rich.syntax import Syntax
         syntax = Syntax(text, "yaml", theme="monokai", word_wrap=False)
         hl = syntax.highlight(text)
         # drop the theme's background so the pane's own (and our markers) show
