@@ -1,4 +1,4 @@
-"""How the main screen brings its panes up to date after a stop: the
+"""How the main screen sizes the graph pane and brings its panes up to date after a stop: the
 graph's marks, the header, the status line, and the panes on screen (a
 pane behind a tab is refreshed when it is shown)."""
 from __future__ import annotations
@@ -52,6 +52,39 @@ class PaneRefresh:
         if f is not None and f.record is not None:
             return f.record
         return s.current_record()
+
+    # -- the graph pane's width ----------------------------------------------------------
+    def _size_graph(self, size=None) -> None:
+        """The graph pane is as wide as the drawing that fits needs, so a
+        small flow leaves the room to the data (and a 12-state flow with
+        sentence names is whole at 160x48). A big flow does not take more
+        than its share: the data keeps DATA_SHARE of the width when a
+        narrower drawing is whole in the rest."""
+        graph = self.query_one(StateGraph)
+        w, h = size or self.app.size
+        narrow = self.has_class("-narrow")
+        compact = self.has_class("-compact")
+        chrome = 2 + 2 + (0 if h < 30 else 1)  # status, footer, the pane's borders, the header
+        avail_h = max(4, (h - chrome) // (2 if narrow else 1))
+        if narrow:
+            graph.show_picture(graph.choose(max(20, w - 3), avail_h))
+            graph.styles.width = "100%"
+            return
+        least = self.DATA_MIN_COMPACT if compact else self.DATA_MIN
+        pic = None
+        if graph.detail is None:
+            for data in range(max(least, int(w * self.DATA_SHARE)), least - 1, -1):
+                pic = graph.fitting(w - data - 3, avail_h)
+                if pic is not None:
+                    break
+        avail_w = w - least - 3
+        pic = pic or graph.choose(max(20, avail_w), avail_h)
+        graph.show_picture(pic)
+        graph.styles.width = max(24, min(pic.width + 3, avail_w + 3))
+
+    def on_graph_zoomed(self, message) -> None:
+        self._size_graph()
+        self._graph_title()
 
     # -- refreshing the panes ------------------------------------------------------------
     def _marks(self) -> GraphMarks:
