@@ -356,6 +356,14 @@ class FlowdbgApp(App[int]):
         except OSError:
             pass
 
+    def push_screen(self, screen, *args, **kwargs):
+        """A dialog opens over no toast: what they said is behind it (or
+        gone) by the time it closes; the dialog says its own results."""
+        from textual.screen import ModalScreen
+        if isinstance(screen, ModalScreen):
+            self.clear_notifications()
+        return super().push_screen(screen, *args, **kwargs)
+
     def report_callback_results(self) -> None:
         """Toast the outcome of callbacks that came in over HTTP."""
         while self.callback_results:
@@ -378,7 +386,14 @@ class FlowdbgApp(App[int]):
                 title, _, rest = tip.partition(": ")
                 yield SystemCommand(title, f"{rest[:1].upper()}{rest[1:]} ({key_text(self, b)})".lstrip(" "),
                                     partial(screen.call_later, screen.run_action, b.action))
-            yield SystemCommand("Help", "Keys and panes (?)", self.action_help)
+                from .widgets.state_graph import StateGraph
+            graph = screen.query_one(StateGraph)
+            for b in StateGraph.BINDINGS:  # the graph's zoom, from anywhere
+                if b.tooltip:
+                    title, _, rest = b.tooltip.partition(": ")
+                    yield SystemCommand(title, f"{rest[:1].upper()}{rest[1:]} ({key_text(self, b)})",
+                                        partial(screen.call_later, graph.run_action, b.action))
+        yield SystemCommand("Help", "Keys and panes (?)", self.action_help)
 
     async def action_quit(self) -> None:
         if self.main is not None and self.main.busy:

@@ -17,13 +17,18 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 NOT_RUN, RUNNING, WAITING, SUCCEEDED, FAILED, CAUGHT = "not-run", "running", "waiting", "succeeded", "failed", "caught"
-OUTCOMES = (NOT_RUN, RUNNING, WAITING, SUCCEEDED, FAILED, CAUGHT)
+#: a task waiting for ReportTaskSucceeded / ReportTaskFailed (WAITING is a timer: a Wait, a Retry interval)
+CALLBACK = "callback"
+OUTCOMES = (NOT_RUN, RUNNING, WAITING, CALLBACK, SUCCEEDED, FAILED, CAUGHT)
+#: the mark of each outcome in a box, the outline, the history and the legends
+GLYPH = {WAITING: "⧗", CALLBACK: "✉", FAILED: "✗", CAUGHT: "↯"}
 
 #: The theme variable each outcome is drawn in (Textual's theme names).
 THEME_VARIABLE = {
     NOT_RUN: "foreground-muted",
     RUNNING: "accent",
     WAITING: "warning",
+    CALLBACK: "primary",
     SUCCEEDED: "success",
     FAILED: "error",
     CAUGHT: "secondary",
@@ -31,7 +36,7 @@ THEME_VARIABLE = {
 
 # When one node ran several times (a loop, every iteration of a Map), the
 # outcome that needs the user's eye most is the one shown.
-_PRIORITY = {NOT_RUN: 0, SUCCEEDED: 1, CAUGHT: 2, FAILED: 3, WAITING: 4, RUNNING: 5}
+_PRIORITY = {NOT_RUN: 0, SUCCEEDED: 1, CAUGHT: 2, FAILED: 3, WAITING: 4, CALLBACK: 5, RUNNING: 6}
 
 _INDEX = re.compile(r"\[\d+\]")
 
@@ -56,6 +61,12 @@ class MapProgress:
     total: int = 0
     done: int = 0
     failed: int = 0
+
+    def label(self) -> str:
+        """``2/3``, ``2/3 ✗1``, or ``empty`` for a Map over no items (not a puzzling 0/0)."""
+        if self.total == 0:
+            return "empty"
+        return f"{self.done}/{self.total}" + (f" ✗{self.failed}" if self.failed else "")
 
 
 @dataclass
@@ -118,11 +129,13 @@ def overlay_from_records(records: Iterable, events: Iterable = ()) -> RunOverlay
         outcome = _RECORD_OUTCOME.get(rec.status, RUNNING)
         if outcome == WAITING and kind(rec.type) in ("Map", "Parallel", "Choice"):
             outcome = RUNNING  # its branches, iterations (or a legacy choice's option steps) run; they wait
-        if outcome in (RUNNING, WAITING) and ended is not None:
+        elif outcome == WAITING and getattr(rec, "token", None) and len(rec.retries) < len(rec.attempts):
+            outcome = CALLBACK  # its last attempt waits for its answer (not failed and waiting to retry)
+        if outcome in (RUNNING, WAITING, CALLBACK) and ended is not None:
             outcome = FAILED if ended == FAILED else SUCCEEDED  # cut off by the execution's end
         node.see(outcome)
         node.retries += len(rec.retries or ())
-        if outcome in (RUNNING, WAITING):
+        if outcome in (RUNNING, WAITING, CALLBACK):
             ov.current.add(key)
         if rec.next:
             ov.edges.add((key, node_key(rec.frame, rec.next)))
@@ -161,7 +174,7 @@ class _Activation:
     key: str
     frame: str
     outcome: str = RUNNING
-    waiting: bool = False
+    waiting: str = ""  # CALLBACK or WAITING (a timer) while it waits
     closed: bool = False
     retries: int = 0
     map: MapProgress | None = None
@@ -315,13 +328,15 @@ def overlay_from_history(history, flow) -> RunOverlay:
             continue
         # Waiting: for a callback (submitted), or for a retry's back-off (a task failed and
         # the state goes on: flowdbg says StepRetrying, CloudFlow only schedules it again later).
-        if type_ in ("TaskSubmitted", "TaskFailed", "TaskTimedOut", "TaskSubmitFailed"):
-            act.waiting = True
+        if type_ == "TaskSubmitted":
+            act.waiting = CALLBACK
+        elif type_ in ("TaskFailed", "TaskTimedOut", "TaskSubmitFailed"):
+            act.waiting = WAITING
         elif type_ in ("TaskScheduled", "TaskStarted", "TaskSucceeded"):
-            act.waiting = False
+            act.waiting = ""
         elif type_ == "StepRetrying":
             act.retries += 1
-            act.waiting = True
+            act.waiting = WAITING
         elif type_ == "StepSucceeded":
             act.outcome = SUCCEEDED
         elif type_ == "StepFailed":
@@ -341,7 +356,7 @@ def overlay_from_history(history, flow) -> RunOverlay:
             if ended is not None:
                 act.outcome = FAILED if ended == FAILED else SUCCEEDED
             else:
-                act.outcome = WAITING if act.waiting else RUNNING
+                act.outcome = act.waiting or RUNNING
                 ov.current.add(act.key)
         if act.map is not None and ended == FAILED:
             still = [it for it, on in act.iterations.items() if on]
@@ -432,6 +447,6 @@ def overlay_from_coverage(entry: dict, flow) -> RunOverlay:
     return ov
 
 
-__all__ = ["START", "END", "NOT_RUN", "RUNNING", "WAITING", "SUCCEEDED", "FAILED", "CAUGHT", "OUTCOMES", "THEME_VARIABLE",
+__all__ = ["START", "END", "NOT_RUN", "RUNNING", "WAITING", "CALLBACK", "GLYPH", "SUCCEEDED", "FAILED", "CAUGHT", "OUTCOMES", "THEME_VARIABLE",
            "node_key", "MapProgress", "NodeRun", "RunOverlay", "overlay_from_records", "overlay_from_history",
            "overlay_from_coverage", "history_events"]

@@ -33,7 +33,7 @@ def subtitle(state) -> str:
     t = state.type
     if isinstance(state, TaskState):
         detail = function_name(state) if state.action == "FC:InvokeFunction" else state.action
-        mode = f" ⧗{MODE[state.task_mode]}" if state.task_mode in MODE else ""
+        mode = f" ✉{MODE[state.task_mode]}" if state.task_mode in MODE else ""
         return f"{t} · {detail}{mode}" if detail else f"{t}{mode}"
     if isinstance(state, WaitState):
         return f"{t} · {state.seconds} s" if state.seconds is not None else f"{t} · " + state.seconds_expr.text

@@ -71,9 +71,20 @@ def child_failed(ex, f: Frame, err: FlowError) -> None:
             {"error": err.to_json()}, step=g.record)
     g.active -= 1
     if g.error is None:
-        g.error = FlowError(err.code, f"{f.label}: {err.detail}" if err.detail else f.label)
+        g.error = FlowError(err.code, _scoped(f.label, err.detail))
         cancel(ex, g)
         ex.sched.make_ready(g.parent)
+
+
+def _scoped(label: str, detail: str) -> str:
+    """``detail`` prefixed with the scope it came from, once: an error from
+    a nested scope already starts with that scope's label, which begins
+    with this one's (``P.Branch0 > Map1[2]: ...``)."""
+    if not detail:
+        return label
+    if detail.startswith((label + " > ", label + ": ")):
+        return detail
+    return f"{label}: {detail}"
 
 
 def cancel(ex, g: Group) -> None:

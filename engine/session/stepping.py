@@ -33,6 +33,7 @@ class Stepping:
         skips to the next timer. ``settled``, asked after each unit, names a
         frame already waiting at a boundary to stop at (step over)."""
         ex = self.execution
+        origin = self.frame
         self._pause.clear()
         self.selected_record = None
         inbox = self.inbox
@@ -48,7 +49,7 @@ class Stepping:
                 stop = Stop("paused")
                 break
             if not jump_clock and ex.awaiting_user() and not self._inputs_due(ex.steps):
-                stop = self._waiting_stop()
+                stop = self._waiting_stop(origin)
                 break
             before = ex.steps
             try:
@@ -62,7 +63,7 @@ class Stepping:
             if ex.steps == before:
                 if ex.finished:
                     continue
-                stop = self._waiting_stop()
+                stop = self._waiting_stop(origin)
                 break
             n += 1
             self._checkpoint()
@@ -102,17 +103,28 @@ class Stepping:
             stop = self._waiting_stop()
         else:
             stop = Stop("step")
-        f = ex.current
-        stop.frame, stop.state, stop.step = (f.id if f else None), (f.state if f else None), ex.steps
+        if stop.frame is None:
+            f = ex.current
+            stop.frame, stop.state = (f.id if f else None), (f.state if f else None)
+        stop.step = ex.steps
         return stop
 
-    def _waiting_stop(self) -> Stop:
+    def _waiting_stop(self, origin: Frame | None = None) -> Stop:
+        """A stop at a task waiting for a callback: at the one ``origin``
+        (where the verb started) waits on, else the first one, so the
+        debugger stays there once it is answered."""
         ex = self.execution
-        waits = ", ".join(f"{p.state} ({p.scope or 'top level'})" for p in ex.pending_tasks())
+        pending = ex.pending_tasks()
+        waits = ", ".join(f"{p.state} ({p.scope or 'top level'})" for p in pending)
         t = ex.next_timer()
         if t is not None:
             waits += f"; next timer at {t:g} s (skip to it to let time pass)"
-        return Stop("waiting", message=waits)
+        stop = Stop("waiting", message=waits)
+        people = [p for p in pending if not p.scripted and p.frame is not None]
+        p = next((p for p in people if p.frame is origin), people[0] if people else None)
+        if p is not None:
+            stop.frame, stop.state = p.frame.id, p.state
+        return stop
 
     def step_into(self) -> Stop:
         return self._go(lambda f: True)
@@ -123,24 +135,38 @@ class Stepping:
 
     def step_over(self) -> Stop:
         """To the next state in this scope. When the scope (a Map iteration
-        or a Parallel branch) ends, to the next state of the same Map or
-        Parallel (a sibling iteration or branch) or to its exit: never
-        further."""
+        or a Parallel branch) ends, or its state waits for a timer or a
+        callback, to the next state of the same Map or Parallel (a sibling
+        iteration or branch, one already waiting at its next state first)
+        or to its exit: never further. A scope that ends inside another
+        iteration or branch hands on to that one, level by level."""
         origin = self._origin()
-        ids = _ancestor_ids(origin)
-        group = origin.group
-        if group is None:
+        chain = _ancestors(origin)
+        ids = {f.id for f in chain}
+        if origin.group is None:
             return self._go(lambda f: f.id in ids)
 
-        def ended() -> bool:
-            return origin.status not in ("ready", "blocked")
+        def done_with(a: Frame) -> bool:
+            """``a``'s Map/Parallel may go on in a sibling: ``a`` ended, or
+            (the origin) waits for a timer or a callback."""
+            if not a.live:
+                return True
+            return a is origin and a.status == "blocked" and a.wait in ("timer", "token")
+
+        def open_groups() -> list:
+            return [a.group for a in chain if a.group is not None and done_with(a)]
+
+        def sibling_entered(f: Frame) -> bool:
+            return f.id in ids or any(f.group is g for g in open_groups())
 
         def sibling() -> Frame | None:  # one already waiting at its next state
-            if not ended():
+            groups = open_groups()
+            if not groups:
                 return None
             return next((f for f in self.execution.runnable()
-                         if f.group is group and f.wait == "enter" and f.record is not None), None)
-        return self._go(lambda f: f.id in ids or (f.group is group and ended()), settled=sibling)
+                         if f.wait == "enter" and f.record is not None and any(f.group is g for g in groups)),
+                        None)
+        return self._go(sibling_entered, settled=sibling)
 
     def step_out(self) -> Stop:
         origin = self._origin()
@@ -202,12 +228,16 @@ class Stepping:
         return self._go(lambda f: self.execution.clock >= t, jump_clock=True)
 
 
-def _ancestor_ids(f: Frame | None) -> set[str]:
-    ids = set()
+def _ancestors(f: Frame | None) -> list[Frame]:
+    out = []
     while f is not None:
-        ids.add(f.id)
+        out.append(f)
         f = f.parent
-    return ids
+    return out
+
+
+def _ancestor_ids(f: Frame | None) -> set[str]:
+    return {a.id for a in _ancestors(f)}
 
 
 __all__ = ["Stepping"]

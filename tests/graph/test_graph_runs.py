@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from flowdbg.tui.run_overlay import (CAUGHT, FAILED, NOT_RUN, RUNNING, SUCCEEDED, WAITING, history_events,
+from flowdbg.tui.run_overlay import (CALLBACK, CAUGHT, FAILED, NOT_RUN, RUNNING, SUCCEEDED, WAITING, history_events,
                                      overlay_from_coverage, overlay_from_history, overlay_from_records)
 
 from helpers.graph import CLAIMS, FLOWS, ORDER, cloudflow, history_of, load, ran, session_for, summary
@@ -121,7 +121,7 @@ def test_waiting_for_a_callback_is_current():
     assert s.execution.pending_tasks()
     for ov in (overlay_from_history(history_of(s), s.definition.flow),
                overlay_from_history(cloudflow(history_of(s)), s.definition.flow)):
-        waiting = [k for k, n in ov.nodes.items() if n.outcome == WAITING]
+        waiting = [k for k, n in ov.nodes.items() if n.outcome == CALLBACK]  # ✉, not a timer's ⧗
         assert waiting == ["Ask"] and ov.current == {"Ask"}
 
 
@@ -262,3 +262,32 @@ def test_states_cut_off_by_the_end_of_the_execution_are_not_left_running():
                overlay_from_history(history_of(s), s.definition.flow)):
         assert RUNNING not in {n.outcome for n in ov.nodes.values()}
         assert ov.outcome("Both") == FAILED and ov.current == set()
+
+
+RETRY_WAIT_FLOW = """
+Type: StateMachine
+Name: r
+SpecVersion: v1
+StartAt: Charge
+States:
+  - Name: Charge
+    Type: Task
+    Action: FC:InvokeFunction
+    Parameters:
+      resourceArn: acs:fc:::services/pay.LATEST/functions/charge
+      invocationType: Sync
+    Retry:
+      - Errors: [Payment.Throttled]
+        MaxAttempts: 1
+        IntervalSeconds: 5
+    End: true
+"""
+
+
+def test_a_retry_interval_in_a_saved_history_is_a_timer_wait_not_a_callback():
+    s = flow_session(RETRY_WAIT_FLOW, mocks="functions:\n  charge:\n    - error: Payment.Throttled\n    - body: {}\n")
+    ex = s.execution
+    while not ex.records or ex.records[0].status == "running":
+        ex.step()  # the first attempt failed: it waits 5 s for its Retry
+    ov = overlay_from_history(history_of(s), s.definition.flow)
+    assert ov.outcome("Charge") == WAITING and ov.current == {"Charge"}

@@ -1,7 +1,8 @@
 """The run overlay that every picture of a run is coloured from."""
 from __future__ import annotations
 
-from flowdbg.tui.run_overlay import CAUGHT, FAILED, NOT_RUN, SUCCEEDED, WAITING, node_key, overlay_from_records
+from flowdbg.tui.run_overlay import (CALLBACK, CAUGHT, FAILED, GLYPH, NOT_RUN, SUCCEEDED, WAITING, node_key,
+                                    overlay_from_records)
 
 from helpers.session import flow_session, order_session
 
@@ -48,7 +49,7 @@ def test_waiting_then_failed_and_unreached():
     s = flow_session(CAUGHT_FLOW, mocks="states:\n  Ask:\n    - result: {}\n")
     s.run_to_end(jump_clock=False)
     ov = overlay_from_records(s.execution.records)
-    assert ov.outcome("Ask") == WAITING and ov.current == {"Ask"}
+    assert ov.outcome("Ask") == CALLBACK and ov.current == {"Ask"}
     assert ov.outcome("Never") == NOT_RUN
     tok = s.execution.pending_tasks()[0].token
     s.report(tok, succeeded=True, output={})
@@ -64,3 +65,38 @@ def test_caught_outranks_succeeded_on_a_node_run_twice():
     n.see(CAUGHT)
     n.see(SUCCEEDED)
     assert (n.outcome, n.visits) == (CAUGHT, 3)
+
+
+RETRY_FLOW = """
+Type: StateMachine
+Name: r
+SpecVersion: v1
+StartAt: Charge
+States:
+  - Name: Charge
+    Type: Task
+    Action: FC:InvokeFunction
+    Parameters:
+      resourceArn: acs:fc:::services/pay.LATEST/functions/charge
+      invocationType: Sync
+    Retry:
+      - Errors: [Payment.Throttled]
+        MaxAttempts: 1
+        IntervalSeconds: 5
+    End: true
+"""
+
+
+def test_a_retry_interval_is_a_timer_and_a_callback_has_its_own_mark():
+    """The review: ⧗ is for timers only; a task waiting for its callback shows ✉, in the
+    records' overlay."""
+    s = flow_session(RETRY_FLOW, mocks="functions:\n  charge:\n    - error: Payment.Throttled\n    - body: {}\n")
+    ex = s.execution
+    while ex.records == [] or ex.records[0].status == "running":
+        ex.step()  # until the first attempt failed: it waits 5 s for its Retry
+    assert ex.records[0].status == "waiting"
+    assert overlay_from_records(ex.records).outcome("Charge") == WAITING
+    s2 = flow_session(CAUGHT_FLOW, mocks="states:\n  Ask:\n    - result: {}\n")
+    s2.run_to_end(jump_clock=False)
+    assert overlay_from_records(s2.execution.records).outcome("Ask") == CALLBACK
+    assert GLYPH[WAITING] == "⧗" and GLYPH[CALLBACK] == "✉"

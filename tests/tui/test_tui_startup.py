@@ -31,7 +31,7 @@ def test_the_source_pane_sized_before_highlighting_is_the_size_after(name, text)
     before = view.virtual_size, view._gutter
     lines = view.lines  # pygments runs here, when the pane is first drawn
     eager = SourceView._highlight(text)  # what the pane was sized from when it highlighted at once
-    gutter = len(str(len(eager))) + 2
+    gutter = len(str(len(eager))) + 3  # the breakpoint column, the number, the marker, a space
     assert [t.plain for t in lines] == [t.plain for t in eager]
     assert (view.virtual_size.width, view.virtual_size.height, view._gutter) == \
         (max((t.cell_len for t in eager), default=0) + gutter + 1, len(eager), gutter)

@@ -6,7 +6,7 @@ adds the parts of a picture that are not about a run. Every format
 """
 from __future__ import annotations
 
-from ..run_overlay import CAUGHT, FAILED, NOT_RUN, RUNNING, SUCCEEDED, THEME_VARIABLE, WAITING
+from ..run_overlay import CALLBACK, CAUGHT, FAILED, GLYPH, NOT_RUN, RUNNING, SUCCEEDED, THEME_VARIABLE, WAITING
 
 #: by the TUI graph's component class (``state-graph--<role>`` in tui/app.tcss), the same
 #: theme value, so the SVG and the terminal agree; and a picture's own parts. Text the
@@ -31,10 +31,11 @@ ROLE = {
 }
 
 #: what a picture's legend calls each outcome
-LEGEND = {SUCCEEDED: "succeeded", FAILED: "failed", CAUGHT: "caught", WAITING: "waiting for a callback",
+LEGEND = {SUCCEEDED: "succeeded", FAILED: "failed", CAUGHT: "caught", WAITING: "waiting for a timer",
+          CALLBACK: "waiting for a callback",
           RUNNING: "running", NOT_RUN: "never reached"}
 #: drawn in a state's corner, as in the TUI
-ICON = {SUCCEEDED: "✓", FAILED: "✗", CAUGHT: "↯", WAITING: "⧗", RUNNING: "▶", NOT_RUN: ""}
+ICON = {SUCCEEDED: "✓", RUNNING: "▶", NOT_RUN: "", **GLYPH}
 
 
 def stroke(outcome: str) -> str:
@@ -69,6 +70,8 @@ def map_progress(node) -> str:
     prog = getattr(node, "map", None)
     if prog is None:
         return ""
+    if prog.total == 0:
+        return "empty: no items"
     text = f"{prog.done}/{prog.total} done"
     return text + (f" · {prog.failed} failed" if prog.failed else "")
 

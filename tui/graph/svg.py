@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from ..run_overlay import NOT_RUN, SUCCEEDED
+from ..run_overlay import GLYPH as _GLYPH, NOT_RUN, SUCCEEDED
 from . import style
 from .cells import ARROWS, DOWN, LEFT, OPPOSITE, RIGHT, SIDES, STEP, UP, Grid, edge_halves
 from .model import CATCH, CHOICE, DEFAULT
@@ -24,7 +24,7 @@ FONTS = "'DejaVu Sans Mono', 'Menlo', 'Consolas', 'Liberation Mono', monospace"
 DIM = "0.45"  # what the run did not take
 
 #: the TUI's glyphs for an outcome, in the cell left of a state's name
-GLYPH = {"waiting": "⧗", "failed": "✗", "caught": "↯"}
+GLYPH = _GLYPH
 
 
 def render(flow, overlay=None, *, caption: str = "") -> str:
@@ -281,7 +281,7 @@ class Drawing:
             if node is None or not node.visits:
                 continue
             if node.map is not None:
-                text = f"{node.map.done}/{node.map.total}" + (f" ✗{node.map.failed}" if node.map.failed else "")
+                text = node.map.label()
             else:
                 text = f"×{node.visits}" if node.visits < 1000 else "×999+"
             out.append(self._text(b.right - 1 - len(text), row, len(text), text, "count", b.key, colour=self.c("count")))

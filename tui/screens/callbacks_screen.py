@@ -22,6 +22,35 @@ def _secs(t) -> str:
     return "never" if t is None else f"{t:g} s"
 
 
+def _cut(text: str, width: int, middle: bool = False) -> str:
+    """``text`` in ``width`` cells: the end cut with …, or (a token, whose
+    end tells tokens apart) its middle."""
+    if len(text) <= width:
+        return text
+    if width < 2:
+        return "…"
+    if middle:
+        head = (width - 1) // 2
+        return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+    return text[:width - 1] + "…"
+
+
+def column_widths(rows: list[tuple[str, ...]], heads: tuple[str, ...], room: int,
+                  shrink: tuple[int, ...]) -> list[int]:
+    """Each column as wide as its widest cell; when that is more than
+    ``room`` (cells, 2 of padding per column), the ``shrink`` columns give
+    up the excess, the widest first, down to 8 cells each."""
+    widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(heads)]
+    excess = sum(widths) + 2 * len(widths) - room
+    while excess > 0:
+        i = max(shrink, key=lambda j: widths[j])
+        if widths[i] <= 8:
+            break
+        widths[i] -= 1
+        excess -= 1
+    return widths
+
+
 class CallbacksScreen(ModalScreen):
     """Lists the pending task tokens; sends a success (output JSON, checked
     before sending) or a failure (error code + cause) through
@@ -75,9 +104,12 @@ class CallbacksScreen(ModalScreen):
 
     def on_mount(self) -> None:
         t = self.query_one(DataTable)
-        for label, key in (("State", "state"), ("Scope", "scope"), ("Since", "since"), ("Timeout at", "timeout"),
-                           ("Token", "token")):
-            t.add_column(label, key=key)
+        heads = ("State", "Scope", "Since", "Timeout at", "Token")
+        rows = [self._cells(p) for p in self.session.execution.pending_tasks()]
+        room = min(130, self.app.size.width) - 4 - 2 - 2  # the box's padding and border, the scrollbar
+        self._widths = column_widths(rows, heads, room, shrink=(1, 4, 0))  # scope, token, state: cut on purpose
+        for label, key, w in zip(heads, ("state", "scope", "since", "timeout", "token"), self._widths):
+            t.add_column(label, key=key, width=w)
         for w in self.query(Input):
             w.cursor_blink = not self.app.is_headless
         self.query_one(TextArea).cursor_blink = not self.app.is_headless
@@ -89,14 +121,20 @@ class CallbacksScreen(ModalScreen):
         editor.select_all()  # typing replaces the {} it starts with
         editor.focus()
 
+    @staticmethod
+    def _cells(p) -> tuple[str, str, str, str, str]:
+        return p.state, p.scope or "top level", _secs(p.since), _secs(p.timeout_at), p.token
+
     def _load(self) -> None:
         t = self.query_one(DataTable)
         t.clear()
         pending = self.session.execution.pending_tasks()
         self._tokens = [p.token for p in pending]
+        w = getattr(self, "_widths", None) or [200] * 5
         for p in pending:
-            t.add_row(Text(p.state, style="bold"), p.scope or "top level", _secs(p.since), _secs(p.timeout_at),
-                      Text(p.token, style=th("$foreground-muted")), key=p.token)
+            state, scope, since, timeout, token = self._cells(p)
+            t.add_row(Text(_cut(state, w[0]), style="bold"), _cut(scope, w[1], middle=True), since, timeout,
+                      Text(_cut(token, w[4], middle=True), style=th("$foreground-muted")), key=p.token)
         if not pending:
             t.add_row(Text("no task is waiting for a callback", style=th("italic $foreground-muted")), "", "", "", "")
         token = self.query_one("#cb-token", Input)
@@ -220,9 +258,8 @@ class CallbacksScreen(ModalScreen):
 
     def _result(self, ok: bool, message: str) -> None:
         style = th("bold $success" if ok else "bold $error")
+        # in the dialog, not a toast over it
         self.query_one("#cb-result", Label).update(Text(("✓ " if ok else "✗ ") + message, style=style))
-        if not ok:
-            self.notify(message, severity="error", title="Callback")
 
     def action_close(self) -> None:
         self.dismiss(self.accepted)

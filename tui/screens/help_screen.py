@@ -15,7 +15,8 @@ A box's border is coloured by what the run did there: not run, running
 (the current state), waiting, succeeded, failed, an error caught. Taken
 edges are highlighted. `▶` the current state, `●` a breakpoint (`○`
 disabled), `×N` activations, a Map's `done/total` (`✗N` failed
-iterations), `⧗` waiting for a callback, `✗` failed, `↯` an error caught.
+iterations), `✉` waiting for a callback, `⧗` for a timer (Wait, Retry),
+`✗` failed, `↯` an error caught.
 Choice edges are numbered like the conditions in the header above the
 data (`D` = Default); red edges are Catch. On a small terminal (under
 120x32) the graph is on the left and the data, or the lists (4-7), on the

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, TextArea
+from textual.widgets.text_area import Selection
 
 from flowdbg.engine.expressions.values import BadJSON, parse_json, type_name
 from ..theme_style import th
@@ -65,7 +66,9 @@ class InputScreen(ModalScreen[dict | None]):
     def on_mount(self) -> None:
         editor = self.query_one(TextArea)
         editor.cursor_blink = not self.app.is_headless
-        editor.select_all()  # typing replaces the pre-filled input
+        # all selected (typing replaces the pre-filled input) with the cursor at the start, so a
+        # long input opens at its top, not scrolled to its last line
+        editor.selection = Selection(editor.document.end, (0, 0))
         editor.focus()
         self._validate(editor.text)
 

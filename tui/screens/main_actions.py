@@ -17,8 +17,22 @@ from ..widgets.status_bar import describe_future
 # The dialogs are imported when first opened (start-up time).
 
 
+#: the titles of the toasts that tell of a stop: the next verb leaves it, so they go
+STOP_TOASTS = frozenset({"Error — nothing was lost", "Breakpoint condition", "Diverged from the recorded run",
+                         "Waiting — recorded answer", "Waiting", "Finished", "Paused", "Stopped", "Stop",
+                         "Callback"})
+
+
 class DebuggerActions:
     """Mixed into MainScreen (``self`` is the screen)."""
+
+    def clear_stop_toasts(self) -> None:
+        app = self.app
+        stale = [n for n in app._notifications if n.title in STOP_TOASTS]  # Textual has no public remove-one
+        for n in stale:
+            app._unnotify(n, refresh=False)
+        if stale:
+            app._refresh_notifications()
 
     # -- why it stopped -------------------------------------------------------------------
     def _announce(self, stop) -> None:
@@ -55,9 +69,9 @@ class DebuggerActions:
         elif r == "paused":
             self.notify(f"Paused after {len(ex.records)} states", title="Paused")
         elif r == "limit":
-            self.notify(stop.message, severity="warning")
+            self.notify(stop.message, severity="warning", title="Stop")
         elif stop.message and r == "step":
-            self.notify(stop.message)
+            self.notify(stop.message, title="Stop")
 
     # -- stepping --------------------------------------------------------------------------
     def action_continue(self) -> None:
@@ -84,7 +98,7 @@ class DebuggerActions:
         if not self._idle("stop the execution"):
             return
         self.session.stop_execution("stopped in the debugger (Shift+F5)")
-        self.ran = []
+        self.ran, self.stepped = [], None
         self.refresh_views(follow=True)
         self.notify("The execution is stopped. u steps back to before the stop, r restarts.", title="Stopped")
 

@@ -1,4 +1,4 @@
-"""How the main screen brings its panes up to date after a stop: the
+"""How the main screen sizes the graph pane and brings its panes up to date after a stop: the
 graph's marks, the header, the status line, and the panes on screen (a
 pane behind a tab is refreshed when it is shown)."""
 from __future__ import annotations
@@ -9,7 +9,7 @@ from textual.widgets import TabbedContent
 
 from flowdbg.engine.preview import preview
 
-from ..run_overlay import overlay_from_records
+from ..run_overlay import CALLBACK, RUNNING, overlay_from_records
 from ..widgets.breakpoint_list import BreakpointList
 from ..widgets.graph_layout import node_key
 from ..widgets.history_log import HistoryLog
@@ -53,10 +53,48 @@ class PaneRefresh:
             return f.record
         return s.current_record()
 
+    # -- the graph pane's width ----------------------------------------------------------
+    def _size_graph(self, size=None) -> None:
+        """The graph pane is as wide as the drawing that fits needs, so a
+        small flow leaves the room to the data (and a 12-state flow with
+        sentence names is whole at 160x48). A big flow does not take more
+        than its share: the data keeps DATA_SHARE of the width when a
+        narrower drawing is whole in the rest."""
+        graph = self.query_one(StateGraph)
+        w, h = size or self.app.size
+        narrow = self.has_class("-narrow")
+        compact = self.has_class("-compact")
+        chrome = 2 + 2 + (0 if h < 30 else 1)  # status, footer, the pane's borders, the header
+        avail_h = max(4, (h - chrome) // (2 if narrow else 1))
+        if narrow:
+            graph.show_picture(graph.choose(max(20, w - 3), avail_h))
+            graph.styles.width = "100%"
+            return
+        least = self.DATA_MIN_COMPACT if compact else self.DATA_MIN
+        pic = None
+        if graph.detail is None:
+            for data in range(max(least, int(w * self.DATA_SHARE)), least - 1, -1):
+                pic = graph.fitting(w - data - 3, avail_h)
+                if pic is not None:
+                    break
+        avail_w = w - least - 3
+        pic = pic or graph.choose(max(20, avail_w), avail_h)
+        graph.show_picture(pic)
+        graph.styles.width = max(24, min(pic.width + 3, avail_w + 3))
+
+    def on_graph_zoomed(self, message) -> None:
+        self._size_graph()
+        self._graph_title()
+
     # -- refreshing the panes ------------------------------------------------------------
     def _marks(self) -> GraphMarks:
         s, ex = self.session, self.session.execution
         overlay = overlay_from_records(ex.records, ex.events)
+        for p in ex.pending.values():  # answered, not yet finished: no longer waiting for its callback
+            f = getattr(p, "frame", None)
+            node = overlay.nodes.get(node_key(f.id, f.state)) if f is not None and f.state else None
+            if p.status == "answered" and node is not None and node.outcome == CALLBACK:
+                node.outcome = RUNNING
         cur = None
         f = self.focus_frame()
         if f is not None and not ex.finished and f.state:
@@ -119,10 +157,15 @@ class PaneRefresh:
             graph = self.query_one(StateGraph)
             cur_state = self.states.get(graph.marks.current) if graph.marks.current else None
             sel_state = self.states.get(graph.cursor) if graph.cursor else None
+            bps: dict[int, bool] = {}
+            for b in s.breakpoints:
+                for st in self.states.values():
+                    if b.state and st.name == b.state:
+                        bps[st.line] = bps.get(st.line, False) or b.enabled
             self.query_one(SourceView).show(
                 current=(cur_state.line, cur_state.end_line) if cur_state else None,
                 selected=(sel_state.line, sel_state.end_line) if sel_state else None,
-                scroll_to="current" if cur_state and self._follow else "selected")
+                scroll_to="current" if cur_state and self._follow else "selected", breakpoints=bps)
         elif pane == "values":
             values = self.query_one("#values", JsonTree)
             if rec is None:
@@ -172,7 +215,8 @@ class PaneRefresh:
                 p = None
                 self.log.error(f"preview failed: {e}")
         token = rec.token if rec is not None and rec.status == "waiting" and rec.token else None
-        self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex))
+        stepped = None if inspecting else getattr(self, "stepped", None)
+        self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex, stepped))
 
     def _titles(self) -> None:
         s = self.session

@@ -115,9 +115,12 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     #: columns (-narrow) the two are stacked; below 30 rows (-short) the
     #: header goes (FlowdbgApp's breakpoints).
     COMPACT_WIDTH, COMPACT_HEIGHT = 120, 32
+    #: the verbs whose "Just ran" is the state they stepped (whatever else ran meanwhile)
+    STEPPING = ("step over", "step into")
     #: the columns the data keeps beside the graph (wide / small terminal);
     #: the graph takes what its drawing needs of the rest
-    DATA_MIN, DATA_MIN_COMPACT = 48, 36
+    DATA_MIN, DATA_MIN_COMPACT = 44, 36
+    DATA_SHARE = 0.36
 
     def __init__(self, session, server: dict | None = None):
         super().__init__()
@@ -137,6 +140,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         self._dirty: set[str] = set(LAZY)  # panes to refresh when they are shown
         self._follow = False
         self.ran: list = []  # the records the last verb finished
+        self._stepped_index: int | None = None
+        self.stepped = None  # the record the last step over/into stepped (its outcome is "Just ran")
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -210,28 +215,6 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         self._size_graph(size)
         self._slots()
 
-    def _size_graph(self, size=None) -> None:
-        """The graph pane is as wide as the drawing that fits needs, so a
-        small flow leaves the room to the data (and a 12-state flow with
-        sentence names is whole at 160x48)."""
-        graph = self.query_one(StateGraph)
-        w, h = size or self.app.size
-        narrow = self.has_class("-narrow")
-        compact = self.has_class("-compact")
-        chrome = 2 + 2 + (0 if h < 30 else 1)  # status, footer, the pane's borders, the header
-        avail_h = max(4, (h - chrome) // (2 if narrow else 1))
-        avail_w = w - 3 if narrow else w - (self.DATA_MIN_COMPACT if compact else self.DATA_MIN) - 3
-        pic = graph.choose(max(20, avail_w), avail_h)
-        graph.show_picture(pic)
-        if narrow:
-            graph.styles.width = "100%"
-            return
-        graph.styles.width = max(24, min(pic.width + 3, avail_w + 3))
-
-    def on_graph_zoomed(self, message) -> None:
-        self._size_graph()
-        self._graph_title()
-
     def _slots(self) -> None:
         """On a small terminal the right slot shows the data or the lists."""
         self.set_class(self._right == "side", "-right-side")
@@ -251,11 +234,10 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         source = self.query_one(SourceView)
         if pane == "source" and self.focused is source:
             self.set_class(not self.has_class("-wide-source"), "-wide-source")
-        elif pane == "graph":
+        elif pane != "source":  # the source no longer shown: the graph comes back
             self.remove_class("-wide-source")
-        if pane == "data":
-            tabs = self.query_one("#data", TabbedContent)
-            pane = {"tab-record": "record", "tab-values": "values"}.get(tabs.active, "step")
+        if pane == "data":  # 3: the Step view, as its tab, the footer and the help say (v goes on to the others)
+            pane = "step"
         container, tab, target = PANES[pane]
         if container is not None:
             self.query_one(container, TabbedContent).active = tab
@@ -285,11 +267,14 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         if self.busy:
             self.notify(f"Still running {self.busy}: press p to pause it first", severity="warning")
             return False
+        self.clear_stop_toasts()  # they told of the stop this verb leaves
         check = getattr(self.app, "check_mocks", None)
         if check is not None:
             check()  # an edited mock file takes effect from this verb on
         ex = self.session.execution
         self._before = (ex, len(ex.records), {r.index for r in ex.records if r.exited_at is None})
+        rec = self.focus_record() if label in self.STEPPING and self.session.selected_record is None else None
+        self._stepped_index = rec.index if rec is not None else None
         self.busy = label
         self._started = time.perf_counter()
         self._progress.resume()  # says "running…" if the verb takes more than a tick
@@ -324,6 +309,9 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         self.busy = None
         self._progress.pause()
         self.ran = self._ran_records()
+        ex, i = self.session.execution, self._stepped_index
+        same = self._before is not None and self._before[0] is ex
+        self.stepped = ex.records[i] if same and i is not None and i < len(ex.records) else None
         if err is not None:
             e, tb = err
             self.app.log_error(tb)

@@ -46,6 +46,9 @@ class WatchScreen(ModalScreen[str | None]):
             yield Label(Text("Add a watch", style="bold"))
             hint, prefill = EXAMPLES[self.fmt]
             yield Label(Text(hint, style=th("$foreground-muted")))
+            # real text (a grey placeholder was taken for text, issue 10), the cursor after it: typing
+            # "orders" makes $Input.orders; a whole expression typed from its "$" replaces it
+            self.prefix = prefill
             yield Input(prefill, id="watch-input")
             yield Label("", id="watch-status")
             yield Label(Text("Enter adds · Escape cancels", style=th("$foreground-muted")))
@@ -54,9 +57,19 @@ class WatchScreen(ModalScreen[str | None]):
         inp = self.query_one(Input)
         inp.cursor_blink = not self.app.is_headless
         inp.focus()
-        inp.select_all()  # typing replaces it; End or → keeps it and types after
+        inp.cursor_position = len(inp.value)
+        self._fresh = True  # the prefix as it was offered: not typed after yet
+
+    _fresh = False
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        if self._fresh and event.value != self.prefix:
+            self._fresh = False
+            typed = event.value[len(self.prefix):] if event.value.startswith(self.prefix) else None
+            if typed is not None and typed.startswith("$"):  # a whole expression: not after the prefix
+                event.input.value = typed
+                event.input.cursor_position = len(typed)
+                return  # its own Changed follows
         text = event.value.strip()
         status = self.query_one("#watch-status", Label)
         if not text:
@@ -73,8 +86,7 @@ class WatchScreen(ModalScreen[str | None]):
         if err is not None:
             self.query_one("#watch-status", Label).update(
                 Text(f"✗ {err} — fix it, or Escape to cancel", style=th("$error")))
-            self.notify(f"Watch not added: {err}", severity="error")
-            return
+            return  # said under the field, not in a toast over the dialog
         self.dismiss(text)
 
     def action_cancel(self) -> None:

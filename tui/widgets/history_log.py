@@ -14,11 +14,25 @@ TYPE_STYLE = {"Failed": "$error", "TimedOut": "$error", "Succeeded": "$success",
               "Submitted": "$secondary", "Refused": "$error", "Entered": "$primary"}
 
 
+#: the graph's marks (run_overlay.GLYPH) on the events a state starts waiting at
+MARK = {"TaskSubmitted": "✉ ", "StepRetrying": "⧗ "}
+
+
+def _fit(text: Text, width: int) -> Text:
+    """One line of ``width`` cells at most, cut with … (not chopped by the table)."""
+    if text.cell_len <= width:
+        return text
+    out = text.copy()
+    out.truncate(max(1, width), overflow="ellipsis")
+    return out
+
+
 def _type_text(t: str) -> Text:
+    shown = MARK.get(t, "") + t
     for suffix, style in TYPE_STYLE.items():
         if t.endswith(suffix):
-            return Text(t, style=th(style))
-    return Text(t)
+            return Text(shown, style=th(style))
+    return Text(shown)
 
 
 class HistoryLog(Vertical):
@@ -36,21 +50,62 @@ class HistoryLog(Vertical):
         self.title_prefix = ""  # e.g. the key that shows the pane
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter events: type, state or scope (e.g. Failed, Map1[2])", id="history-filter")
+        yield Input(placeholder="filter: type, state, scope", id="history-filter")
         yield DataTable(id="history-table", cursor_type="row", zebra_stripes=True)
 
+    #: below this many columns a row is two lines: its type and time, then its state and scope
+    TWO_LINES = 64
+    ID_W, TIME_W, TYPE_W = 5, 6, 18
+    _layout: tuple = ()
+
     def on_mount(self) -> None:
+        self._columns(self.size.width or 80)
+
+    def on_resize(self, event) -> None:
+        if self._columns(event.size.width) and self._source is not None:
+            self.sync(self._source, force=True)
+
+    def _columns(self, width: int) -> bool:
+        """Columns that fit ``width`` (the state and scope cut with … on
+        purpose, never chopped mid-column); True when they changed."""
+        room = max(20, width - 2)  # the scrollbar
+        if room >= self.TWO_LINES:
+            rest = room - (self.ID_W + self.TIME_W + self.TYPE_W) - 2 * 5
+            state_w = max(8, rest * 3 // 5)
+            layout = ("wide", state_w, max(6, rest - state_w))
+        else:
+            layout = ("two", max(10, room - self.ID_W - 2 * 2))
+        if layout == self._layout:
+            return False
+        self._layout = layout
         t = self.query_one(DataTable)
-        for label, key in (("Id", "id"), ("Time", "time"), ("Type", "type"), ("State", "state"), ("Scope", "scope")):
-            t.add_column(label, key=key)
+        t.clear(columns=True)
+        if layout[0] == "wide":
+            for label, key, w in (("Id", "id", self.ID_W), ("Time", "time", self.TIME_W),
+                                  ("Type", "type", self.TYPE_W), ("State", "state", layout[1]),
+                                  ("Scope", "scope", layout[2])):
+                t.add_column(label, key=key, width=w)
+        else:
+            t.add_column("Id", key="id", width=self.ID_W)
+            t.add_column("Event / state · scope", key="event", width=layout[1])
+        self._events, self._shown = [], 0
+        return True
 
     def _match(self, ev) -> bool:
         f = self._filter
         return not f or f in ev.type.lower() or f in ev.state.lower() or f in ev.scope.lower()
 
     def _row(self, ev):
-        return (Text(str(ev.id), style=th("$foreground-muted")), f"{ev.time:g}", _type_text(ev.type), ev.state or "—",
-                ev.scope or "—")
+        ident = Text(str(ev.id), style=th("$foreground-muted"))
+        if self._layout and self._layout[0] == "two":
+            w = self._layout[1]
+            head = _type_text(ev.type)
+            head.append(f"  {ev.time:g} s", style=th("$foreground-muted"))
+            where = f"{ev.state or '—'} · {ev.scope}" if ev.scope else (ev.state or "—")
+            return ident, Text.assemble(_fit(head, w), "\n", _fit(Text(where), w))
+        w = self._layout[1:] if self._layout else (200, 200)
+        return (ident, f"{ev.time:g}", _fit(_type_text(ev.type), self.TYPE_W), _fit(Text(ev.state or "—"), w[0]),
+                _fit(Text(ev.scope or "—"), w[1]))
 
     def sync(self, execution, force: bool = False) -> None:
         """Show ``execution.events``: appends new ones, rebuilds after a replay."""
@@ -69,7 +124,9 @@ class HistoryLog(Vertical):
             self._events = []
             table.clear()
         if new:
-            table.add_rows([self._row(e) for e in new])
+            height = 2 if self._layout and self._layout[0] == "two" else 1
+            for e in new:
+                table.add_row(*self._row(e), height=height)
             self._events.extend(new)
             if follow:
                 self.follow()

@@ -15,7 +15,12 @@ from textual.widgets.option_list import Option
 from ..messages import ScopeChosen
 
 WAIT = {"enter": "ready", "timer": "timer", "token": "callback", "children": "children", None: "ready"}
-BLOCKED = {"timer": "waiting for a timer", "token": "waiting for a callback", "children": "waiting for its branches"}
+#: what a blocked frame waits for, with the graph's marks (run_overlay.GLYPH)
+BLOCKED = {"timer": "⧗ waiting for a timer", "token": "✉ waiting for a callback", "children": "waiting for its branches"}
+#: a grouped Map's counts, by status (and what a waiting one waits for), in this order
+GROUP_COUNTS = (("ready", "ready"), ("blocked:token", "✉ waiting for a callback"),
+                ("blocked:timer", "⧗ waiting for a timer"), ("blocked:children", "running branches"),
+                ("done", "done"), ("failed", "failed"), ("cancelled", "cancelled"))
 GROUP_FROM = 4  # iterations of one Map shown one by one up to this many
 LIST_LIMIT = 200  # rows listed when a group is expanded
 
@@ -41,6 +46,7 @@ class ScopeList(OptionList):
         self._last = ([], None, ())
         self._ids: list = []
         self._frame_of: dict[str, str] = {}  # "c:<group>" row -> the frame it shows now
+        self._frames: dict = {}
 
     async def _on_click(self, event: events.Click) -> None:
         # OptionList selects on click; here selecting runs the flow, so a
@@ -54,6 +60,10 @@ class ScopeList(OptionList):
         what = WAIT.get(s.get("wait"), s.get("wait") or "")
         if s["status"] == "blocked":
             what = BLOCKED.get(s.get("wait"), "blocked")
+            f = self._frames.get(s["id"])
+            rec = getattr(f, "record", None)
+            if s.get("wait") == "children" and getattr(rec, "type", "") in ("Map", "foreach"):
+                what = "waiting for its iterations"
         mark = "▶ " if s["id"] == current else "  "
         return Option(Content.assemble(
             (indent + mark, "bold $accent"),
@@ -63,6 +73,7 @@ class ScopeList(OptionList):
 
     def show(self, scopes: list[dict], current: str | None, frames=()) -> None:
         self._last = (scopes, current, frames)
+        self._frames = {f.id: f for f in frames}
         old = self.highlighted_option.id if self.highlighted_option is not None else None
         groups: dict[str, list[dict]] = {}
         for s in scopes:
@@ -70,11 +81,14 @@ class ScopeList(OptionList):
             if g is not None:
                 groups.setdefault(g, []).append(s)
         totals: dict[str, dict[str, int]] = {}
+        names: dict[str, str] = {}
         for f in frames:
             g = group_key(f.id) if f.kind == "iteration" else None
             if g in groups and len(groups[g]) >= GROUP_FROM:
                 c = totals.setdefault(g, {})
-                c[f.status] = c.get(f.status, 0) + 1
+                k = f"blocked:{f.wait}" if f.status == "blocked" else f.status
+                c[k] = c.get(k, 0) + 1
+                names.setdefault(g, _LAST_INDEX.sub("", f.label or g))
         opts, seen = [], set()
         for s in scopes:
             g = group_key(s["id"]) if s.get("kind") == "iteration" else None
@@ -87,12 +101,14 @@ class ScopeList(OptionList):
             members = groups[g]
             open_ = g in self.expanded
             c = totals.get(g, {})
-            counts = [f"{c.get(k, 0)} {name}" for k, name in (("ready", "ready"), ("blocked", "waiting"),
-                                                               ("done", "done"), ("failed", "failed"),
-                                                               ("cancelled", "cancelled")) if c.get(k)]
+            counts = [f"{c[k]} {name}" for k, name in GROUP_COUNTS if c.get(k)]
+            counts += [f"{n} waiting" for k, n in c.items() if k.startswith("blocked:") and
+                       k not in dict(GROUP_COUNTS)]
             opts.append(Option(Content.assemble(
-                ("▾ " if open_ else "▸ ", "bold $accent"), (f"{g}[…]", "bold"),
-                (f"  {sum(c.values())} iterations: " + ", ".join(counts), "$text-muted")), id="g:" + g))
+                ("▾ " if open_ else "▸ ", "bold $accent"), (f"{names.get(g, g)}[…]", "bold"),
+                (f"  {sum(c.values())} iterations: " + ", ".join(counts), "$text-muted"),
+                ("  · Enter folds them" if open_ else "  · Enter lists them", "italic $text-muted")),
+                id="g:" + g))
             if open_:
                 opts += [self._row(m, current, "    ") for m in members[:LIST_LIMIT]]
             else:  # the group's current iteration, in a row of its own id: moving on relabels it

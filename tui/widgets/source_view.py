@@ -1,5 +1,6 @@
 """The FDL source, syntax-highlighted with pygments, current lines marked,
-with a cursor line (F9 there breaks on the state at that line)."""
+with a cursor line (F9 there breaks on the state at that line) and, in the
+gutter, ● on the first line of a state with a breakpoint (○ disabled)."""
 from __future__ import annotations
 
 from rich.segment import Segment
@@ -20,7 +21,7 @@ class SourceView(ScrollView, can_focus=True):
     Up/Down move the cursor line."""
 
     COMPONENT_CLASSES = {"source-view--current", "source-view--selected", "source-view--gutter",
-                         "source-view--gutter-current", "source-view--cursor"}
+                         "source-view--gutter-current", "source-view--cursor", "source-view--breakpoint"}
     BINDINGS = [
         Binding("up", "move(-1)", "Line up", show=False, id="source.up"),
         Binding("down", "move(1)", "Line down", show=False, id="source.down"),
@@ -40,13 +41,14 @@ class SourceView(ScrollView, can_focus=True):
         self._lines: list[Text] | None = None
         self.current: tuple[int, int] | None = None
         self.selected: tuple[int, int] | None = None
+        self.breakpoints: dict[int, bool] = {}  # a state's first line -> its breakpoint is enabled
         self._cache: dict[int, Strip] = {}
         from rich.cells import cell_len
         plain = text.replace("\r\n", "\n").split("\n")[:max(text.count("\n") + (not text.endswith("\n")), 1)]
         self._size_for([cell_len(line) for line in plain])
 
     def _size_for(self, widths: list[int]) -> None:
-        self._gutter = len(str(len(widths))) + 2
+        self._gutter = len(str(len(widths))) + 3  # breakpoint, number, marker, space
         self.virtual_size = Size(max(widths, default=0) + self._gutter + 1, len(widths))
 
     @property
@@ -71,11 +73,13 @@ class SourceView(ScrollView, can_focus=True):
         return list(lines)[:max(n, 1)]
 
     def show(self, current: tuple[int, int] | None = None, selected: tuple[int, int] | None = None,
-             scroll_to: str = "current") -> None:
+             scroll_to: str = "current", breakpoints: dict[int, bool] | None = None) -> None:
         """Mark line ranges (1-based, inclusive) and scroll to one of them
-        (the cursor line goes to its first line)."""
-        if (current, selected) != (self.current, self.selected):
-            self.current, self.selected = current, selected
+        (the cursor line goes to its first line); ``breakpoints``: first
+        line -> enabled (None: as before)."""
+        bps = self.breakpoints if breakpoints is None else breakpoints
+        if (current, selected, bps) != (self.current, self.selected, self.breakpoints):
+            self.current, self.selected, self.breakpoints = current, selected, dict(bps)
             self._cache.clear()
             self.refresh()
         target = current if scroll_to == "current" else selected
@@ -157,8 +161,11 @@ class SourceView(ScrollView, can_focus=True):
         cls = self.get_component_rich_style
         cur, sel = self._in(self.current, line), self._in(self.selected, line)
         mark = "▶" if cur and line == self.current[0] else ("›" if line == self.cursor_line and self.has_focus else " ")
-        gutter = Text(f"{line:>{self._gutter - 2}}{mark} ",
+        gutter = Text(f" {line:>{self._gutter - 3}}{mark} ",
                       style=cls("source-view--gutter-current" if cur else "source-view--gutter"))
+        bp = self.breakpoints.get(line)
+        if bp is not None:
+            gutter = Text.assemble(("●" if bp else "○", cls("source-view--breakpoint")), gutter[1:])
         body = self.lines[row].copy()
         segs = list(gutter.render(console)) + [s for s in body.render(console) if s.text != "\n"]
         width = max(self.virtual_size.width, self.scrollable_content_region.width)

@@ -1,8 +1,6 @@
 """The state graph: every state and transition, coloured by what the run did."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from rich.segment import Segment
 from rich.style import Style
 from textual.binding import Binding
@@ -13,25 +11,12 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from ..messages import GraphZoomed, StateActivated, StateHighlighted
-from ..run_overlay import OUTCOMES, THEME_VARIABLE, RunOverlay
-from .graph_layout import Box, Picture, layout_flow, outline_flow
+from ..run_overlay import GLYPH, OUTCOMES, THEME_VARIABLE
+from .graph_layout import Box, Picture
+from .graph_marks import GraphMarks, axis, changed_boxes, taken_cells
+from .graph_pictures import ZOOM, Pictures
 
 OUTCOME_CSS = "\n".join(f"StateGraph > .state-graph--outcome-{o} {{ color: ${THEME_VARIABLE[o]}; }}" for o in OUTCOMES)
-
-
-@dataclass
-class GraphMarks:
-    """What the graph shows on top of the layout, computed after each stop."""
-
-    overlay: RunOverlay = field(default_factory=RunOverlay)
-    current: str | None = None  # key of the state the debugger stopped at
-    inspected: str | None = None  # key of an older record being inspected
-    breakpoints: dict = field(default_factory=dict)  # state name -> enabled
-    taken: set = field(default_factory=set)  # (src, dst) edges the run took, start/end pills included
-
-    @property
-    def counts(self) -> dict:
-        return {k: n.visits for k, n in self.overlay.nodes.items()}
 
 
 class StateGraph(ScrollView, can_focus=True):
@@ -55,8 +40,10 @@ class StateGraph(ScrollView, can_focus=True):
         Binding("right", "side(1)", "Right", show=False, id="graph.right"),
         Binding("enter", "activate", "Inspect", show=False, id="graph.inspect"),
         Binding("full_stop", "center_current", "To current", show=False, id="graph.current"),
-        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, id="graph.zoom_in"),
-        Binding("minus", "zoom(-1)", "Zoom out", show=False, id="graph.zoom_out"),
+        Binding("plus,equals_sign", "zoom(1)", "Zoom in", show=False, id="graph.zoom_in",
+                tooltip="Zoom in: the graph with more detail (types, functions), up from the outline"),
+        Binding("minus", "zoom(-1)", "Zoom out", show=False, id="graph.zoom_out",
+                tooltip="Zoom out: the graph with less detail, down to the outline"),
         Binding("pageup", "page_up", "Page up", show=False, id="graph.page_up"),
         Binding("pagedown", "page_down", "Page down", show=False, id="graph.page_down"),
     ]
@@ -66,7 +53,7 @@ class StateGraph(ScrollView, can_focus=True):
     def __init__(self, flow, *, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.flow = flow
-        self._pictures: dict[int, Picture] = {}
+        self.pictures = Pictures(flow)
         self.detail: int | None = None  # None: the drawing that fits (MainScreen asks choose()); else zoomed
         self.picture: Picture = self._picture(1)
         self.marks = GraphMarks()
@@ -76,31 +63,31 @@ class StateGraph(ScrollView, can_focus=True):
         self._cursor_rows: dict[int, tuple[int, int]] = {}
         self.virtual_size = Size(self.picture.width, self.picture.height)
 
-    # -- pictures and zoom ---------------------------------------------------------
-    #: drawings tried, most readable first, until one fits the pane: the
-    #: normal one, tight rows, then narrower names (on more lines)
-    VARIANTS = ((1, 26), (0, 26), (1, 20), (0, 20), (0, 16))
-    ZOOM = ((2, 34), (1, 26), (0, 20), (-1, 0))  # what +/- step through
+    # -- pictures and zoom (graph_pictures.py chooses) ------------------------------
+    ZOOM = ZOOM
 
     def _picture(self, detail: int, name_w: int = 26) -> Picture:
-        key = (detail, name_w if detail >= 0 else 0)
-        pic = self._pictures.get(key)
-        if pic is None:
-            pic = self._pictures[key] = outline_flow(self.flow) if detail < 0 else layout_flow(self.flow, detail, name_w)
+        return self.pictures.get(detail, name_w)
+
+    def fitting(self, width: int, height: int) -> Picture | None:
+        """The most readable drawing wholly inside ``width`` x ``height``, or None."""
+        pic = self.pictures.fitting(width, height)
+        if pic is not None and self.detail is None:
+            self._auto = pic
         return pic
 
     def choose(self, width: int, height: int) -> Picture:
-        """The most readable drawing that fits ``width`` x ``height`` cells
-        (a big flow: the narrowest that fits the height, else the normal
-        one, scrolled), unless the user zoomed."""
-        if self.detail is not None:
+        """What the pane shows in ``width`` x ``height`` cells
+        (:meth:`Pictures.choose`); the user's zoom is kept (the outline
+        still fits the width)."""
+        if self.detail is not None and self.detail >= 0:
             return self.picture
-        for d, w in self.VARIANTS:
-            pic = self._picture(d, w)
-            if pic.width <= width and pic.height <= height:
-                return pic
-        fits_h = [self._picture(d, w) for d, w in self.VARIANTS if self._picture(d, w).height <= height]
-        return min(fits_h, key=lambda p: p.width) if fits_h else self._picture(1, 26)
+        if self.detail is None:
+            self._auto = self.pictures.choose(width, height)
+            return self._auto
+        return self.pictures.outline(width)
+
+    _auto: Picture | None = None  # what choose() picked without a zoom
 
     def show_picture(self, pic: Picture) -> None:
         if pic is self.picture:
@@ -120,10 +107,14 @@ class StateGraph(ScrollView, can_focus=True):
         return self.picture.detail < 0
 
     def toggle_outline(self) -> None:
-        if self.outline:
-            self.detail = None  # back to the drawing that fits (MainScreen sizes the pane)
+        if self.outline:  # back to the drawing that fits (MainScreen sizes the pane), or, when the
+            # pane is too small for any, the normal one, scrolled: the user asked for the diagram
+            fit = self._auto
+            self.detail = None if fit is not None and fit.detail >= 0 else 1
+            if self.detail is not None:
+                self.show_picture(self._picture(1, 26))
         else:
-            self.set_detail(-1)
+            self.set_detail(-1, 0)
 
     def action_zoom(self, step: int) -> None:
         levels = [d for d, _ in self.ZOOM]
@@ -140,39 +131,13 @@ class StateGraph(ScrollView, can_focus=True):
         """Show a stop's marks, repainting only the rows they change."""
         old, self.marks = self.marks, marks
         if old.taken != marks.taken:
-            taken = self._taken(marks)
+            taken = taken_cells(self.picture, marks)
             for _, y in taken.symmetric_difference(self._taken_cells):
                 self._cache.pop(y, None)
             self._taken_cells = taken
-        for key in self._changed_boxes(old, marks):
+        for key in changed_boxes(self.picture, old, marks):
             self._forget_box(key)
         self.refresh()
-
-    def _taken(self, marks: GraphMarks) -> set:
-        cells = set()
-        for e in self.picture.edges:
-            if (e.src, e.dst) in marks.taken:
-                cells.update(e.cells)
-        return cells
-
-    @staticmethod
-    def _box_marks(m: GraphMarks, key: str, name: str):
-        n = m.overlay.nodes.get(key)
-        prog = (n.map.done, n.map.failed, n.map.total) if n is not None and n.map is not None else None
-        return (n.outcome if n else None, n.visits if n else 0, prog, key == m.current, key == m.inspected,
-                m.breakpoints.get(name))
-
-    def _changed_boxes(self, old: GraphMarks, new: GraphMarks) -> list[str]:
-        keys = set(old.overlay.nodes) | set(new.overlay.nodes) | {old.current, new.current, old.inspected,
-                                                                   new.inspected} - {None}
-        names = set(old.breakpoints) | set(new.breakpoints)
-        keys |= {k for k, b in self.picture.boxes.items() if b.name in names}
-        out = []
-        for k in keys:
-            b = self.picture.boxes.get(k)
-            if b is not None and self._box_marks(old, k, b.name) != self._box_marks(new, k, b.name):
-                out.append(k)
-        return out
 
     def _forget_box(self, key: str | None) -> None:
         b = self.box(key)
@@ -183,7 +148,7 @@ class StateGraph(ScrollView, can_focus=True):
     def _restyle(self) -> None:
         self._cache.clear()
         self._styles.clear()
-        self._taken_cells = self._taken(self.marks)
+        self._taken_cells = taken_cells(self.picture, self.marks)
         self.refresh()
 
     def box(self, key: str | None) -> Box | None:
@@ -217,8 +182,8 @@ class StateGraph(ScrollView, can_focus=True):
             if grown.width <= view.width and grown.height <= view.height:
                 want = grown
         sx, sy = self.scroll_offset
-        x = _axis(sx, view.width, want.x, want.right, head.x, head.right)
-        y = _axis(sy, view.height, want.y, want.bottom, head.y, head.bottom)
+        x = axis(sx, view.width, want.x, want.right, head.x, head.right)
+        y = axis(sy, view.height, want.y, want.bottom, head.y, head.bottom)
         if (x, y) != (sx, sy):
             self.scroll_to(x=x, y=y, animate=animate, force=True)
 
@@ -357,14 +322,14 @@ class StateGraph(ScrollView, can_focus=True):
             if bp is not None:
                 out[b.x + 2] = ("●" if bp else "○", self._cls("breakpoint"))
             outcome = self._outcome(b.key)
-            glyph = {"waiting": "⧗", "failed": "✗", "caught": "↯"}.get(outcome)
+            glyph = GLYPH.get(outcome)
             if glyph:
                 out[b.x + 3] = (glyph, self._cls(f"outcome-{outcome}"))
             node = m.overlay.nodes.get(b.key)
             if node is None or not node.visits:
                 continue
             if node.map is not None:
-                text = f"{node.map.done}/{node.map.total}" + (f" ✗{node.map.failed}" if node.map.failed else "")
+                text = node.map.label()
             else:
                 text = f"×{node.visits}" if node.visits < 1000 else "×999+"
             x0 = b.right - 1 - len(text)
@@ -408,15 +373,3 @@ class StateGraph(ScrollView, can_focus=True):
         if buf:
             segs.append(Segment("".join(buf), base + cur_style if cur_style is not base else base))
         return Strip(segs, pic.width)
-
-
-def _axis(pos: float, size: int, lo: int, hi: int, head_lo: int, head_hi: int) -> float:
-    """The scroll offset on one axis that shows [lo, hi] (else at least
-    [head_lo, head_hi], the box itself), moving as little as possible."""
-    if hi - lo + 1 > size:
-        lo, hi = head_lo, min(head_hi, head_lo + size - 1)
-    if lo < pos:
-        return max(0, lo - 1)
-    if hi >= pos + size:
-        return hi - size + 2
-    return pos

@@ -38,6 +38,26 @@ def what(state) -> str:
     return f"Next {nxt}" if nxt else ""
 
 
+def _fit(logical: list, width: int, most: int) -> list:
+    """At most ``most`` rows of ``width``: each line gets one row, the
+    spare rows go to the first lines' wrapping; a line short of rows ends
+    in … (more lines than rows: the last row says how many are left)."""
+    if len(logical) > most:
+        left = len(logical) - most + 1
+        logical = logical[:most - 1] + [Content.styled(f"… {left} more (Record view: v)", "italic $text-muted")]
+    spare = most - len(logical)
+    rows: list = []
+    for ln in logical:
+        wrapped = ln.wrap(width)
+        k = min(len(wrapped), 1 + spare)
+        spare -= k - 1
+        if k < len(wrapped):  # the rest of it, cut: wrapped rows k.. joined onto row k
+            tail = Content(" ").join(wrapped[k - 1:])
+            wrapped = wrapped[:k - 1] + [tail.truncate(width, ellipsis=True)]
+        rows += wrapped[:k]
+    return rows
+
+
 class StateHeader(Static):
     """Shows :meth:`show`'s state; wraps rather than cuts."""
 
@@ -54,11 +74,14 @@ class StateHeader(Static):
         w = what(state)
         if w:
             parts += [(" · " + w, "$text-muted")]
-        parts += [("\n", ""), ("in " + (scope.rstrip("/") or "the top level"), "$text-muted")]
+        parts += [("\n", "")]
+        # what the run did here first: on a small terminal the line's end (the scope) is what is cut
         if outcome and visits:
-            parts += [("  ·  ", "$text-muted"), (f"{outcome} ×{visits}", f"${THEME_VARIABLE[outcome]}")]
+            said = {"callback": "✉ waiting for a callback", "waiting": "⧗ waiting for a timer"}.get(outcome, outcome)
+            parts += [(f"{said} ×{visits}", f"${THEME_VARIABLE[outcome]}"), ("  ·  ", "$text-muted")]
         elif outcome:
-            parts += [("  ·  not run yet", "$text-muted")]
+            parts += [("not run yet  ·  ", "$text-muted")]
+        parts += [("in " + (scope.rstrip("/") or "the top level"), "$text-muted")]
         if isinstance(state, ChoiceState):
             for line in condition_lines(state):
                 n, _, rest = line.partition(" ")
@@ -68,10 +91,25 @@ class StateHeader(Static):
             parts += [("\n", ""), ("  ·  ".join(rules), "$text-muted")]
         self._set(Content.assemble(*parts))
 
+    def on_resize(self) -> None:
+        if self._content is not None:
+            self._set(self._content)
+
+    _content = None
+
     def _set(self, content) -> None:
-        """Update; a layout (costly: the whole screen) only when the height changes."""
-        width = self.content_region.width or self.app.size.width
-        lines = len(content.wrap(max(1, width)))
+        """Update; a layout (costly: the whole screen) only when the height
+        changes. When the wrapped text is taller than the header may be
+        (a small terminal), each line is cut with … instead: every line
+        keeps its start rather than the last ones being chopped off."""
+        self._content = content
+        width = max(1, self.content_region.width or self.app.size.width)
+        lines = len(content.wrap(width))
+        most = self.styles.max_height
+        most = int(most.value) if most is not None and most.is_cells else None
+        if most and lines > most:
+            content = Content("\n").join(_fit(content.split("\n", allow_blank=True), width, most))
+            lines = len(content.split("\n", allow_blank=True))
         same = lines == getattr(self, "_lines", None)
         self._lines = lines
         self.update(content, layout=not same)

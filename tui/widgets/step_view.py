@@ -18,6 +18,7 @@ from textual.strip import Strip
 
 from flowdbg.engine.execution import MISSING
 
+from ..step_story import outcome, waiting_for, why_here
 from ..theme_style import themed
 
 MAX_TEXT = 6000
@@ -60,6 +61,7 @@ class StepShown:
     inspecting: bool = False
     waiting_token: str | None = None
     execution: Any = None  # for the final status and output
+    stepped: Any = None  # the record the key stepped (step over/into): "Just ran", whatever else ran
 
 
 def summary(records) -> str:
@@ -106,18 +108,22 @@ class StepView(ScrollView, can_focus=True):
         self._shown = shown
         parts: list = []
         if shown.inspecting and shown.current is not None:
-            parts += self._record(shown.current, "Inspecting")
+            parts += self._record(shown.current, "Inspecting", shown.execution)
         else:
-            if shown.ran:
-                if len(shown.ran) > 1:  # whatever the key ran, then the last of it in full
-                    parts.append(Text(f"The last key {summary(shown.ran)}", style=self._s("$foreground-muted")))
-                parts += self._record(shown.ran[-1], "Just ran")
-            cur = shown.current
-            ex = shown.execution
-            if ex is not None and ex.finished:
+            cur, ex = shown.current, shown.execution
+            finished = ex is not None and ex.finished
+            just = shown.stepped if shown.stepped is not None else (shown.ran[-1] if shown.ran else None)
+            if len(shown.ran) > 1:  # whatever the key ran, then the state it stepped in full
+                parts.append(Text(f"The last key {summary(shown.ran)}", style=self._s("$foreground-muted")))
+            if just is not None and (just is not cur or finished):
+                parts += self._record(just, "Just ran", ex)
+                why = why_here(ex, just, cur.frame) if cur is not None and not finished else ""
+                if why:  # under its Input | Output, before the blank line
+                    parts.insert(-1, Text(why, style=self._s("italic $warning")))
+            if finished:
                 parts += self._final(ex)
-            elif cur is not None and (not shown.ran or cur is not shown.ran[-1]):
-                parts += self._next(cur, shown.preview, shown.waiting_token)
+            elif cur is not None:
+                parts += self._next(cur, shown.preview, shown.waiting_token, ex)
             elif shown.preview is not None:
                 parts += self._preview_only(shown.preview)
         self._set(Group(*parts) if parts else Text(self.EMPTY, style=self._s("italic $foreground-muted")))
@@ -200,33 +206,42 @@ class StepView(ScrollView, can_focus=True):
     def _input(self, rec) -> Any:
         return rec.input if rec.input is not MISSING else rec.raw_input
 
-    def _record(self, rec, title: str) -> list:
+    def _record(self, rec, title: str, ex=None) -> list:
         status = rec.status
         style = {"succeeded": "$success", "failed": "$error", "caught": "$secondary", "waiting": "$warning",
                  "running": "$accent"}.get(status, "$foreground-muted")
-        extra = status + (f" → {rec.next}" if rec.next else "")
+        extra = outcome(ex, rec) if ex is not None else status + (f" → {rec.next}" if rec.next else "")
         right_title, right = "Output", rec.output if rec.output is not MISSING else rec.result
         if rec.error and rec.status == "failed":
             right_title, right = "Error", Text(f"{rec.error.get('Code')}: {rec.error.get('Detail', '')}",
                                                style=self._s("$error"))
         elif rec.catch:
             err = rec.catch.get("error") or {}
-            extra += f" (caught {err.get('Code')})"
+            if ex is None:
+                extra += f" (caught {err.get('Code')})"
+            right_title, right = "Output (from the Catch rule)", right
+        elif right is MISSING and rec.retries:
+            r = rec.retries[-1].get("error") or {}
+            right_title, right = "Error (retried)", Text(f"{r.get('Code')}: {r.get('Detail', '')}",
+                                                         style=self._s("$warning"))
         return [self._heading(title, rec, extra, style), self._pair("Input", self._input(rec), right_title, right),
                 Text("")]
 
-    def _next(self, rec, preview, token) -> list:
+    def _next(self, rec, preview, token, ex=None) -> list:
         if rec.status == "waiting":
             sent = rec.parameters
             note = Text()
-            if token:
-                note.append("⧗ waiting for ReportTaskSucceeded / ReportTaskFailed — k answers\n",
+            state = waiting_for(ex, rec) if ex is not None else "waiting"
+            if state.startswith("answered"):
+                note.append(f"✓ {state}\n", style=self._s("bold $success"))
+            elif token:
+                note.append("✉ waiting for ReportTaskSucceeded / ReportTaskFailed — k answers\n",
                             style=self._s("bold $warning"))
                 note.append(f"token {token}\n", style=self._s("$foreground-muted"))
             if sent is not MISSING:
                 note.append("sent:\n", style=self._s("$foreground-muted"))
                 note.append(self._pretty(sent), style=self._s("$foreground"))
-            return [self._heading("Now", rec, "waiting", "$warning"),
+            return [self._heading("Now", rec, state or "waiting", "$warning"),
                     self._pair("Input", self._input(rec), "Waiting", note), Text("")]
         if preview is None:
             return [self._heading("Now", rec, rec.status), self._pair("Input", self._input(rec), "Output",
@@ -279,7 +294,9 @@ class StepView(ScrollView, can_focus=True):
             if p.seconds is not None:
                 t.append(f"waits {p.seconds} s (virtual), until {p.until:g} s\n", style=value)
         elif kind == "Map":
-            if p.items is not None:
+            if p.items == 0:  # CloudFlow runs none and the Map's output is []
+                t.append("no items: no iteration runs, its output is []\n", style=value)
+            elif p.items is not None:
                 t.append(f"{p.items} iteration{'s' if p.items != 1 else ''}; the first inputs:\n", style=value)
                 t.append(self._pretty(p.item_inputs[:5]) + "\n", style=value)
         elif kind == "Parallel":
