@@ -23,7 +23,8 @@ def strictly(diagnostics, strict: bool = True) -> list[Diagnostic]:
     """``--strict``: every warning a slip is (all but :data:`NOT_STRICT`) becomes an error."""
     if not strict:
         return list(diagnostics)
-    return [replace(d, severity=ERROR) if d.severity == WARNING and d.code not in NOT_STRICT else d
+    return [replace(d, severity=ERROR, message=d.message.replace(" (ignored)", ""))
+            if d.severity == WARNING and d.code not in NOT_STRICT else d
             for d in diagnostics]
 
 

@@ -285,3 +285,14 @@ def test_validate_and_run_strict_exit_2(cli, tmp_path):
     assert code == 2 and f"{p}:12:7: error: state 'T': Parameters: 'Body' is not a parameter" in out
     code, _, err = cli("run", str(p), "--strict")
     assert code == 2 and f"{p}:12:7: error:" in err
+
+
+def test_strict_errors_do_not_say_ignored():
+    """A warning says the field is ignored and the run goes on; under --strict nothing runs, so the
+    error says only what is wrong (the newcomer review read "error: ... (ignored)" as a contradiction)."""
+    flow = "StartAt: P\nStates:\n  - Name: P\n    Type: Pass\n    OutputConstrutor: {a: 1}\n    End: true\n"
+    [w] = parse_definition(H + flow).diagnostics
+    assert (w.severity, w.message) == (WARNING, "state 'P': unknown field 'OutputConstrutor' (ignored)")
+    [e] = parse_definition(H + flow, strict=True).diagnostics
+    assert (e.severity, e.message, e.hint) == (ERROR, "state 'P': unknown field 'OutputConstrutor'",
+                                               "did you mean 'OutputConstructor'?")

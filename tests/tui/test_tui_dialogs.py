@@ -170,6 +170,7 @@ async def test_watch_add_and_error():
         table = app.main.query_one(WatchList)
         assert "2048" in str(table.get_row_at(0)[1])
         await press(pilot, "w")
+        assert str(app.screen.query_one("#watch-status").render()) == ""  # the offered $Input. is no error yet
         await pilot.press(*"$Input.(", "enter")  # a syntax error: the dialog stays, with the text and the error
         await settle(pilot)
         assert len(s.watches) == 1

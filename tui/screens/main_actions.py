@@ -114,7 +114,8 @@ class DebuggerActions:
         self.app.push_screen(ConfirmScreen(
             "Restart the execution?",
             f"The {len(ex.records)} states run so far and their history are dropped (u cannot return to them); "
-            f"the run starts again with the same input, and recorded backend answers and callbacks are replayed.",
+            f"the run starts again with the same input: callbacks you answered and answers from local code or live FC are "
+            f"replayed, the mock file is asked again (so an edit to it takes effect).",
             yes="Restart"), self._restart_confirmed)
 
     def _restart_confirmed(self, yes: bool | None) -> None:

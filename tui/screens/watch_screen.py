@@ -72,7 +72,7 @@ class WatchScreen(ModalScreen[str | None]):
                 return  # its own Changed follows
         text = event.value.strip()
         status = self.query_one("#watch-status", Label)
-        if not text:
+        if not text or event.value == self.prefix:  # nothing typed yet: no verdict on the offered prefix
             status.update("")
             return
         err = expression_error(text, self.fmt)
