@@ -24,6 +24,9 @@ def cli(capsys):
 
 @pytest.fixture(autouse=True, scope="session")
 def _definition_cache(tmp_path_factory):
-    """Tests never read or fill the user's definition cache."""
+    """Tests never read or fill the user's definition cache, nor the user's state directory
+    (saved sessions, remembered inputs, crash logs): a debugger session the user ran on a
+    sample flow must not change what a test sees, and tests leave no sessions behind."""
     import os
     os.environ["FLOWDBG_CACHE_DIR"] = str(tmp_path_factory.mktemp("flowdbg-cache"))
+    os.environ["XDG_STATE_HOME"] = str(tmp_path_factory.mktemp("state-home"))

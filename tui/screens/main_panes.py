@@ -199,8 +199,13 @@ class PaneRefresh:
         key = graph.cursor
         state = self.states.get(key) if key else None
         node = graph.marks.overlay.nodes.get(key) if key else None
-        self.query_one(StateHeader).show(state, self.scopes_of.get(key, ""),
-                                         node.outcome if node else "not-run", node.visits if node else 0)
+        outcome, visits = (node.outcome, node.visits) if node else ("not-run", 0)
+        ex = self.session.execution
+        if outcome == RUNNING and key and not ex.finished:
+            f = self.focus_frame()
+            if f is not None and f.wait == "enter" and f.state and node_key(f.id, f.state) == key:
+                outcome = "next"  # entered and paused before it runs: not running yet (the newcomer review)
+        self.query_one(StateHeader).show(state, self.scopes_of.get(key, ""), outcome, visits)
 
     def _show_step(self, rec) -> None:
         s, ex = self.session, self.session.execution

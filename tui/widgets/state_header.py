@@ -76,7 +76,10 @@ class StateHeader(Static):
             parts += [(" · " + w, "$text-muted")]
         parts += [("\n", "")]
         # what the run did here first: on a small terminal the line's end (the scope) is what is cut
-        if outcome and visits:
+        if outcome == "next":  # the stop is before it: what ran here before, if anything
+            before = f" (ran ×{visits - 1} before)" if visits > 1 else ""
+            parts += [(f"next: not run yet{before}  ·  ", "$text-muted")]
+        elif outcome and visits:
             said = {"callback": "✉ waiting for a callback", "waiting": "⧗ waiting for a timer"}.get(outcome, outcome)
             parts += [(f"{said} ×{visits}", f"${THEME_VARIABLE[outcome]}"), ("  ·  ", "$text-muted")]
         elif outcome:
