@@ -376,3 +376,40 @@ States:
         rows = [str(sc.get_option_at_index(i).prompt) for i in range(sc.option_count)]
         assert "▸ Each[…]  12 iterations: 7 ready, 5 ⧗ waiting for a timer  · Enter lists them" in rows
         assert "  Each  waiting for its iterations" in rows  # a Map waits for iterations, not branches
+
+
+# -- the newcomer review: the status line's number at the end of a run that ends in a Map -------------
+
+ENDS_IN_MAP = """Type: StateMachine
+Name: ends-in-map
+SpecVersion: v1
+StartAt: Start
+States:
+  - Name: Start
+    Type: Pass
+    Next: Each
+  - Name: Each
+    Type: Map
+    ItemsPath: $Input.items
+    Processor:
+      StartAt: Double
+      States:
+        - Name: Double
+          Type: Pass
+          End: true
+    End: true
+"""
+
+
+async def test_the_status_line_numbers_the_last_step_when_the_run_ends_in_a_map(tmp_path):
+    flow = tmp_path / "ends-in-map.yaml"
+    flow.write_text(ENDS_IN_MAP)
+    app = make_app(flow, mocks=None, input={"items": [1, 2, 3]})
+    async with app.run_test(size=(160, 48)) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        s = app.main.session
+        assert s.execution.status == "Succeeded" and len(s.execution.records) == 5  # Start, Each, Double ×3
+        status = " ".join(str(app.main.query_one("#status").render()).split())
+        assert status.startswith("Succeeded #5 "), status  # not #2, the Map's own number
+        assert "Just ran #5 Double" in _step_text(app)

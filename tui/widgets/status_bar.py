@@ -64,7 +64,9 @@ class StatusBar(Static):
         t: list = [(f" {badge} ", STATUS_STYLE.get(badge, "bold"))]
         rec = rec or session.current_record()
         # the number the panes give the step shown (busy: how far the run got)
-        t.append((f"  #{len(ex.records) if busy or rec is None else rec.index + 1}", "bold $text-muted"))
+        # (ended: how far it got, as "Just ran" says; the root frame's last record may be a Map entered earlier)
+        last = busy or rec is None or (ex.finished and session.selected_record is None)
+        t.append((f"  #{len(ex.records) if last else rec.index + 1}", "bold $text-muted"))
         t.append((f"  ⏱ {ex.clock:g} s", "$text-primary"))
         if busy:
             t.append((f"   running {busy}…", "bold $accent"))
