@@ -25,7 +25,7 @@ class Template:
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
-    _fn: Any = None  # the compiled builder, fn(env, state) -> value, made on first use
+    _fn: Any = None  # the compiled builder, fn(env) -> value, made on first use
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
@@ -101,14 +101,7 @@ class _Failed(Exception):
         self.path, self.error = path, error
 
 
-def _leaf(expr: Expression):
-    # The expression's own compiled function, without Expression.evaluate's
-    # frame: a constructor's keys are most of what a state evaluates.
-    return expr._fn
-
-
-def _deep(path: str) -> ExpressionRuntimeError:  # as Expression.evaluate says it
-    return ExpressionRuntimeError("value is nested too deeply to evaluate")
+_TOO_DEEP = "value is nested too deeply to evaluate"  # as Expression.evaluate says it
 
 
 def _builder(node: Any):
@@ -119,7 +112,7 @@ def _builder(node: Any):
     order, and its computed keys are filled in."""
     t = type(node)
     if t is _Expr:
-        fn, path = _leaf(node.expr), node.path
+        fn, path = node.expr.compiled, node.path
 
         def expr(env):
             try:
@@ -127,7 +120,7 @@ def _builder(node: Any):
             except ExpressionError as e:
                 raise _Failed(path, e) from None
             except RecursionError:
-                raise _Failed(path, _deep(path)) from None
+                raise _Failed(path, ExpressionRuntimeError(_TOO_DEEP)) from None
         return expr
     if t is _Obj or t is _Arr:
         if not any(True for _ in _exprs(node)):
@@ -141,7 +134,7 @@ def _builder(node: Any):
         for k, v in node.items:
             if type(v) is _Expr:
                 base[k] = None
-                parts.append((k, _leaf(v.expr), v.path))
+                parts.append((k, v.expr.compiled, v.path))
             elif any(True for _ in _exprs(v)):
                 base[k] = None
                 parts.append((k, _builder(v), None))
@@ -157,7 +150,7 @@ def _builder(node: Any):
                 except ExpressionError as e:
                     raise _Failed(path, e) from None
                 except RecursionError:
-                    raise _Failed(path, _deep(path)) from None
+                    raise _Failed(path, ExpressionRuntimeError(_TOO_DEEP)) from None
             return d
         return obj
     return lambda env: node

@@ -10,7 +10,7 @@ import dataclasses
 from dataclasses import dataclass, replace
 
 from . import defcache
-from .diagnostics import ERROR, WARNING, Diagnostic, has_errors, ordered
+from .diagnostics import ERROR, IGNORED, WARNING, Diagnostic, has_errors, ordered
 from .model import Flow
 
 #: Warnings ``--strict`` leaves as warnings: they describe what flowdbg
@@ -23,7 +23,7 @@ def strictly(diagnostics, strict: bool = True) -> list[Diagnostic]:
     """``--strict``: every warning a slip is (all but :data:`NOT_STRICT`) becomes an error."""
     if not strict:
         return list(diagnostics)
-    return [replace(d, severity=ERROR, message=d.message.replace(" (ignored)", ""))
+    return [replace(d, severity=ERROR, message=d.message.replace(IGNORED, ""))
             if d.severity == WARNING and d.code not in NOT_STRICT else d
             for d in diagnostics]
 

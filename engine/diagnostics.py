@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 ERROR = "error"
 WARNING = "warning"
+#: What a warning says of a field or parameter flowdbg skips; ``--strict`` (nothing runs) drops it.
+IGNORED = " (ignored)"
 
 
 @dataclass(frozen=True)

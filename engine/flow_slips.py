@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from .diagnostics import WARNING, Diagnostic
+from .diagnostics import IGNORED, WARNING, Diagnostic
 from .load import Map, Node, Scalar, Seq
 
 #: Each optimized integration's documented parameters (fdl-reference §6).
@@ -106,21 +106,21 @@ def parameter_slips(params: Map, action: str, where: str, reported: set[str]) ->
         guess = near_miss(base, known)
         if guess == "body" and action == "FC:InvokeFunction":
             out.append(_warn(k, "unknown-parameter",
-                             f"{where}Parameters: {name!r} is not a parameter of {action} (ignored), "
+                             f"{where}Parameters: {name!r} is not a parameter of {action}{IGNORED}, "
                              "so the function gets an empty event", f"did you mean '{guess}'?"))
         elif guess:
             case = " parameter names are case-sensitive" if guess.lower() == base.lower() else ""
             out.append(_warn(k, "unknown-parameter",
-                             f"{where}Parameters: {name!r} is not a parameter of {action} (ignored)",
+                             f"{where}Parameters: {name!r} is not a parameter of {action}{IGNORED}",
                              f"did you mean '{guess}{'.$' if name.endswith('.$') else ''}'?{case}"))
         elif action == "FC:InvokeFunction" and base.lower() == "qualifier":
             out.append(_warn(k, "unknown-parameter",
-                             f"{where}Parameters: FC:InvokeFunction has no {name!r} parameter (ignored): the version "
+                             f"{where}Parameters: FC:InvokeFunction has no {name!r} parameter{IGNORED}: the version "
                              "or alias is the last part of resourceArn",
                              "write it in the ARN, e.g. acs:fc:cn-hangzhou:123456:functions/myFunction/LATEST"))
         elif action in COMPLETE_PARAMETERS:
             out.append(_warn(k, "unknown-parameter",
-                             f"{where}Parameters: {name!r} is not a parameter of {action} (ignored); it takes "
+                             f"{where}Parameters: {name!r} is not a parameter of {action}{IGNORED}; it takes "
                              f"{', '.join(known[:-1])} and {known[-1]}",
                              "to send it to the function, put it under body"))
     return out

@@ -61,24 +61,22 @@ def _port(text: str) -> int:
     return n
 
 
-def _positive(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return n
+def _whole(minimum: int):
+    """An argparse type: a whole number of at least ``minimum``."""
+    bound = "must be at least 1" if minimum == 1 else f"must be {minimum} or more"
+
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if n < minimum:
+            raise argparse.ArgumentTypeError(bound)
+        return n
+    return parse
 
 
-def _count(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if n < 0:
-        raise argparse.ArgumentTypeError("must be 0 or more")
-    return n
+_positive, _count = _whole(1), _whole(0)
 
 
 def _seconds(text: str) -> float:

@@ -46,6 +46,13 @@ class Expression:
     def __reduce__(self):  # the evaluator is a closure: pickle the tree, build it again (no parsing)
         return (_rebuild, (self.text, self.tree, self.roots, self.paths, self.is_constant))
 
+    @property
+    def compiled(self) -> Callable[[Any], Any]:
+        """The evaluator itself, ``fn(env)``, for callers that evaluate many
+        expressions in a row (constructors): like :meth:`evaluate` without its
+        frame, but a value nested too deeply raises RecursionError."""
+        return self._fn
+
     def evaluate(self, env: Env) -> Any:
         """Value of the expression in *env*. Raises ExpressionRuntimeError only."""
         try:

@@ -9,7 +9,7 @@ with no errors.
 """
 from __future__ import annotations
 
-from ..diagnostics import Diagnostic, sort_key
+from ..diagnostics import IGNORED, Diagnostic, sort_key
 from ..nodes import Map, Node, Scalar, Seq
 from ..validate.checker import Checker
 from ..validate.words import suggest, type_name
@@ -42,7 +42,7 @@ class LegacyValidator(Checks, Checker):
                 self.err(k, "v1-field", f"{where}'{name}' is an FDL v1 field; {what}", _MIXED_HINT)
                 continue
             guess = suggest(name, allowed)
-            self.warn(k, "unknown-field", f"{where}unknown field '{name}' (ignored)",
+            self.warn(k, "unknown-field", f"{where}unknown field '{name}'{IGNORED}",
                       f"did you mean '{guess}'?" if guess else "")
 
     # -- flow ---------------------------------------------------------------------

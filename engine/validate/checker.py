@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .. import schema as S
-from ..diagnostics import ERROR, WARNING, Diagnostic
+from ..diagnostics import ERROR, IGNORED, WARNING, Diagnostic
 from ..expressions import ExpressionSyntaxError, compile_expression
 from ..flow_slips import slip_note, slipped_key
 from ..nodes import Map, Node, Scalar, Seq
@@ -122,11 +122,11 @@ class Checker:
                           f"'{S.FIELD_ALIASES[name]}'", f"write '{S.FIELD_ALIASES[name]}'")
                 continue
             if name in ("True", "False") and not k.quoted:  # the loader's str() of a YAML boolean key
-                self.warn(k, "unknown-field", f"{where}unknown field {name.lower()} (ignored)",
+                self.warn(k, "unknown-field", f"{where}unknown field {name.lower()}{IGNORED}",
                           f"{BOOL_WORDS}: quote the key if it is a name")
                 continue
             guess = suggest(name, allowed)
-            self.warn(k, "unknown-field", f"{where}unknown field '{name}' (ignored)",
+            self.warn(k, "unknown-field", f"{where}unknown field '{name}'{IGNORED}",
                       f"did you mean '{guess}'?" if guess else "")
 
     def slash_comments(self, m: Map) -> None:

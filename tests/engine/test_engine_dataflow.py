@@ -1117,3 +1117,27 @@ def test_cli_max_steps_exit_3_with_a_warning(cli):
     assert data["status"] == "Running" and data["pending"] == []
     assert len(data["states"]) == 40
     assert "--max-steps" in err and "still running" in err
+
+
+def test_a_constructor_names_the_key_whose_expression_failed_at_any_depth():
+    """Constructors call their expressions' compiled functions directly (no Expression.evaluate
+    frame): a failure, or a RecursionError Expression.evaluate would have turned into an error,
+    still names the state, the field and the key's path."""
+    from types import SimpleNamespace
+
+    from flowdbg.engine.constructors import Template, _Expr, _Obj, compile_template
+    from flowdbg.engine.errors import FlowError
+    from flowdbg.engine.expressions import Env
+
+    t = compile_template("InputConstructor", {"a": 1, "deep": {"list": [{"x.$": "$Input.missing"}]}})
+    with pytest.raises(FlowError) as e:
+        t.evaluate(Env({"$Input": {}}), "S")
+    assert str(e.value.detail).startswith("state 'S', InputConstructor.deep.list[0].x.$: $Input.missing: $Input has no key ")
+
+    def recurse(env):
+        raise RecursionError
+    deep = Template("Parameters", _Obj((("k", _Expr("k", SimpleNamespace(compiled=recurse))),)))
+    with pytest.raises(FlowError) as e:
+        deep.evaluate(Env({"$Input": {}}), "S")
+    assert str(e.value.detail) == "state 'S', Parameters.k: value is nested too deeply to evaluate"
+    assert t.evaluate(Env({"$Input": {"missing": 2}}), "S") == {"a": 1, "deep": {"list": [{"x": 2}]}}
