@@ -133,6 +133,8 @@ def _is_expression_key(key: str) -> bool:
 def placeholders(root: Node, text: str = "") -> list[Diagnostic]:
     """A warning for each string value holding ``${NAME}`` placeholders."""
     out: list[Diagnostic] = []
+    if text and "${" not in text and "\\" not in text:  # no escape could make one: nothing to find
+        return out
     lines = text.splitlines() if text else []
 
     def visit(node: Node, key: str) -> None:
