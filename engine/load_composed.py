@@ -27,38 +27,6 @@ class _TooBig(Exception):
         self.node, self.message = node, message
 
 
-def _maker(cls, *names):
-    """A constructor for a frozen slots dataclass that skips the frozen
-    ``__setattr__`` checks (4x faster; loading a big flow makes ~10 nodes per state)."""
-    new, setters = object.__new__, [getattr(cls, n).__set__ for n in names]
-    if len(names) == 5:
-        a, b, c, d, e = setters
-
-        def make5(v1, v2, v3, v4, v5):
-            o = new(cls)
-            a(o, v1), b(o, v2), c(o, v3), d(o, v4), e(o, v5)
-            return o
-        return make5
-    if len(names) == 4:
-        a, b, c, d = setters
-
-        def make4(v1, v2, v3, v4):
-            o = new(cls)
-            a(o, v1), b(o, v2), c(o, v3), d(o, v4)
-            return o
-        return make4
-    a, b, c = setters
-
-    def make3(v1, v2, v3):
-        o = new(cls)
-        a(o, v1), b(o, v2), c(o, v3)
-        return o
-    return make3
-
-
-_scalar = _maker(Scalar, "line", "col", "value", "tag", "quoted")
-_seq = _maker(Seq, "line", "col", "items")
-_map = _maker(Map, "line", "col", "items", "_index")
 _QUOTES = ("'", '"')
 _STR, _INT = Y.STR, Y.INT
 # Plain text that YAML 1.1 and 1.2 read alike as a string needs no closer look:
@@ -83,13 +51,13 @@ class _Builder:
             if style:  # quoted, literal or folded: the text itself
                 if text.isascii() or not surrogate_problem(text):
                     m = n.start_mark
-                    return _scalar(m.line + 1, m.column + 1, text, "", style in _QUOTES)
+                    return Scalar(m.line + 1, m.column + 1, text, "", style in _QUOTES)
             elif text[:1] not in _MAYBE_NUMBER and text not in Y.YN:
                 m = n.start_mark
-                return _scalar(m.line + 1, m.column + 1, text, "", False)
+                return Scalar(m.line + 1, m.column + 1, text, "", False)
         elif tag == _INT and not style and text.isdigit() and text[0] != "0" and len(text) < 300 and text.isascii():
             m = n.start_mark
-            return _scalar(m.line + 1, m.column + 1, int(text), "", False)
+            return Scalar(m.line + 1, m.column + 1, int(text), "", False)
         return self._slow_scalar(n)
 
     def _slow_scalar(self, n: yaml.ScalarNode) -> Scalar:
@@ -100,7 +68,7 @@ class _Builder:
             self.diags.append(Diagnostic(WARNING, "yaml-tag", line, col,
                                          f"YAML tag {tag} is not part of FDL; its value is read as the plain string {n.value!r}",
                                          "CloudFlow does not resolve template tags; substitute the value before running"))
-            return _scalar(line, col, n.value, tag, quoted)
+            return Scalar(line, col, n.value, tag, quoted)
         plain = not n.style  # None from pyyaml, "" from libyaml
         explicit = not plain or tag not in (Y.STR, Y.INT, Y.FLOAT, Y.BOOL, Y.NULL, Y.TIMESTAMP)
         r = resolve(tag, n.value, plain, explicit)
@@ -111,7 +79,7 @@ class _Builder:
             self.diags.append(Diagnostic(ERROR, r.code or "yaml-value", line, col, r.error))
         elif r.warning:
             self.diags.append(Diagnostic(WARNING, r.code, line, col, r.warning, r.hint))
-        return _scalar(line, col, r.value, "", quoted)
+        return Scalar(line, col, r.value, "", quoted)
 
     def key(self, n: yaml.ScalarNode) -> Scalar:
         """A mapping key is the text as written (``on:`` is the key "on", ``012:``
@@ -123,7 +91,7 @@ class _Builder:
         line, col = m.line + 1, m.column + 1
         if not text.isascii() and (why := surrogate_problem(text)):
             self.diags.append(Diagnostic(ERROR, "yaml-value", line, col, "the key " + why))
-        return _scalar(line, col, text, "", n.style in _QUOTES)
+        return Scalar(line, col, text, "", n.style in _QUOTES)
 
     def node(self, n: yaml.Node) -> Node:
         self._count += 1
@@ -141,7 +109,7 @@ class _Builder:
                 if n.tag != Y.SEQ:
                     self._collection_tag(n)
                 m = n.start_mark
-                return _seq(m.line + 1, m.column + 1, tuple([self.node(c) for c in n.value]))
+                return Seq(m.line + 1, m.column + 1, tuple([self.node(c) for c in n.value]))
             raise TypeError(n)
         finally:
             self._depth -= 1
@@ -182,7 +150,7 @@ class _Builder:
                 items.append((key, value))
                 index[key.value] = value
         m = n.start_mark
-        return _map(m.line + 1, m.column + 1, tuple(items), index)
+        return Map(m.line + 1, m.column + 1, tuple(items), index)
 
     def _merge(self, v: yaml.Node) -> list[tuple[Scalar, Node]]:
         sources = v.value if type(v) is yaml.SequenceNode else [v]

@@ -21,7 +21,7 @@ from yaml import AliasEvent, MappingEndEvent, MappingStartEvent, ScalarEvent, Se
 
 from . import yaml_scalars as Y
 from .diagnostics import ERROR, Diagnostic
-from .load_composed import _INT, _QUOTES, LOADER, MAX_DEPTH, MAX_NODES, _Builder, _first_line, _map, _scalar, _seq
+from .load_composed import _QUOTES, LOADER, MAX_DEPTH, MAX_NODES, _Builder, _first_line
 from .nodes import Map, Node, Scalar, Seq
 
 _RESOLVER = yaml.resolver.Resolver()  # the composer's, for the scalars the first character does not settle
@@ -79,7 +79,7 @@ class EventBuilder(_Builder):
             if e.anchor is not None:
                 self._anchor(e.anchor, _Anchor(e))
             self._count += 1
-            return self._scalar(e)
+            return self.Scalar(e)
         if t is AliasEvent:
             return self._alias(e, depth)
         if e.anchor is None:
@@ -98,14 +98,14 @@ class EventBuilder(_Builder):
             raise StepAside("a duplicate anchor")  # the composer's error says where both are
         self.anchors[name] = a
 
-    def _scalar(self, e) -> Scalar:
+    def Scalar(self, e) -> Scalar:
         tag, text, style = e.tag, e.value, e.style
         if tag is None:
             if style:
                 tag = Y.STR
             elif text[:1] not in _FIRST:  # no implicit tag can match: a string (what the composer resolves)
                 m = e.start_mark
-                return _scalar(m.line + 1, m.column + 1, text, "", False)
+                return Scalar(m.line + 1, m.column + 1, text, "", False)
             else:
                 tag = _RESOLVER.resolve(_SCALAR_NODE, text, e.implicit)
         elif tag == "!":
@@ -116,7 +116,7 @@ class EventBuilder(_Builder):
         a = self._target(e)
         if a.event is not None:
             self._count += 1
-            return self._scalar(a.event)
+            return self.Scalar(a.event)
         self._count += a.size
         if self._count > MAX_NODES or depth + a.height >= MAX_DEPTH:
             raise StepAside("a limit")
@@ -147,7 +147,7 @@ class EventBuilder(_Builder):
         get, node, items = self._get, self._node, []
         while type(e := get()) is not SequenceEndEvent:
             items.append(node(e, depth + 1))
-        return _seq(m.line + 1, m.column + 1, tuple(items))
+        return Seq(m.line + 1, m.column + 1, tuple(items))
 
     def _mapping(self, m, child: int) -> Map:
         """The entries up to the mapping's end; ``m`` is where it starts, ``child`` its values' depth."""
@@ -162,7 +162,7 @@ class EventBuilder(_Builder):
             if tk is ScalarEvent and k.tag is None and k.anchor is None and k.value.isascii() \
                     and (k.style or k.value != "<<"):  # the common key: its text as written
                 km = k.start_mark
-                key = _scalar(km.line + 1, km.column + 1, k.value, "", k.style in _QUOTES)
+                key = Scalar(km.line + 1, km.column + 1, k.value, "", k.style in _QUOTES)
             elif tk is MappingEndEvent:
                 break
             else:
@@ -185,17 +185,17 @@ class EventBuilder(_Builder):
                 if style:
                     if text.isascii():
                         vm = v.start_mark
-                        value = _scalar(vm.line + 1, vm.column + 1, text, "", style in _QUOTES)
+                        value = Scalar(vm.line + 1, vm.column + 1, text, "", style in _QUOTES)
                     else:
-                        value = self._scalar(v)
+                        value = self.Scalar(v)
                 elif text[:1] not in _FIRST:
                     vm = v.start_mark
-                    value = _scalar(vm.line + 1, vm.column + 1, text, "", False)
+                    value = Scalar(vm.line + 1, vm.column + 1, text, "", False)
                 elif text.isdigit() and text[0] != "0" and len(text) < 300 and text.isascii():
                     vm = v.start_mark  # a decimal integer, which is all the composer resolves it to be
-                    value = _scalar(vm.line + 1, vm.column + 1, int(text), "", False)
+                    value = Scalar(vm.line + 1, vm.column + 1, int(text), "", False)
                 else:
-                    value = self._scalar(v)
+                    value = self.Scalar(v)
             else:
                 value = self._node(v, child)
             items.append((key, value))
@@ -205,7 +205,7 @@ class EventBuilder(_Builder):
             if key.value not in index:
                 items.append((key, value))
                 index[key.value] = value
-        return _map(m.line + 1, m.column + 1, tuple(items), index)
+        return Map(m.line + 1, m.column + 1, tuple(items), index)
 
     def _key(self, k, child: int):
         """A mapping key that is not plain ASCII text: the key, :data:`_MERGE`, or
@@ -262,11 +262,11 @@ def _copy(n: Node) -> Node:
     """A node of its own for each use of an alias, as building the anchor again gives."""
     t = type(n)
     if t is Scalar:
-        return _scalar(n.line, n.col, n.value, n.tag, n.quoted)
+        return Scalar(n.line, n.col, n.value, n.tag, n.quoted)
     if t is Seq:
-        return _seq(n.line, n.col, tuple([_copy(c) for c in n.items]))
+        return Seq(n.line, n.col, tuple([_copy(c) for c in n.items]))
     items = tuple([(_copy(k), _copy(v)) for k, v in n.items])
-    return _map(n.line, n.col, items, {k.value: v for k, v in items})
+    return Map(n.line, n.col, items, {k.value: v for k, v in items})
 
 
 def load(text: str) -> tuple[Node | None, list[Diagnostic]]:
