@@ -207,8 +207,11 @@ def reused_names(root: Node) -> list[Diagnostic]:
     """A warning at each later use of a state name another scope also uses."""
     if not isinstance(root, Map):
         return []
+    scopes = list(_scopes(root, ""))
+    if len(scopes) < 2:  # one scope: no name can be used in another
+        return []
     uses: dict[str, list[tuple[str, Scalar]]] = {}
-    for path, states in _scopes(root, ""):
+    for path, states in scopes:
         for st in states.items:
             name = st.get("Name") if isinstance(st, Map) else None
             if isinstance(name, Scalar) and isinstance(name.value, str):
