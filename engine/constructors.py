@@ -9,12 +9,14 @@ Source: https://www.alibabacloud.com/help/en/serverless-workflow/latest/data-tra
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from .errors import FlowError
 from .expressions import (Env, Expression, ExpressionError, ExpressionRuntimeError, compile_expression,
                           flow_error_code)
+from .expressions.ast import Literal, PathRef
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,7 @@ class Template:
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
     _fn: Any = None  # the compiled builder, fn(env) -> value, made on first use
+    _bound: Any = None  # size_bound, made with _fn
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
@@ -33,6 +36,7 @@ class Template:
         fn = self._fn
         if fn is None:  # a big flow builds only the templates its run reaches
             fn = _builder(self.root)
+            object.__setattr__(self, "_bound", _size_bound(self.root))
             object.__setattr__(self, "_fn", fn)
         try:
             return fn(env)
@@ -42,6 +46,19 @@ class Template:
 
     def references(self, prefix: str) -> bool:
         return any(e.references(prefix) for e in _exprs(self.root))
+
+    @property
+    def size_bound(self) -> tuple | None:
+        """What bounds the size of the value this template builds, once it was
+        evaluated: ``(constant bytes, constant levels, parts)``, each part
+        ``(root, depth, segments)`` a path's value, placed ``depth`` containers
+        deep. A path's value is part of its root's value, so its JSON is at most
+        as long as the root's and nests ``segments`` levels less: the value is
+        at most ``constant bytes + the sizes of the parts' roots`` bytes, and
+        nests at most ``max(constant levels, depth + root's levels - segments)``
+        levels. None: some key's expression can build a value of any size (a
+        function call), or the template was not evaluated yet."""
+        return self._bound
 
     @property
     def expressions(self) -> list[Expression]:
@@ -154,6 +171,47 @@ def _builder(node: Any):
             return d
         return obj
     return lambda env: node
+
+
+class _Unbounded(Exception):
+    pass
+
+
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
+def _size_bound(root: Any) -> tuple | None:
+    """Template.size_bound for the template tree ``root``."""
+    parts: list = []
+    levels = [0]
+
+    def walk(node: Any, depth: int) -> int:
+        t = type(node)
+        if t is _Expr:
+            tree = getattr(node.expr, "tree", None)
+            if type(tree) is PathRef:
+                parts.append((tree.path.root, depth, len(tree.path.segments)))
+                return 0
+            if type(tree) is Literal:
+                levels[0] = max(levels[0], depth)
+                return _json_bytes(tree.value)
+            raise _Unbounded
+        if t is _Obj:
+            levels[0] = max(levels[0], depth + 1)
+            return 2 + max(len(node.items) - 1, 0) + sum(_json_bytes(k) + 1 + walk(v, depth + 1)
+                                                         for k, v in node.items)
+        if t is _Arr:
+            levels[0] = max(levels[0], depth + 1)
+            return 2 + max(len(node.items) - 1, 0) + sum(walk(v, depth + 1) for v in node.items)
+        levels[0] = max(levels[0], depth)
+        return _json_bytes(node)
+
+    try:
+        size = walk(root, 0)
+    except (_Unbounded, ValueError, TypeError):
+        return None
+    return size, levels[0], tuple(parts)
 
 
 def _constant(node: Any) -> Any:

@@ -7,7 +7,7 @@ scope's dataflow at each point where the formats differ:
     input(ex, f, act) -> the state's input                before its handler runs
     output(ex, f, act, result) -> (output, next | None)   after it
     caught(ex, f, act, err, rule) -> (output, next)       a Catch rule took its error
-    carry(ex, f, output) -> the next state's raw input
+    carry(ex, f, output) -> the next state's raw input   (not called when ``carries_output``: the output itself)
     end(ex, f, output) -> the scope's output              its last state finished
 
 FDL v1 (:class:`V1`): InputConstructor, OutputConstructor, ``Next``/``End``,
@@ -23,6 +23,8 @@ from .values import NO_OUTPUT_IN_CATCH, construct, state_env
 
 
 class V1:
+    carries_output = True  # carry() is the identity: the pipeline skips calling it
+
     @staticmethod
     def begin(ex, f):
         return f.scope.start_at, f.raw

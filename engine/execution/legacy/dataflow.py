@@ -70,6 +70,8 @@ def _merge(f, out: dict) -> None:
 
 
 class Legacy:
+    carries_output = False  # carry() decides what the next step gets
+
     @staticmethod
     def begin(ex, f):
         steps = f.scope
