@@ -57,7 +57,7 @@ class V1:
                                                  limit=ex.options.data_limit, unavailable=NO_OUTPUT_IN_CATCH), act.state.name)
         else:
             out = base
-            rec.notes.append("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")
+            rec.add_note("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")
         return out, rule.next
 
     @staticmethod

@@ -125,14 +125,14 @@ def retry_or_catch(ex, f: Frame, act: Activation, err: FlowError):
         n = used.get(i, 0) + 1
         rec = act.rec
         if n > r.max_attempts:
-            rec.notes.append(f"Retry[{i}] exhausted after {r.max_attempts} retries")
+            rec.add_note(f"Retry[{i}] exhausted after {r.max_attempts} retries")
             break
         used[i] = n
         act.retry_used = used
         wait = r.delay(n)
         rec.retry_count += 1
         decision = {"rule": i, "attempt": n, "wait": wait, "error": err.to_json()}
-        rec.retries.append(decision)
+        rec.add_retry(decision)
         ex.emit(E.STEP_RETRYING, act.state.name, f.id, decision, step=rec.index)
         act.stage = RETRY
         if wait > 0:

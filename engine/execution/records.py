@@ -12,10 +12,11 @@ from typing import Any
 
 MISSING = object()
 
-#: List fields made on first use: most records never get an attempt, a retry,
-#: a Choice branch or a note, and four empty lists per state were ~40% of the
-#: objects a run keeps (the garbage collector's work and memory grow with them).
-_LAZY_LISTS = frozenset(("attempts", "retries", "choice", "notes"))
+#: attempts, retries, choice and notes start as this empty tuple and become
+#: lists on their first item (``add_*``): most records never get one, and four
+#: empty lists per state were ~40% of the objects a run keeps (the garbage
+#: collector's work and memory grow with them). Readers see a sequence either way.
+_NONE_YET: tuple = ()
 
 
 def _v(x: Any) -> Any:
@@ -39,8 +40,10 @@ class StepRecord:
         self.raw_input = raw_input
         self.input = MISSING
         self.parameters = MISSING
-        # attempts: [{attempt, token, request, response|error, at}], retries: [{rule, attempt, wait, error}],
-        # choice: [{index, condition, value|error}], notes: [str]: lists made on first use (__getattr__)
+        self.attempts: list | tuple = _NONE_YET  # {attempt, token, request, response|error, at}
+        self.retries: list | tuple = _NONE_YET  # {rule, attempt, wait, error}
+        self.choice: list | tuple = _NONE_YET  # {index, condition, value|error}
+        self.notes: list | tuple = _NONE_YET
         self.catch: dict | None = None  # {rule, next, error}
         self.result = MISSING
         self.output = MISSING
@@ -56,20 +59,26 @@ class StepRecord:
         self.closed = False
         self.extra: dict | None = None  # format-specific stages (e.g. a legacy step's mappings)
 
-    def __getattr__(self, name: str) -> Any:
-        # Only called for a slot never set: a lazy list's first use (reading or appending).
-        if name in _LAZY_LISTS:
-            value: list = []
-            setattr(self, name, value)
-            return value
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+    def add_attempt(self, attempt: dict) -> None:
+        if type(self.attempts) is tuple:
+            self.attempts = []
+        self.attempts.append(attempt)
 
-    def _list(self, name: str) -> list | None:
-        """A lazy list if it was made, else None (without making it)."""
-        try:
-            return _SLOTS[name].__get__(self, StepRecord)
-        except AttributeError:
-            return None
+    def add_retry(self, decision: dict) -> None:
+        if type(self.retries) is tuple:
+            self.retries = []
+        self.retries.append(decision)
+
+    def add_choice(self, branch: dict) -> None:
+        if type(self.choice) is tuple:
+            self.choice = []
+        self.choice.append(branch)
+
+    def add_note(self, *notes: str) -> None:
+        if notes:
+            if type(self.notes) is tuple:
+                self.notes = []
+            self.notes.extend(notes)
 
     @property
     def effective_input(self) -> Any:
@@ -92,28 +101,28 @@ class StepRecord:
     def to_json(self) -> dict:
         return {"index": self.index, "frame": self.frame, "state": self.state, "type": self.type,
                 "entered_at": self.entered_at, "raw_input": self.raw_input, "input": _v(self.input),
-                "parameters": _v(self.parameters), "attempts": self._list("attempts") or [],
-                "retries": self._list("retries") or [], "catch": self.catch, "choice": self._list("choice") or [], "result": _v(self.result), "output": _v(self.output),
+                "parameters": _v(self.parameters), "attempts": list(self.attempts),
+                "retries": list(self.retries), "catch": self.catch, "choice": list(self.choice), "result": _v(self.result), "output": _v(self.output),
                 "next": self.next, "error": self.error, "status": self.status, "exited_at": self.exited_at,
-                "notes": self._list("notes") or []}
+                "notes": list(self.notes)}
 
     def copy(self) -> "StepRecord":
         """A copy for a checkpoint: containers copied, JSON values shared
         (values are never changed in place once built)."""
         new = StepRecord.__new__(StepRecord)
         for name in StepRecord.__slots__:
-            if name in _LAZY_LISTS:
-                got = self._list(name)
-                if got is not None:
-                    setattr(new, name, [dict(a) for a in got] if name == "attempts" else list(got))
-            else:
-                setattr(new, name, getattr(self, name))
+            setattr(new, name, getattr(self, name))
+        if self.attempts:
+            new.attempts = [dict(a) for a in self.attempts]
+        if self.retries:
+            new.retries = list(self.retries)
+        if self.choice:
+            new.choice = list(self.choice)
+        if self.notes:
+            new.notes = list(self.notes)
         if self.extra is not None:
             new.extra = dict(self.extra)
         return new
 
     def __repr__(self) -> str:
         return f"StepRecord(#{self.index} {self.frame or 'top'}:{self.state} {self.status})"
-
-
-_SLOTS = {name: StepRecord.__dict__[name] for name in _LAZY_LISTS}  # the slot descriptors: read without __getattr__
