@@ -65,7 +65,7 @@ def enter(ex, f: Frame, name: str, raw: Any) -> None:
     f.act = Activation(state, rec)
     f.pc = AT_ENTER
     f.wait = "enter"
-    ex.emit(E.STEP_ENTERED, name, f.id, {"input": raw}, step=rec.index)
+    ex.emit(E.STEP_ENTERED, name, f.id, {"input": raw}, 0, rec.index)
     ex.last_enter = f
 
 
@@ -81,7 +81,7 @@ def start(ex, f: Frame, df):
         result = (HANDLERS.get(type(act.state)) or handler_for(act.state)).run(ex, f, act)
     except FlowError as err:
         return retry_or_catch(ex, f, act, err.with_traceback(None))
-    return result if result is BLOCK else finish(ex, f, act, result)
+    return result if result is BLOCK else finish(ex, f, act, result, df)
 
 
 def attempt(ex, f: Frame, act: Activation):
@@ -170,12 +170,12 @@ def catch(ex, f: Frame, act: Activation, err: FlowError) -> tuple:
     return out, nxt
 
 
-def finish(ex, f: Frame, act: Activation, result: Any) -> tuple:
+def finish(ex, f: Frame, act: Activation, result: Any, df=None) -> tuple:
     """The state's result -> (its output, the state to enter next or None: the scope ends)."""
     rec, state = act.rec, act.state
     try:
         rec.result = result
-        out, nxt = (DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).output(ex, f, act, result)
+        out, nxt = (df or DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).output(ex, f, act, result)
     except FlowError as err:
         return catch(ex, f, act, err)
     rec.output = out
@@ -184,7 +184,7 @@ def finish(ex, f: Frame, act: Activation, result: Any) -> tuple:
     detail = {"output": out}
     if act.exit_detail:
         detail.update(act.exit_detail)
-    ex.emit(E.STEP_EXITED, state.name, f.id, detail, step=rec.index)
+    ex.emit(E.STEP_EXITED, state.name, f.id, detail, 0, rec.index)
     rec.exited_at = ex.clock
     rec.closed = True  # ex.close(rec), inline: every state that succeeds passes here
     ex.open_records.pop(rec.index, None)
