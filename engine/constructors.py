@@ -10,7 +10,7 @@ Source: https://www.alibabacloud.com/help/en/serverless-workflow/latest/data-tra
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field as _field
 from typing import Any
 
 from .errors import FlowError
@@ -22,13 +22,24 @@ from .expressions.ast import Literal, PathRef
 @dataclass(frozen=True)
 class Template:
     """A compiled constructor. ``field`` names it in error details
-    (e.g. ``InputConstructor``)."""
+    (e.g. ``InputConstructor``).
+
+    ``size_bound``, set by the first :meth:`evaluate`, says what bounds the
+    size of the values it builds: ``(constant bytes, constant levels, parts)``,
+    each part ``(root, depth, segments)`` a path's value placed ``depth``
+    containers deep. A path's value is part of its root's value, so its JSON is
+    at most as long as the root's and nests ``segments`` levels less: a value
+    is at most ``constant bytes + the sizes of the parts' roots`` bytes, and
+    nests at most ``max(constant levels, depth + root's levels - segments)``
+    levels. None: some key's expression can build a value of any size (a
+    function call), or the template was not evaluated yet.
+    """
 
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
     _fn: Any = None  # the compiled builder, fn(env) -> value, made on first use
-    _bound: Any = None  # size_bound, made with _fn
+    size_bound: tuple | None = _field(default=None, compare=False, repr=False)  # made with _fn (see above)
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
@@ -36,7 +47,7 @@ class Template:
         fn = self._fn
         if fn is None:  # a big flow builds only the templates its run reaches
             fn = _builder(self.root)
-            object.__setattr__(self, "_bound", _size_bound(self.root))
+            object.__setattr__(self, "size_bound", _size_bound(self.root))
             object.__setattr__(self, "_fn", fn)
         try:
             return fn(env)
@@ -46,19 +57,6 @@ class Template:
 
     def references(self, prefix: str) -> bool:
         return any(e.references(prefix) for e in _exprs(self.root))
-
-    @property
-    def size_bound(self) -> tuple | None:
-        """What bounds the size of the value this template builds, once it was
-        evaluated: ``(constant bytes, constant levels, parts)``, each part
-        ``(root, depth, segments)`` a path's value, placed ``depth`` containers
-        deep. A path's value is part of its root's value, so its JSON is at most
-        as long as the root's and nests ``segments`` levels less: the value is
-        at most ``constant bytes + the sizes of the parts' roots`` bytes, and
-        nests at most ``max(constant levels, depth + root's levels - segments)``
-        levels. None: some key's expression can build a value of any size (a
-        function call), or the template was not evaluated yet."""
-        return self._bound
 
     @property
     def expressions(self) -> list[Expression]:

@@ -57,8 +57,8 @@ def enter(ex, f: Frame, name: str, raw: Any) -> None:
     """Start state ``name`` with input ``raw`` and pause before it runs."""
     state = f.scope.states[name]
     f.state = name
-    rec = StepRecord(len(ex.records), f.id, name, state.type, ex.clock, raw, ex.options.execution_name, ex.input)
-    rec.first_event = len(ex.events) + 1
+    rec = StepRecord(len(ex.records), f.id, name, state.type, ex.clock, raw, ex.options.execution_name, ex.input,
+                     len(ex.events) + 1)
     ex.records.append(rec)
     ex.open_records[rec.index] = rec
     f.record = rec

@@ -31,7 +31,7 @@ class StepRecord:
                  "retry_count", "token", "first_event", "execution_name", "execution_input", "closed", "extra")
 
     def __init__(self, index: int, frame: str, state: str, type: str, entered_at: float, raw_input: Any,
-                 execution_name: str = "", execution_input: Any = None):
+                 execution_name: str = "", execution_input: Any = None, first_event: int = 0):
         self.index = index
         self.frame = frame
         self.state = state
@@ -53,7 +53,7 @@ class StepRecord:
         self.exited_at: float | None = None
         self.retry_count = 0
         self.token: str | None = None
-        self.first_event = 0
+        self.first_event = first_event
         self.execution_name = execution_name
         self.execution_input = execution_input
         self.closed = False

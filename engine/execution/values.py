@@ -42,7 +42,7 @@ def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) ->
     else:
         env = state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit)
     value = template.evaluate(env, rec.state)
-    bound = template.size_bound
+    bound = template.size_bound  # set by evaluate
     if bound is not None:
         ex.sizes.bound(value, bound, env.roots)
     return value
@@ -113,6 +113,7 @@ class SizeCheck:
                 levels = lv
         if size <= self.limit and levels <= MAX_DEPTH:
             seen[id(value)] = (value, size, levels)
+            self.last = value  # within the limits: the output check may skip it
 
     def check(self, value: Any, rec: StepRecord, what: str) -> None:
         t = type(value)
