@@ -120,7 +120,9 @@ class Execution:
             self.emit(E.EXECUTION_STARTED, "", "", {"input": self.input, "name": self.options.execution_name})
             self.sched.make_ready(self.root)
         try:
-            frame = self.sched.pick(self.current, self.frames, frame_id)
+            frame = self.current
+            if frame_id is not None or frame is None or frame.status != "ready":  # else: it goes on (pick's first rule)
+                frame = self.sched.pick(frame, self.frames, frame_id)
             while frame is None and self._fire_next_timer():
                 frame = self.sched.pick(self.current, self.frames, frame_id)
         except ExecutionFail as fail:

@@ -98,19 +98,16 @@ class SizeCheck:
         """Remember bounds of ``value``, built by a template whose
         ``Template.size_bound`` is ``bound`` from ``roots``, if every root its
         paths read was seen and the bounds are within the limits."""
-        if type(value) in _SCALARS:
-            return
         size, levels, parts = bound
         seen = self._seen
         for root, depth, segments in parts:
-            v = roots.get(root)
+            v = roots[root]  # the template's value was built: every root its paths read is there
             got = seen.get(id(v))
             if got is None or got[0] is not v:
                 return  # a root never checked (e.g. $Context): encode the value when it is checked
             size += got[1]
-            lv = depth + got[2] - segments
-            if lv > levels:
-                levels = lv
+            if depth + got[2] - segments > levels:
+                levels = depth + got[2] - segments
         if size <= self.limit and levels <= MAX_DEPTH:
             seen[id(value)] = (value, size, levels)
             self.last = value  # within the limits: the output check may skip it
