@@ -24,22 +24,23 @@ class Template:
     """A compiled constructor. ``field`` names it in error details
     (e.g. ``InputConstructor``).
 
-    ``size_bound``, set by the first :meth:`evaluate`, says what bounds the
+    ``size_bound``, set by the second :meth:`evaluate` (a template evaluated
+    once, as most states of a run are, never pays for it), says what bounds the
     size of the values it builds: ``(constant bytes, constant levels, parts)``,
     each part ``(root, depth, segments)`` a path's value placed ``depth``
     containers deep. A path's value is part of its root's value, so its JSON is
     at most as long as the root's and nests ``segments`` levels less: a value
     is at most ``constant bytes + the sizes of the parts' roots`` bytes, and
     nests at most ``max(constant levels, depth + root's levels - segments)``
-    levels. None: some key's expression can build a value of any size (a
-    function call), or the template was not evaluated yet.
+    levels. False: some key's expression can build a value of any size (a
+    function call); None: not evaluated twice yet.
     """
 
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
     _fn: Any = None  # the compiled builder, fn(env) -> value, made on first use
-    size_bound: tuple | None = _field(default=None, compare=False, repr=False)  # made with _fn (see above)
+    size_bound: tuple | bool | None = _field(default=None, compare=False, repr=False)  # see above
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
@@ -47,8 +48,9 @@ class Template:
         fn = self._fn
         if fn is None:  # a big flow builds only the templates its run reaches
             fn = _builder(self.root)
-            object.__setattr__(self, "size_bound", _size_bound(self.root))
             object.__setattr__(self, "_fn", fn)
+        elif self.size_bound is None:  # evaluated again (a loop, a Map, another run): worth bounding
+            object.__setattr__(self, "size_bound", _size_bound(self.root) or False)
         try:
             return fn(env)
         except _Failed as f:
@@ -175,7 +177,27 @@ class _Unbounded(Exception):
     pass
 
 
+_ENCODE_STR = json.encoder.encode_basestring  # the C function: json.dumps built an encoder per call
+
+
 def _json_bytes(value: Any) -> int:
+    """Bytes of a key or a constant scalar as compact UTF-8 JSON (what the C encoder writes)."""
+    t = type(value)
+    if t is str:
+        text = _ENCODE_STR(value)
+        return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+    if value is None or value is True:
+        return 4
+    if value is False:
+        return 5
+    if t is int:
+        return len(int.__repr__(value))
+    if t is float:
+        if value != value:
+            return 3  # NaN
+        if value in (float("inf"), float("-inf")):
+            return 8 if value > 0 else 9  # Infinity, -Infinity
+        return len(float.__repr__(value))
     return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
 
 

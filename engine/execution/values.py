@@ -42,8 +42,8 @@ def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) ->
     else:
         env = state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit)
     value = template.evaluate(env, rec.state)
-    bound = template.size_bound  # set by evaluate
-    if bound is not None:
+    bound = template.size_bound  # a tuple once the template was evaluated twice
+    if bound:
         ex.sizes.bound(value, bound, env.roots)
     return value
 

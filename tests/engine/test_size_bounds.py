@@ -17,7 +17,7 @@ from flowdbg.engine.constructors import compile_template
 from flowdbg.engine.execution import values as V
 from flowdbg.engine.expressions import Env
 from flowdbg.engine.json_values import MAX_DEPTH
-from tests.helpers.engine import execute, flow
+from tests.helpers.engine import flow
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -84,9 +84,11 @@ def template_and_input(draw):
 def test_the_bound_is_at_least_the_exact_size_and_nesting(case):
     spec, inp = case
     tpl = compile_template("InputConstructor", spec)
+    tpl.evaluate(Env({"$Input": inp}), "S")
+    assert tpl.size_bound is None  # evaluated once: not worth bounding yet
     value = tpl.evaluate(Env({"$Input": inp}), "S")
     bound = tpl.size_bound
-    assert bound is not None  # only paths and literals: always bounded
+    assert bound  # only paths and literals: always bounded
     size, lv, parts = bound
     size += sum(exact_bytes(inp) for _ in parts)
     lv = max([lv] + [depth + levels(inp) - segs for _, depth, segs in parts])
@@ -96,14 +98,16 @@ def test_the_bound_is_at_least_the_exact_size_and_nesting(case):
 
 def test_a_function_call_leaves_the_value_unbounded():
     tpl = compile_template("InputConstructor", {"a.$": "$Input.x", "b.$": "jsonToString($Input.x)"})
-    tpl.evaluate(Env({"$Input": {"x": 1}}), "S")
-    assert tpl.size_bound is None
+    for _ in range(2):
+        tpl.evaluate(Env({"$Input": {"x": 1}}), "S")
+    assert tpl.size_bound is False
 
 
 def test_a_bound_is_not_used_for_a_root_never_checked():
     sizes = V.SizeCheck(64 * 1024)
     tpl = compile_template("InputConstructor", {"a.$": "$Input.x"})
     inp = {"x": [1, 2]}
+    tpl.evaluate(Env({"$Input": inp}), "S")
     value = tpl.evaluate(Env({"$Input": inp}), "S")
     sizes.bound(value, tpl.size_bound, {"$Input": inp})
     assert id(value) not in sizes._seen  # $Input was never checked: nothing known of it
@@ -126,12 +130,23 @@ def _chain(n: int, constructor: str) -> str:
     return flow("\n".join(states), "S0")
 
 
+def run_again(text: str, inp, limit: int = 64 * 1024):
+    """The second run of one definition: its templates were evaluated before, so they are bounded."""
+    from flowdbg.engine.execution import Execution, Options
+    from tests.helpers.engine import definition
+    d = definition(text)
+    for _ in range(2):
+        ex = Execution(d.flow, inp, options=Options(data_limit=limit, max_events=0))
+        ex.run()
+    return ex
+
+
 @pytest.fixture
 def without_bounds(monkeypatch):
-    def run(text, inp, **kw):
+    def run(text, inp, limit=64 * 1024):
         monkeypatch.setattr(V.SizeCheck, "bound", lambda self, value, bound, roots: None)
         try:
-            return execute(text, inp, **kw)
+            return run_again(text, inp, limit)
         finally:
             monkeypatch.undo()
     return run
@@ -149,26 +164,33 @@ def without_bounds(monkeypatch):
 def test_a_run_fails_at_the_same_state_with_the_same_error_as_without_bounds(
         constructor, inp, limit, state, message, without_bounds):
     text = _chain(150, constructor)
-    got = execute(text, inp, data_limit=limit)
-    want = without_bounds(text, inp, data_limit=limit)
+    got = run_again(text, inp, limit)
+    want = without_bounds(text, inp, limit)
     assert got.status == want.status == "Failed"
     assert got.error.to_json() == want.error.to_json()
     assert got.records[-1].state == want.records[-1].state == state
-    if message:
-        assert message in got.error.detail
+    assert message in got.error.detail
 
 
 def test_a_long_chain_within_the_limit_succeeds_as_without_bounds(without_bounds):
     text = _chain(400, '      n.$: $Input.n\n      step: 7')
-    got, want = execute(text, {"n": 3}), without_bounds(text, {"n": 3})
+    got, want = run_again(text, {"n": 3}), without_bounds(text, {"n": 3})
     assert got.status == want.status == "Succeeded"
     assert got.output == want.output == {"n": 3, "step": 7}
 
 
 def test_a_constructed_value_within_its_bounds_is_not_encoded(monkeypatch):
+    from flowdbg.engine.execution import Execution
+    from tests.helpers.engine import definition
+    d = definition(_chain(20, '      n.$: $Input.n\n      step: 7'))
     calls = []
     real = V.json_size
     monkeypatch.setattr(V, "json_size", lambda v: calls.append(v) or real(v))
-    ex = execute(_chain(20, '      n.$: $Input.n\n      step: 7'), {"n": 3})
-    assert ex.status == "Succeeded"
+    first = Execution(d.flow, {"n": 3})
+    first.run()
+    assert first.status == "Succeeded" and len(calls) == 21  # the input, then each state's output
+    calls.clear()
+    again = Execution(d.flow, {"n": 3})  # the same templates, evaluated again: bounded
+    again.run()
+    assert again.status == "Succeeded" and again.output == first.output
     assert calls == [{"n": 3}]  # only the execution's input, once
