@@ -219,11 +219,23 @@ class FlowdbgApp(App[int]):
         self.title = f"flowdbg — {s.definition.flow.name or 'flow'}"
         self.sub_title = s.definition.path
         self.main = MainScreen(s, self.server)
+        self._preset_size_classes(self.main)
         self.push_screen(self.main)
         for message, severity in self.notices:
             self.notify(message, severity=severity, timeout=12)
         for title, message in self.startup_errors:
             self.push_screen(ErrorScreen(title, message))
+
+    def _preset_size_classes(self, screen: MainScreen) -> None:
+        """Give the screen the classes its first resize would add (the size
+        breakpoints, -compact) before it mounts: added after, each restyles
+        every pane once more (start-up time)."""
+        w, h = self.size
+        for value, points in ((w, self.HORIZONTAL_BREAKPOINTS), (h, self.VERTICAL_BREAKPOINTS)):
+            chosen = next((name for at, name in sorted(points, reverse=True) if value >= at), None)
+            for _, name in points:
+                screen.set_class(name == chosen, name, update=False)
+        screen.set_class(w < screen.COMPACT_WIDTH or h < screen.COMPACT_HEIGHT, "-compact", update=False)
 
     # -- the mock file ------------------------------------------------------------------
     @property

@@ -223,21 +223,28 @@ class PaneRefresh:
         stepped = None if inspecting else getattr(self, "stepped", None)
         self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex, stepped))
 
-    def _titles(self) -> None:
+    def side_tabs(self) -> tuple[dict[str, str], dict[str, bool]]:
+        """The list tabs' labels (tab id -> label) and which lists are empty
+        (widget id -> empty), as composed and after every stop."""
         s = self.session
-        side = self.query_one("#side", TabbedContent)
         n_scopes = sum(1 for f in s.execution.frames if f.status in ("ready", "blocked"))
         labels = {"tab-scopes": f"4 Scopes ({n_scopes})", "tab-watches": f"5 Watches ({len(s.watches)})",
                   "tab-breakpoints": f"6 Breakpoints ({len(s.breakpoints)})",
                   "tab-history": "7 History"}  # (its count changes at every step: it is in the pane)
+        empty = {"scopes": n_scopes == 0, "watches": not s.watches, "breakpoints": not s.breakpoints,
+                 "history": not s.execution.events}
+        return labels, empty
+
+    def _titles(self) -> None:
+        side = self.query_one("#side", TabbedContent)
+        labels, empty = self.side_tabs()
         for tab_id, label in labels.items():
             tab = side.get_tab(tab_id)
             if str(tab.label) != label:  # a label change costs a layout
                 tab.label = label
         # the lists take only the room they need (CSS: -empty is one row)
-        for sel, n in (("#scopes", n_scopes), ("#watches", len(s.watches)), ("#breakpoints", len(s.breakpoints)),
-                       ("#history", len(s.execution.events))):
-            self.query_one(sel).set_class(n == 0, "-empty")
+        for name, is_empty in empty.items():
+            self.query_one("#" + name).set_class(is_empty, "-empty")
         self._graph_title()
 
     def _graph_title(self) -> None:

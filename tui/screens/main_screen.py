@@ -160,15 +160,19 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
                         yield JsonTree("values", id="values")
                     with TabPane("2 Source", id="tab-source"):
                         yield SourceView(d.text, id="source")
+                labels, empty = self.side_tabs()  # as they will be: a label changed later costs a layout
+
+                def cls(name: str) -> str:
+                    return "-empty" if empty[name] else ""
                 with TabbedContent(id="side"):
-                    with TabPane("4 Scopes", id="tab-scopes"):
-                        yield ScopeList(id="scopes")
-                    with TabPane("5 Watches", id="tab-watches"):
-                        yield WatchList(id="watches")
-                    with TabPane("6 Breakpoints", id="tab-breakpoints"):
-                        yield BreakpointList(id="breakpoints")
-                    with TabPane("7 History", id="tab-history"):
-                        yield HistoryLog(id="history")
+                    with TabPane(labels["tab-scopes"], id="tab-scopes"):
+                        yield ScopeList(id="scopes", classes=cls("scopes"))
+                    with TabPane(labels["tab-watches"], id="tab-watches"):
+                        yield WatchList(id="watches", classes=cls("watches"))
+                    with TabPane(labels["tab-breakpoints"], id="tab-breakpoints"):
+                        yield BreakpointList(id="breakpoints", classes=cls("breakpoints"))
+                    with TabPane(labels["tab-history"], id="tab-history"):
+                        yield HistoryLog(id="history", classes=cls("history"))
         yield StatusBar(id="status")
         yield KeyFooter()
 
