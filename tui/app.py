@@ -139,10 +139,36 @@ class FlowdbgApp(App[int]):
         self.mock_poll = mock_poll
 
     # -- start-up -------------------------------------------------------------------
+    _session_error: SessionError | None = None
+
+    def get_default_screen(self):
+        """The main screen itself when nothing is to be asked first (the
+        usual start: a flow without errors, its input given, no local code
+        to consent to, no journal to resume): it is composed and laid out
+        with the app and drawn once. Pushed over Textual's empty default
+        screen from on_mount, it was laid out twice and its first full frame,
+        drawn while the app still mounted, was thrown away (start-up time)."""
+        d = self.definition
+        if self.local_prompt is None and self.resume is None and d.flow is not None and \
+                (self.session is not None or self.input is not None):
+            self._fresh_session = self.session is None
+            if self.session is None:
+                try:
+                    self.session = self._make_session(d, self.input)
+                except SessionError as e:  # said by _start, as a pushed main screen would
+                    self._session_error = e
+                    return super().get_default_screen()
+            self._make_main()
+            return self.main
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         self.theme = self.DEFAULT_THEME
         self.sub_title = self.definition.path
         self.set_interval(self.mock_poll, self._poll_mocks)
+        if self.main is not None:  # the default screen (get_default_screen)
+            self._main_opened()
+            return
         if self.local_prompt is not None:  # before anything can call a function
             title, message, answer = self.local_prompt
             self.local_prompt = None
@@ -187,6 +213,9 @@ class FlowdbgApp(App[int]):
                 self.push_screen(InputScreen(definition.path, initial, source), self._input_given)
                 return
             try:
+                err, self._session_error = self._session_error, None
+                if err is not None:
+                    raise err
                 self.session = self._make_session(definition, self.input)
             except SessionError as e:
                 self.push_screen(ErrorScreen("Could not start the session", str(e)), lambda _: self.exit(2))
@@ -208,6 +237,11 @@ class FlowdbgApp(App[int]):
         self._start(self.definition)
 
     def _open_main(self) -> None:
+        self._make_main()
+        self.push_screen(self.main)
+        self._main_opened()
+
+    def _make_main(self) -> None:
         s = self.session
         for name in self.breaks:
             if any(b.state == name and b.event is None for b in s.breakpoints):
@@ -220,7 +254,8 @@ class FlowdbgApp(App[int]):
         self.sub_title = s.definition.path
         self.main = MainScreen(s, self.server)
         self._preset_size_classes(self.main)
-        self.push_screen(self.main)
+
+    def _main_opened(self) -> None:
         for message, severity in self.notices:
             self.notify(message, severity=severity, timeout=12)
         for title, message in self.startup_errors:
