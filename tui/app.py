@@ -8,7 +8,6 @@ modal (when no input was given) -> the main debugger screen.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import tempfile
 from typing import Any, Callable, Iterable
@@ -17,60 +16,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import Reactive
 
-from flowdbg.engine.expressions.values import parse_json
 from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
+from .input_memory import InputMemory, default_inputs_store  # noqa: F401 (launch asks the app module)
+from .mock_watch import MockWatcher
 from .screens.error_screen import ErrorScreen
 from .screens.main_screen import MainScreen
 
 # The dialogs are imported when first opened: start-up time.
 
 
-def _signature(path: str | None):
-    try:
-        st = os.stat(path) if path else None
-    except OSError:
-        return None
-    return None if st is None else (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-class MockWatcher:
-    """Notices edits of the mock file (or, when there was none, the flow's
-    sibling ``FLOW.mocks.yaml`` appearing). ``explicit``: ``--mocks PATH``;
-    otherwise the sibling file flowdbg would load."""
-
-    def __init__(self, flow_path: str, explicit: str | None = None):
-        self.flow_path = flow_path
-        self.explicit = explicit
-        self.last = _signature(self.path)
-
-    @property
-    def path(self) -> str:
-        if self.explicit:
-            return self.explicit
-        from flowdbg.engine.runner import default_mocks_path
-        return default_mocks_path(self.flow_path) or os.path.splitext(self.flow_path)[0] + ".mocks.yaml"
-
-    def changed(self) -> tuple[str, bool] | None:
-        """``(path, exists)`` when the file changed since the last look."""
-        path = self.path
-        sig = _signature(path)
-        if sig == self.last:
-            return None
-        self.last = sig
-        return path, sig is not None
-
-
-def default_inputs_store() -> str | None:
-    try:
-        import platformdirs
-        return os.path.join(platformdirs.user_state_dir("flowdbg"), "inputs.json")
-    except Exception:
-        return None
-
-
-class FlowdbgApp(App[int]):
+class FlowdbgApp(InputMemory, App[int]):
     """The debugger for one flow.
 
     ``session``: an existing session (tests, resume done by the caller), or
@@ -318,49 +275,6 @@ class FlowdbgApp(App[int]):
         if warnings:
             self.notify(warnings, severity="warning", title="Mock file", timeout=20)
         return True
-
-    # -- remembered inputs ------------------------------------------------------------
-    def _inputs(self) -> dict:
-        if not self.inputs_store:
-            return {}
-        try:
-            with open(self.inputs_store, encoding="utf-8") as f:
-                data = json.load(f)
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    def _remembered_input(self):
-        return self._inputs().get(os.path.abspath(self.definition.path))
-
-    def _initial_input(self) -> tuple[Any, str | None]:
-        """What the input editor starts with, and where it came from: the
-        last input used for this flow, else the flow's sibling
-        ``FLOW.input.json``, else ``{}``."""
-        value = self._remembered_input()
-        if isinstance(value, dict):
-            return value, "the last input you used for this flow"
-        path = os.path.splitext(self.definition.path)[0] + ".input.json"
-        try:
-            with open(path, encoding="utf-8") as f:
-                value = parse_json(f.read())  # BadJSON is a ValueError
-        except (OSError, ValueError):
-            return None, None
-        return (value, path) if isinstance(value, dict) else (None, None)
-
-    def _remember_input(self, value) -> None:
-        if not self.inputs_store:
-            return
-        data = self._inputs()
-        data[os.path.abspath(self.definition.path)] = value
-        try:
-            os.makedirs(os.path.dirname(self.inputs_store), exist_ok=True)
-            tmp = self.inputs_store + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=2)
-            os.replace(tmp, self.inputs_store)
-        except OSError as e:
-            self.notify(f"Could not remember the input: {e}", severity="warning")
 
     # -- helpers used by screens ----------------------------------------------------------
     def help_groups(self) -> list:
