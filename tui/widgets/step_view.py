@@ -140,11 +140,14 @@ class StepView(ScrollView, can_focus=True):
         # the page is taller than the view: decided here from the page, not
         # from the scrollbars shown now (those of the page before, or none
         # yet at the first resize), so no page is a column too wide or narrow.
+        # Rendered at the width the page before needed (usually the same), again only when wrong.
         view = self.content_region
-        width = max(1, view.width)
+        full = max(1, view.width)
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" and full > 1 else 0
+        width = full - bar if len(self._strips) > view.height else full
         lines = console.render_lines(renderable, console.options.update_width(width), pad=True)
-        if len(lines) > view.height and self.styles.overflow_y != "hidden" and width > 1:
-            width = max(1, width - self.styles.scrollbar_size_vertical)
+        if bar and (len(lines) > view.height) != (width < full):
+            width = full - bar if width == full else full
             lines = console.render_lines(renderable, console.options.update_width(width), pad=True)
         self._strips = [Strip(line, width) for line in lines]
         # as tall as the view while the page fits it: a new page is then a
