@@ -10,6 +10,7 @@ from textual.widgets import TabbedContent
 
 from flowdbg.tui.app import FlowdbgApp
 from flowdbg.tui.screens.error_screen import ErrorScreen
+from flowdbg.tui.screens.main_screen import MainScreen
 
 BEHIND_TABS = ("record", "values", "source", "watches", "breakpoints", "history")
 
@@ -22,7 +23,7 @@ async def test_the_main_screen_is_the_first_screen_and_the_panes_behind_tabs_fol
         assert not main.panes_ready  # not yet: the first frame has what is on screen
         assert [w.id for w in main.query("#step, #scopes, #graph, #state-header, #status")] == \
             ["graph", "state-header", "step", "scopes", "status"]
-        await pilot.pause()  # the first frame, then they are mounted
+        await pilot.pause(MainScreen.MOUNT_PANES_AFTER + 0.1)  # the first frames, then they are mounted
         await pilot.pause()
         assert main.panes_ready and main.ready
         for name in BEHIND_TABS:
@@ -108,3 +109,19 @@ async def test_a_session_that_cannot_start_is_said_as_before():
         assert isinstance(app.screen, ErrorScreen) and app.main is None
         assert app.screen.title_text == "Could not start the session"
         assert "no room for the journal" in app.screen.message
+
+
+async def test_the_footer_has_its_keys_in_the_first_frame_and_keeps_them_when_the_focus_moves():
+    from textual.widgets._footer import FooterKey
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        footer = app.main.query_one("KeyFooter")
+        first = [k.key for k in footer.query(FooterKey)]
+        assert first[:4] == ["question_mark", "f5", "f10", "f11"]  # composed with the screen, not a refresh later
+        await press(pilot, "3")  # the Step pane has no keys in the footer: the same keys
+        assert [k.key for k in footer.query(FooterKey)] == first
+        await press(pilot, "1")
+        assert [k.key for k in footer.query(FooterKey)] == first
+        await pilot.resize_terminal(80, 24)  # compact: the keys are made again, tighter
+        await settle(pilot)
+        assert all(k.compact for k in footer.query(FooterKey) if not k.has_class("-command-palette"))

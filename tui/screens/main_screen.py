@@ -161,6 +161,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         yield StatusBar(id="status")
         yield KeyFooter()
 
+    MOUNT_PANES_AFTER = 0.25  # seconds after the mount
     panes_ready = False  # the panes behind a tab are mounted
     _mounting = False
     _want_focus: str | None = None  # what a key asked to focus before they were
@@ -228,7 +229,9 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             self._show_header()
         self.call_after_refresh(graph.scroll_to_box, graph.cursor)
         graph.focus()
-        self.call_after_refresh(self.mount_panes)  # after the first frame
+        # once the first frames are out (the tabs' underlines follow the first by a few refreshes);
+        # a key that wants one of them earlier mounts them at once
+        self.set_timer(self.MOUNT_PANES_AFTER, self.mount_panes)
 
     def on_resize(self, event) -> None:
         self._apply_size(event.size)
