@@ -1,4 +1,6 @@
 """Engine benchmark (issue 2/3/5 speed targets). Run: python bench/bench_engine.py
+(``python bench/bench_engine.py instructions [PYTHON]``: instructions per state
+of the chain, counted with valgrind, for comparing builds on a noisy machine)
 
 Prints: transitions/s on a 1,000-state Pass chain with InputConstructors, a
 Map over 10,000 items, the whole `flowdbg run` process on the chain, peak
@@ -172,5 +174,38 @@ def main() -> None:
     print(f"step back at 2,000 steps: {a*1000:.2f} ms; at 100,000 steps: {b*1000:.2f} ms ({b/a:.2f}x, target < 3x)")
 
 
+def _chain_runs(runs: int) -> None:
+    """A 1,000-state chain: one warm-up run, then ``runs`` more (see instructions())."""
+    d = parse_definition(chain(1000))
+    for _ in range(runs + 1):
+        Execution(d.flow, {"n": 1}).run()
+
+
+def instructions(python: str = sys.executable) -> None:
+    """Instructions per state of the 1,000-state chain, counted by valgrind's
+    callgrind (deterministic where wall time on a shared machine is not):
+    16 runs less 0 runs, after a warm-up, garbage collector on; twice."""
+    import shutil
+    if not shutil.which("valgrind"):
+        print("instructions: valgrind is not installed (apt install valgrind)")
+        return
+    env = dict(os.environ, PYTHONHASHSEED="0")
+    here = os.path.abspath(__file__)
+
+    def count(runs: int) -> int:
+        cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, here, "--chain-runs", str(runs)]
+        if shutil.which("setarch"):
+            cmd = ["setarch", "-R", *cmd]  # no address randomisation: fewer differences between runs
+        err = subprocess.run(cmd, env=env, capture_output=True, text=True).stderr
+        return int(next(line for line in err.splitlines() if "Collected" in line).split()[-1].replace(",", ""))
+    per = [(count(16) - count(0)) // 16000 for _ in range(2)]
+    print(f"chain 1000 Pass+IC: {' / '.join(f'{n:,}' for n in per)} instructions per state ({python})")
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--chain-runs"]:
+        _chain_runs(int(sys.argv[2]))
+    elif sys.argv[1:2] == ["instructions"]:
+        instructions(*sys.argv[2:3])
+    else:
+        main()

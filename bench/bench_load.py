@@ -4,8 +4,9 @@
     python bench/bench_load.py --against main  # side by side with engine/load.py of a git revision
 
 Prints medians of interleaved runs (the machine is shared: interleaving keeps a
-burst of load from favouring one side): libyaml's compose, building nodes from
-the composed tree, and the whole load_text.
+burst of load from favouring one side): the reference loader (libyaml's compose,
+then building nodes from the composed tree), the event loader (nodes straight
+from libyaml's events) and the whole load_text.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_engine import chain  # noqa: E402
 
 from flowdbg.engine import load as current  # noqa: E402
+from flowdbg.engine import load_composed, load_events  # noqa: E402
 
 
 def other_loader(rev: str):
@@ -56,18 +58,21 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=9)
     a = ap.parse_args()
     text = chain(a.states)
-    composed = yaml.compose(text, Loader=current._LOADER)
+    composed = yaml.compose(text, Loader=load_composed.LOADER)
     sides = [("this", current)] + ([(a.against, other_loader(a.against))] if a.against else [])
-    cases = [("compose (libyaml)", lambda m: yaml.compose(text, Loader=m._LOADER), sides[:1])]
-    cases += [(f"build nodes [{n}]", (lambda m: builder(m, text).node(composed)), [(n, m)]) for n, m in sides]
+    cases = [("compose (libyaml)", lambda m: yaml.compose(text, Loader=load_composed.LOADER), sides[:1]),
+             ("build from composed nodes", lambda m: builder(load_composed, text).node(composed), sides[:1]),
+             ("build from events", lambda m: load_events.load(text), sides[:1])]
     cases += [(f"load_text [{n}]", (lambda m: m.load_text(text)), [(n, m)]) for n, m in sides]
     times: dict[str, list[float]] = {name: [] for name, _, _ in cases}
     for _ in range(a.repeat):
         for name, fn, which in cases:
             gc.collect()
+            gc.disable()  # as load_text runs: the cyclic GC would rescan the growing heap again and again
             t = time.perf_counter()
             fn(which[0][1])
             times[name].append(time.perf_counter() - t)
+            gc.enable()
     print(f"chain({a.states}), {len(text.splitlines()):,} lines; medians of {a.repeat} interleaved runs")
     for name, ts in times.items():
         print(f"  {name:28s} {statistics.median(ts) * 1000:7.0f} ms  (min {min(ts) * 1000:.0f})")

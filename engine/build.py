@@ -8,7 +8,7 @@ from types import MappingProxyType
 from . import schema as S
 from .constructors import Template, compile_template
 from .expressions import compile_expression
-from .load import Map, Node, Scalar, Seq, to_python, walk
+from .load import Map, Node, Scalar, Seq, to_python
 from .model import (ChoiceBranch, ChoiceState, CatchRule, FailState, Flow, MapState, ParallelState, PassState,
                     RetryRule, Scope, State, SucceedState, TaskState, WaitState)
 
@@ -51,7 +51,21 @@ def _catch(m: Map) -> tuple[CatchRule, ...]:
 
 
 def _end_line(node: Node) -> int:
-    return max(n.line for n in walk(node))
+    """The last line any node under ``node`` is on (a loop, not :func:`walk`'s generators: a big flow
+    spends a tenth of its build here otherwise). Keys count: an alias's copy may be above its key."""
+    last, todo = node.line, [node]
+    while todo:
+        n = todo.pop()
+        if n.line > last:
+            last = n.line
+        if type(n) is Map:
+            for k, v in n.items:
+                if k.line > last:
+                    last = k.line
+                todo.append(v)
+        elif type(n) is Seq:
+            todo += n.items
+    return last
 
 
 def _pass(m: Map, common: dict) -> State:
@@ -128,14 +142,20 @@ def _scope(m: Map) -> Scope:
     return Scope(_val(m, "StartAt"), MappingProxyType(states))
 
 
+#: what ``json.dumps(value, sort_keys=True, default=str)`` encodes with, made once:
+#: json.dumps makes a new encoder at every call, half the time of a big flow's digests
+_DIGEST_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _digests(root: Map) -> dict[str, str]:
     out: dict[str, str] = {}
+    encode = _DIGEST_JSON.encode
 
     def rec(scope: Map, prefix: str):
         out[prefix + "@StartAt"] = str(_val(scope, "StartAt"))
         for item in scope.get("States").items:
             name = _val(item, "Name")
-            data = json.dumps(to_python(item), sort_keys=True, default=str).encode()
+            data = encode(to_python(item)).encode()
             out[prefix + name] = hashlib.sha256(data).hexdigest()[:16]
             if _val(item, "Type") == "Parallel":
                 for i, b in enumerate(item.get("Branches").items):

@@ -9,23 +9,37 @@ Source: https://www.alibabacloud.com/help/en/serverless-workflow/latest/data-tra
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field as _field
 from typing import Any
 
 from .errors import FlowError
 from .expressions import (Env, Expression, ExpressionError, ExpressionRuntimeError, compile_expression,
                           flow_error_code)
+from .expressions.ast import Literal, PathRef
 
 
 @dataclass(frozen=True)
 class Template:
     """A compiled constructor. ``field`` names it in error details
-    (e.g. ``InputConstructor``)."""
+    (e.g. ``InputConstructor``).
+
+    ``size_bound``, set by the first :meth:`evaluate`, says what bounds the
+    size of the values it builds: ``(constant bytes, constant levels, parts)``,
+    each part ``(root, depth, segments)`` a path's value placed ``depth``
+    containers deep. A path's value is part of its root's value, so its JSON is
+    at most as long as the root's and nests ``segments`` levels less: a value
+    is at most ``constant bytes + the sizes of the parts' roots`` bytes, and
+    nests at most ``max(constant levels, depth + root's levels - segments)``
+    levels. None: some key's expression can build a value of any size (a
+    function call), or the template was not evaluated yet.
+    """
 
     field: str
     root: Any  # _Obj | _Arr | _Expr | literal
     roots: frozenset = frozenset()  # the roots its expressions read ($Input, $Context, ...)
     _fn: Any = None  # the compiled builder, fn(env) -> value, made on first use
+    size_bound: tuple | None = _field(default=None, compare=False, repr=False)  # made with _fn (see above)
 
     def evaluate(self, env: Env, state: str) -> Any:
         """Build the value. Raises :class:`FlowError` ``FnF.RuntimeError``
@@ -33,6 +47,7 @@ class Template:
         fn = self._fn
         if fn is None:  # a big flow builds only the templates its run reaches
             fn = _builder(self.root)
+            object.__setattr__(self, "size_bound", _size_bound(self.root))
             object.__setattr__(self, "_fn", fn)
         try:
             return fn(env)
@@ -154,6 +169,47 @@ def _builder(node: Any):
             return d
         return obj
     return lambda env: node
+
+
+class _Unbounded(Exception):
+    pass
+
+
+def _json_bytes(value: Any) -> int:
+    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
+
+
+def _size_bound(root: Any) -> tuple | None:
+    """Template.size_bound for the template tree ``root``."""
+    parts: list = []
+    levels = [0]
+
+    def walk(node: Any, depth: int) -> int:
+        t = type(node)
+        if t is _Expr:
+            tree = getattr(node.expr, "tree", None)
+            if type(tree) is PathRef:
+                parts.append((tree.path.root, depth, len(tree.path.segments)))
+                return 0
+            if type(tree) is Literal:
+                levels[0] = max(levels[0], depth)
+                return _json_bytes(tree.value)
+            raise _Unbounded
+        if t is _Obj:
+            levels[0] = max(levels[0], depth + 1)
+            return 2 + max(len(node.items) - 1, 0) + sum(_json_bytes(k) + 1 + walk(v, depth + 1)
+                                                         for k, v in node.items)
+        if t is _Arr:
+            levels[0] = max(levels[0], depth + 1)
+            return 2 + max(len(node.items) - 1, 0) + sum(walk(v, depth + 1) for v in node.items)
+        levels[0] = max(levels[0], depth)
+        return _json_bytes(node)
+
+    try:
+        size = walk(root, 0)
+    except (_Unbounded, ValueError, TypeError):
+        return None
+    return size, levels[0], tuple(parts)
 
 
 def _constant(node: Any) -> Any:

@@ -133,6 +133,8 @@ def _is_expression_key(key: str) -> bool:
 def placeholders(root: Node, text: str = "") -> list[Diagnostic]:
     """A warning for each string value holding ``${NAME}`` placeholders."""
     out: list[Diagnostic] = []
+    if text and "${" not in text and "\\" not in text:  # no escape could make one: nothing to find
+        return out
     lines = text.splitlines() if text else []
 
     def visit(node: Node, key: str) -> None:
@@ -205,8 +207,11 @@ def reused_names(root: Node) -> list[Diagnostic]:
     """A warning at each later use of a state name another scope also uses."""
     if not isinstance(root, Map):
         return []
+    scopes = list(_scopes(root, ""))
+    if len(scopes) < 2:  # one scope: no name can be used in another
+        return []
     uses: dict[str, list[tuple[str, Scalar]]] = {}
-    for path, states in _scopes(root, ""):
+    for path, states in scopes:
         for st in states.items:
             name = st.get("Name") if isinstance(st, Map) else None
             if isinstance(name, Scalar) and isinstance(name.value, str):

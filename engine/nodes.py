@@ -1,31 +1,36 @@
 """The positioned nodes a definition or mock file is loaded into (``load.py``):
 plain values that remember their line and column, with no YAML in sight,
-so the stages after loading need no YAML parser."""
+so the stages after loading need no YAML parser.
+
+Nothing changes a node once the loader has made it, but the classes are not
+``frozen``: a frozen dataclass sets each field through ``object.__setattr__``,
+and loading a big flow makes some ten nodes a state (a fifth of its load).
+They compare by identity (``eq=False``), as frozen ones did."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Iterator
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Node:
     line: int  # 1-based
     col: int  # 1-based
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Scalar(Node):
     value: Any  # str, int, float, bool or None (timestamps become ISO strings)
     tag: str = ""  # a non-standard tag such as "!Ref", else ""
     quoted: bool = False
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Seq(Node):
     items: tuple[Node, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(slots=True, eq=False)
 class Map(Node):
     items: tuple[tuple[Scalar, Node], ...] = ()
     _index: dict = field(default_factory=dict, repr=False)

@@ -30,8 +30,10 @@ class _Invalid(Exception):
 def parse_local(specs: list[str]) -> dict[str, str]:
     """``--local FN=file.py:handler`` options; each file and handler is checked
     now (parsed, not run), not when the task first calls it."""
+    out: dict[str, str] = {}
+    if not specs:
+        return out  # the local backend (subprocess, pathlib, uuid) is imported only for a run that uses it
     from flowdbg.engine.backends.local import handler_problem
-    out = {}
     for s in specs:
         fn, sep, target = s.partition("=")
         if not sep or ":" not in target:

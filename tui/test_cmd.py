@@ -10,10 +10,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from flowdbg.engine.testing.run import Limits
-from flowdbg.engine.testing.suite import (CaseResult, FileResult, LocalCodeRefused, NoTestFiles, SuiteResult,
-                                          run_suite)
+if TYPE_CHECKING:  # the test runner is imported when a suite runs: every command builds this parser
+    from flowdbg.engine.testing.suite import CaseResult, FileResult, SuiteResult
 
 EXIT_INVALID = 2
 
@@ -100,6 +100,8 @@ def _write(option: str, path: str, write) -> None:
 
 def run_paths(paths: list[str], args, printer: Printer) -> SuiteResult | None:
     """Run and print the cases under ``paths``; None when a path names nothing."""
+    from flowdbg.engine.testing.run import Limits
+    from flowdbg.engine.testing.suite import LocalCodeRefused, NoTestFiles, run_suite
     try:
         return run_suite(paths, jobs=args.jobs, limits=Limits(args.max_steps, args.max_events),
                          on_file=printer.file, on_case=printer.case, allow_local=args.allow_local)

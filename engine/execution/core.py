@@ -34,6 +34,7 @@ from .values import NO_OUTPUT_YET, SizeCheck, state_env
 #: CloudFlow's limit of events per execution (Standard flows; the limits page).
 MAX_EVENTS = 5000
 EVENT_LIMIT_EXCEEDED = "FnF.EventLimitExceeded"
+_Event = E.Event
 _TERMINAL = frozenset((E.EXECUTION_SUCCEEDED, E.EXECUTION_FAILED, E.EXECUTION_STOPPED, E.EXECUTION_TIMED_OUT))
 
 
@@ -119,7 +120,9 @@ class Execution:
             self.emit(E.EXECUTION_STARTED, "", "", {"input": self.input, "name": self.options.execution_name})
             self.sched.make_ready(self.root)
         try:
-            frame = self.sched.pick(self.current, self.frames, frame_id)
+            frame = self.current
+            if frame_id is not None or frame is None or frame.status != "ready":  # else: it goes on (pick's first rule)
+                frame = self.sched.pick(frame, self.frames, frame_id)
             while frame is None and self._fire_next_timer():
                 frame = self.sched.pick(self.current, self.frames, frame_id)
         except ExecutionFail as fail:
@@ -264,7 +267,7 @@ class Execution:
             raise ExecutionFail(FlowError(EVENT_LIMIT_EXCEEDED, f"the execution reached CloudFlow's limit of "
                                           f"{self.max_events:,} events per execution (at {type_} of state "
                                           f"{state!r}); raise it with --max-events if your account's limit is higher"))
-        ev = E.Event(n, type_, self.clock, state, scope, detail, schedule_id, step)
+        ev = _Event(n, type_, self.clock, state, scope, detail, schedule_id, step)
         events.append(ev)
         return ev
 

@@ -7,7 +7,7 @@ scope's dataflow at each point where the formats differ:
     input(ex, f, act) -> the state's input                before its handler runs
     output(ex, f, act, result) -> (output, next | None)   after it
     caught(ex, f, act, err, rule) -> (output, next)       a Catch rule took its error
-    carry(ex, f, output) -> the next state's raw input
+    carry(ex, f, output) -> the next state's raw input   (not called when ``carries_output``: the output itself)
     end(ex, f, output) -> the scope's output              its last state finished
 
 FDL v1 (:class:`V1`): InputConstructor, OutputConstructor, ``Next``/``End``,
@@ -23,6 +23,8 @@ from .values import NO_OUTPUT_IN_CATCH, construct, state_env
 
 
 class V1:
+    carries_output = True  # carry() is the identity: the pipeline skips calling it
+
     @staticmethod
     def begin(ex, f):
         return f.scope.start_at, f.raw
@@ -41,7 +43,8 @@ class V1:
         if result is not act.input:
             ex.sizes.check(result, rec, "output (the task result)")
         out = construct(ex, state.output, rec, act.input, output=result) if state.output is not None else result
-        ex.sizes.check(out, rec, "output")
+        if out is not ex.sizes.last:  # e.g. a Pass state's constructed input, bounded by SizeCheck.bound
+            ex.sizes.check(out, rec, "output")
         nxt = act.next if act.next is not None else (None if state.end or state.terminal else state.next)
         return out, nxt
 
@@ -55,7 +58,7 @@ class V1:
                                                  limit=ex.options.data_limit, unavailable=NO_OUTPUT_IN_CATCH), act.state.name)
         else:
             out = base
-            rec.notes.append("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")
+            rec.add_note("Catch has no OutputConstructor: the next state gets this state's input (decision 4)")
         return out, rule.next
 
     @staticmethod

@@ -25,15 +25,6 @@ from .states import BLOCK, HANDLERS, handler_for
 RETRY = "retry"  # Activation.stage while a Retry waits for its next attempt
 
 
-class _Done:
-    """A state finished: its output and the state to enter next (None: the scope ends)."""
-
-    __slots__ = ("output", "next")
-
-    def __init__(self, output: Any, next: str | None):
-        self.output, self.next = output, next
-
-
 def run_unit(ex, f: Frame) -> None:
     ex.current = f
     try:
@@ -41,19 +32,20 @@ def run_unit(ex, f: Frame) -> None:
         if pc == NEW:
             enter(ex, f, *dataflow_for(f.scope).begin(ex, f))
             return
+        df = DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)
         if pc == AT_ENTER:
-            done = start(ex, f)
+            done = start(ex, f, df)
         else:
             value, f.send = f.send, None
             done = resume(ex, f, value)
         if done is BLOCK:
             return
         f.act = None
-        df = DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)
-        if done.next is None:
-            ex.frame_done(f, df.end(ex, f, done.output))
+        output, nxt = done
+        if nxt is None:
+            ex.frame_done(f, df.end(ex, f, output))
         else:
-            enter(ex, f, done.next, df.carry(ex, f, done.output))
+            enter(ex, f, nxt, output if df.carries_output else df.carry(ex, f, output))
     except FlowError as err:
         f.act = None
         ex.frame_failed(f, err.with_traceback(None))
@@ -65,27 +57,31 @@ def enter(ex, f: Frame, name: str, raw: Any) -> None:
     """Start state ``name`` with input ``raw`` and pause before it runs."""
     state = f.scope.states[name]
     f.state = name
-    rec = StepRecord(len(ex.records), f.id, name, state.type, ex.clock, raw, ex.options.execution_name, ex.input)
-    rec.first_event = len(ex.events) + 1
+    rec = StepRecord(len(ex.records), f.id, name, state.type, ex.clock, raw, ex.options.execution_name, ex.input,
+                     len(ex.events) + 1)
     ex.records.append(rec)
     ex.open_records[rec.index] = rec
     f.record = rec
     f.act = Activation(state, rec)
     f.pc = AT_ENTER
     f.wait = "enter"
-    ex.emit(E.STEP_ENTERED, name, f.id, {"input": raw}, step=rec.index)
+    ex.emit(E.STEP_ENTERED, name, f.id, {"input": raw}, 0, rec.index)
     ex.last_enter = f
 
 
-def start(ex, f: Frame):
+def start(ex, f: Frame, df):
+    """The state's input, then its first attempt (what :func:`attempt` does, inline: every state passes here)."""
     act = f.act
-    rec, state = act.rec, act.state
     f.pc = IN_STATE
     try:
-        rec.input = act.input = (DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).input(ex, f, act)
+        act.rec.input = act.input = df.input(ex, f, act)
     except FlowError as err:
         return catch(ex, f, act, err)
-    return attempt(ex, f, act)
+    try:
+        result = (HANDLERS.get(type(act.state)) or handler_for(act.state)).run(ex, f, act)
+    except FlowError as err:
+        return retry_or_catch(ex, f, act, err.with_traceback(None))
+    return result if result is BLOCK else finish(ex, f, act, result, df)
 
 
 def attempt(ex, f: Frame, act: Activation):
@@ -129,14 +125,14 @@ def retry_or_catch(ex, f: Frame, act: Activation, err: FlowError):
         n = used.get(i, 0) + 1
         rec = act.rec
         if n > r.max_attempts:
-            rec.notes.append(f"Retry[{i}] exhausted after {r.max_attempts} retries")
+            rec.add_note(f"Retry[{i}] exhausted after {r.max_attempts} retries")
             break
         used[i] = n
         act.retry_used = used
         wait = r.delay(n)
         rec.retry_count += 1
         decision = {"rule": i, "attempt": n, "wait": wait, "error": err.to_json()}
-        rec.retries.append(decision)
+        rec.add_retry(decision)
         ex.emit(E.STEP_RETRYING, act.state.name, f.id, decision, step=rec.index)
         act.stage = RETRY
         if wait > 0:
@@ -148,7 +144,7 @@ def retry_or_catch(ex, f: Frame, act: Activation, err: FlowError):
     return catch(ex, f, act, err)
 
 
-def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
+def catch(ex, f: Frame, act: Activation, err: FlowError) -> tuple:
     """Decision 4: the first matching Catch rule takes the error; the dataflow
     makes the output its Next gets."""
     rec, state = act.rec, act.state
@@ -171,14 +167,15 @@ def catch(ex, f: Frame, act: Activation, err: FlowError) -> _Done:
     ex.emit(E.STEP_EXITED, state.name, f.id, {"output": out, "caught": rec.error, "next": nxt}, step=rec.index)
     rec.exited_at = ex.clock
     ex.close(rec)
-    return _Done(out, nxt)
+    return out, nxt
 
 
-def finish(ex, f: Frame, act: Activation, result: Any) -> _Done:
+def finish(ex, f: Frame, act: Activation, result: Any, df=None) -> tuple:
+    """The state's result -> (its output, the state to enter next or None: the scope ends)."""
     rec, state = act.rec, act.state
     try:
         rec.result = result
-        out, nxt = (DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).output(ex, f, act, result)
+        out, nxt = (df or DATAFLOWS.get(type(f.scope)) or dataflow_for(f.scope)).output(ex, f, act, result)
     except FlowError as err:
         return catch(ex, f, act, err)
     rec.output = out
@@ -187,8 +184,8 @@ def finish(ex, f: Frame, act: Activation, result: Any) -> _Done:
     detail = {"output": out}
     if act.exit_detail:
         detail.update(act.exit_detail)
-    ex.emit(E.STEP_EXITED, state.name, f.id, detail, step=rec.index)
+    ex.emit(E.STEP_EXITED, state.name, f.id, detail, 0, rec.index)
     rec.exited_at = ex.clock
     rec.closed = True  # ex.close(rec), inline: every state that succeeds passes here
     ex.open_records.pop(rec.index, None)
-    return _Done(out, nxt)
+    return out, nxt

@@ -12,6 +12,12 @@ from typing import Any
 
 MISSING = object()
 
+#: attempts, retries, choice and notes start as this empty tuple and become
+#: lists on their first item (``add_*``): most records never get one, and four
+#: empty lists per state were ~40% of the objects a run keeps (the garbage
+#: collector's work and memory grow with them). Readers see a sequence either way.
+_NONE_YET: tuple = ()
+
 
 def _v(x: Any) -> Any:
     return None if x is MISSING else x
@@ -25,7 +31,7 @@ class StepRecord:
                  "retry_count", "token", "first_event", "execution_name", "execution_input", "closed", "extra")
 
     def __init__(self, index: int, frame: str, state: str, type: str, entered_at: float, raw_input: Any,
-                 execution_name: str = "", execution_input: Any = None):
+                 execution_name: str = "", execution_input: Any = None, first_event: int = 0):
         self.index = index
         self.frame = frame
         self.state = state
@@ -34,24 +40,45 @@ class StepRecord:
         self.raw_input = raw_input
         self.input = MISSING
         self.parameters = MISSING
-        self.attempts: list = []  # {attempt, token, request, response|error, at}
-        self.retries: list = []  # {rule, attempt, wait, error}
+        self.attempts: list | tuple = _NONE_YET  # {attempt, token, request, response|error, at}
+        self.retries: list | tuple = _NONE_YET  # {rule, attempt, wait, error}
+        self.choice: list | tuple = _NONE_YET  # {index, condition, value|error}
+        self.notes: list | tuple = _NONE_YET
         self.catch: dict | None = None  # {rule, next, error}
-        self.choice: list = []  # {index, condition, value|error}
         self.result = MISSING
         self.output = MISSING
         self.next: str | None = None
         self.error: dict | None = None
         self.status = "running"  # running | waiting | succeeded | failed | caught
         self.exited_at: float | None = None
-        self.notes: list = []
         self.retry_count = 0
         self.token: str | None = None
-        self.first_event = 0
+        self.first_event = first_event
         self.execution_name = execution_name
         self.execution_input = execution_input
         self.closed = False
         self.extra: dict | None = None  # format-specific stages (e.g. a legacy step's mappings)
+
+    def add_attempt(self, attempt: dict) -> None:
+        if type(self.attempts) is tuple:
+            self.attempts = []
+        self.attempts.append(attempt)
+
+    def add_retry(self, decision: dict) -> None:
+        if type(self.retries) is tuple:
+            self.retries = []
+        self.retries.append(decision)
+
+    def add_choice(self, branch: dict) -> None:
+        if type(self.choice) is tuple:
+            self.choice = []
+        self.choice.append(branch)
+
+    def add_note(self, *notes: str) -> None:
+        if notes:
+            if type(self.notes) is tuple:
+                self.notes = []
+            self.notes.extend(notes)
 
     @property
     def effective_input(self) -> Any:
@@ -74,10 +101,10 @@ class StepRecord:
     def to_json(self) -> dict:
         return {"index": self.index, "frame": self.frame, "state": self.state, "type": self.type,
                 "entered_at": self.entered_at, "raw_input": self.raw_input, "input": _v(self.input),
-                "parameters": _v(self.parameters), "attempts": self.attempts, "retries": self.retries,
-                "catch": self.catch, "choice": self.choice, "result": _v(self.result), "output": _v(self.output),
+                "parameters": _v(self.parameters), "attempts": list(self.attempts),
+                "retries": list(self.retries), "catch": self.catch, "choice": list(self.choice), "result": _v(self.result), "output": _v(self.output),
                 "next": self.next, "error": self.error, "status": self.status, "exited_at": self.exited_at,
-                "notes": self.notes}
+                "notes": list(self.notes)}
 
     def copy(self) -> "StepRecord":
         """A copy for a checkpoint: containers copied, JSON values shared
@@ -85,10 +112,14 @@ class StepRecord:
         new = StepRecord.__new__(StepRecord)
         for name in StepRecord.__slots__:
             setattr(new, name, getattr(self, name))
-        new.attempts = [dict(a) for a in self.attempts]
-        new.retries = list(self.retries)
-        new.choice = list(self.choice)
-        new.notes = list(self.notes)
+        if self.attempts:
+            new.attempts = [dict(a) for a in self.attempts]
+        if self.retries:
+            new.retries = list(self.retries)
+        if self.choice:
+            new.choice = list(self.choice)
+        if self.notes:
+            new.notes = list(self.notes)
         if self.extra is not None:
             new.extra = dict(self.extra)
         return new

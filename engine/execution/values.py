@@ -41,7 +41,11 @@ def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) ->
         env = Env({"$Input": inp}, ex.random, NO_OUTPUT, ex.options.data_limit)
     else:
         env = state_env(rec, inp, ex.random, output, template.roots, limit=ex.options.data_limit)
-    return template.evaluate(env, rec.state)
+    value = template.evaluate(env, rec.state)
+    bound = template.size_bound  # set by evaluate
+    if bound is not None:
+        ex.sizes.bound(value, bound, env.roots)
+    return value
 
 
 def _encoder():
@@ -74,14 +78,39 @@ def json_size(value: Any) -> int:
 class SizeCheck:
     """The state input/output limit (decision 8), remembering the size of
     values it has seen: a state's output is usually the next state's input,
-    the very same object, and values are never changed in place."""
+    the very same object, and values are never changed in place.
+
+    What it remembers of a value is ``(value, bytes, levels)``: its size and
+    how deep it nests, or upper bounds of both. A constructor's value gets
+    bounds without being encoded (:meth:`bound`) when its template only puts
+    paths' values (parts of values already checked) into constant JSON; a
+    value whose bounds are within the limits is within them. Encoding every
+    constructed value was the biggest single cost of a Pass state."""
 
     __slots__ = ("limit", "_seen", "last")
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self._seen: dict[int, tuple[Any, int]] = {}
+        self._seen: dict[int, tuple[Any, int, int]] = {}
         self.last: Any = None  # the value last found within the limit: callers may skip checking it again
+
+    def bound(self, value: Any, bound: tuple, roots: dict) -> None:
+        """Remember bounds of ``value``, built by a template whose
+        ``Template.size_bound`` is ``bound`` from ``roots``, if every root its
+        paths read was seen and the bounds are within the limits."""
+        size, levels, parts = bound
+        seen = self._seen
+        for root, depth, segments in parts:
+            v = roots[root]  # the template's value was built: every root its paths read is there
+            got = seen.get(id(v))
+            if got is None or got[0] is not v:
+                return  # a root never checked (e.g. $Context): encode the value when it is checked
+            size += got[1]
+            if depth + got[2] - segments > levels:
+                levels = depth + got[2] - segments
+        if size <= self.limit and levels <= MAX_DEPTH:
+            seen[id(value)] = (value, size, levels)
+            self.last = value  # within the limits: the output check may skip it
 
     def check(self, value: Any, rec: StepRecord, what: str) -> None:
         t = type(value)
@@ -107,7 +136,8 @@ class SizeCheck:
                                     f"state {rec.state!r}: {what} nests deeper than {MAX_DEPTH} levels")
                 if len(self._seen) > 50_000:
                     self._seen.clear()
-                self._seen[id(value)] = (value, size)
+                # n levels of nesting take at least 2n bytes ([[...]]); past that the walk said <= MAX_DEPTH
+                self._seen[id(value)] = (value, size, min(size // 2, MAX_DEPTH))
         if size > self.limit:
             raise FlowError(DATA_LIMIT_EXCEEDED, f"state {rec.state!r}: {what} is {size} bytes; the limit is "
                                                  f"{self.limit} bytes")

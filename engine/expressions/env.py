@@ -40,7 +40,7 @@ class SeededRandom:
         self._rng.setstate(state)
 
 
-@dataclass
+@dataclass(slots=True)  # one per constructor evaluation: no instance dict
 class Env:
     """Values visible to an expression.
 

@@ -54,6 +54,16 @@ def _object(node: ast.ObjectLiteral) -> Fn:
 
 def _path(node: ast.PathRef) -> Fn:
     path, col = node.path, node.col
+    root, segments = path.root, path.segments
+    if len(segments) == 1 and type(segments[0]) is str:  # $Input.key: most of what constructors read
+        key = segments[0]
+
+        def key_fn(env):
+            value = env.roots.get(root)
+            if type(value) is dict and key in value:
+                return value[key]
+            return resolve(path, env.roots, env.unavailable, col)  # says what is missing
+        return key_fn
 
     def fn(env):
         return resolve(path, env.roots, env.unavailable, col)

@@ -7,11 +7,15 @@ from ..nodes import Map, Node, Scalar, Seq
 from . import schema as S
 
 
+_NESTED = frozenset({"Retry", "Catch", "Branches", "Processor"})
+
+
 def legacy_fields_in_v1(root: Node | None) -> list[Diagnostic]:
     """Errors for legacy fields (``goto``, ``inputMappings``, ``steps``...) written in an FDL v1
     flow, where they would be ignored; each names the v1 spelling."""
     out: list[Diagnostic] = []
     allowed_lower = {"resourceArn"}  # no v1 state field is lowercase; Parameters' keys are not walked
+    legacy = S.LEGACY_FIELDS.keys() - allowed_lower
 
     def check(m: Map, where: str) -> None:
         for k, _ in m.items:
@@ -26,8 +30,8 @@ def legacy_fields_in_v1(root: Node | None) -> list[Diagnostic]:
         if not isinstance(states, Seq):
             return
         for st in states.items:
-            if not isinstance(st, Map):
-                continue
+            if not isinstance(st, Map) or (legacy.isdisjoint(st._index) and _NESTED.isdisjoint(st._index)):
+                continue  # the common state, passed over without a loop in Python
             name = st.get("Name")
             sw = f"{where}state {name.value!r}: " if isinstance(name, Scalar) else where
             check(st, sw)

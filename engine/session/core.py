@@ -53,8 +53,10 @@ class Session(Stepping, Inputs):
             st = start_time or datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
             # From the flow and the seed only, so two runs give the same tokens (decision 10).
             nm = name or "exec-" + hashlib.sha256(f"{definition.flow.name}:{seed}".encode()).hexdigest()[:8]
+            # The digests (a hash of every state's definition) only matter to a journal, for --resume.
             _start = {"k": "start", "v": VERSION, "flow": os.path.abspath(definition.path),
-                      "flow_name": definition.flow.name, "digests": dict(definition.flow.digests), "input": input,
+                      "flow_name": definition.flow.name,
+                      "digests": dict(definition.flow.digests) if journal_path else {}, "input": input,
                       "seed": seed,
                       "start_time": st, "name": nm, **({"express": True} if express else {})}
         self.start = _start

@@ -29,6 +29,9 @@ class Checker:
         self.diags: list[Diagnostic] = []
         self.express = express
         self.text = text
+        #: no '//' in the source, so no value holds one (YAML folds a line break to a space, never to
+        #: nothing): the per-mapping search for '//' comments is skipped
+        self._no_slashes = bool(text) and "//" not in text
         #: the field whose expressions are being checked (InputConstructor, Parameters,
         #: ItemConstructor, Condition, ...): it decides which roots ($Output, $Item) exist
         self.context = ""
@@ -131,6 +134,8 @@ class Checker:
 
     def slash_comments(self, m: Map) -> None:
         """A plain value with `` // `` in it: the author meant a comment."""
+        if self._no_slashes:
+            return
         for k, v in m.items:
             if k.value == "Description":  # free text: 'a // b' may be meant
                 continue

@@ -158,3 +158,18 @@ def legacy(steps: str, top: str = "") -> str:
     body = textwrap.indent(dedent(steps).rstrip("\n"), "  ")
     head = dedent(top).rstrip("\n") + "\n" if top.strip() else ""
     return f"version: v1\ntype: flow\n{head}steps:\n{body}\n"
+
+
+def node_shape(node) -> Any:
+    """A loaded node as plain data to compare two loaders by: kind, line, col,
+    the value with its type, tag, quoted, and a mapping's entries and index."""
+    from flowdbg.engine.nodes import Map, Scalar, Seq
+    if node is None:
+        return None
+    if type(node) is Scalar:
+        return ("scalar", node.line, node.col, type(node.value).__name__, node.value, node.tag, node.quoted)
+    if type(node) is Seq:
+        return ("seq", node.line, node.col, [node_shape(n) for n in node.items])
+    assert type(node) is Map, node
+    return ("map", node.line, node.col, [(node_shape(k), node_shape(v)) for k, v in node.items],
+            [(k, node_shape(v)) for k, v in node._index.items()])

@@ -82,7 +82,7 @@ def test_first_step_stops_at_start_state_before_it_runs():
     st = s.step_into()
     assert (st.reason, st.frame, st.state) == ("step", "", "ValidateOrder")
     rec = s.current_record()
-    assert rec.attempts == [] and rec.parameters is MISSING, "no call made yet at the stop on entry"
+    assert not rec.attempts and rec.parameters is MISSING, "no call made yet at the stop on entry"
     assert rec.raw_input == {"orderId": "o-1001", "items": [{"sku": "apple", "qty": 3}, {"sku": "pear", "qty": 1},
                                                           {"sku": "plum", "qty": 6}]}
 

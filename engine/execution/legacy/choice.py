@@ -14,16 +14,16 @@ def run(ex, f, act):
         try:
             value, notes = D.condition_value(o, inp, data_limit(ex))
         except FlowError as e:
-            rec.choice.append({"index": i, "condition": o.condition.text, "error": e.detail})
+            rec.add_choice({"index": i, "condition": o.condition.text, "error": e.detail})
             raise FlowError(RUNTIME_ERROR, f"step {step.name!r}, choices[{i}].{e.detail}") from None
-        rec.notes.extend(notes)
-        rec.choice.append({"index": i, "condition": o.condition.text, "value": value})
+        rec.add_note(*notes)
+        rec.add_choice({"index": i, "condition": o.condition.text, "value": value})
         if value:
             return _take(ex, f, act, o, f"Choice{i}", i)
     if step.default is not None:
-        rec.choice.append({"index": None, "condition": "default", "value": True})
+        rec.add_choice({"index": None, "condition": "default", "value": True})
         return _take(ex, f, act, step.default, "Default", "default")
-    rec.notes.append("no condition is true and there is no default: the choice ends and the next step runs")
+    rec.add_note("no condition is true and there is no default: the choice ends and the next step runs")
     act.exit_detail = {"branch": None, "next": None}
     return {}
 

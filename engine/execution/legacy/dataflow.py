@@ -34,7 +34,7 @@ def now(ex) -> datetime.datetime:
 def _notes(rec, entries) -> None:
     for e in entries or ():
         if "note" in e:
-            rec.notes.append(e["note"])
+            rec.add_note(e["note"])
 
 
 def map_input(ex, f, act) -> Any:
@@ -70,6 +70,8 @@ def _merge(f, out: dict) -> None:
 
 
 class Legacy:
+    carries_output = False  # carry() decides what the next step gets
+
     @staticmethod
     def begin(ex, f):
         steps = f.scope
@@ -112,7 +114,7 @@ class Legacy:
         if rec.extra is not None:
             rec.extra["errorMappings"] = entries
         if entries is None:
-            rec.notes.append("no errorMappings: the caught step outputs nothing (the next steps see no error fields)")
+            rec.add_note("no errorMappings: the caught step outputs nothing (the next steps see no error fields)")
         _merge(f, out)
         return out, rule.next
 

@@ -10,7 +10,7 @@ from ..frames import BLOCK, Group
 def run(ex, f, act):
     step, rec, inp = act.state, act.rec, act.input
     items, notes = D.collection(step, inp)
-    rec.notes.extend(notes)
+    rec.add_note(*notes)
     inputs = [D.iteration_input(step, inp, item, i) for i, item in enumerate(items)]
     rec.parameters = {"Items": len(inputs)}  # as a Map's, which the run overlays count
     if not inputs:

@@ -16,7 +16,7 @@ def run(ex, f, act):
         rec.input = act.input = map_input(ex, f, act)
     notes: list[str] = []
     params = D.params(step.service_params, act.input, notes) if step.service_params is not None else None
-    rec.notes.extend(notes)
+    rec.add_note(*notes)
     res = step.resource
     request = act.input if res.kind == FC or params is None else params
     detail = {"resource": res.label, "pattern": step.pattern, "taskMode": step.task_mode, "request": request,

@@ -9,7 +9,7 @@ def run(ex, f, act):
     step, rec = act.state, act.rec
     t = now(ex)
     seconds, notes = D.wait_seconds(step, act.input, t)
-    rec.notes.extend(notes)
+    rec.add_note(*notes)
     rec.parameters = {"seconds": seconds}
     if step.timestamp is not None or step.timestamp_path is not None:
         rec.parameters["now"] = t.isoformat(timespec="seconds").replace("+00:00", "Z")

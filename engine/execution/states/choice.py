@@ -13,13 +13,13 @@ def run(ex, f, act):
         try:
             value = b.condition.evaluate_condition(env)
         except ExpressionError as e:
-            rec.choice.append({"index": i, "condition": b.condition.text, "error": str(e)})
+            rec.add_choice({"index": i, "condition": b.condition.text, "error": str(e)})
             raise FlowError(flow_error_code(e), f"state {state.name!r}, Branches[{i}].Condition: {e}") from None
-        rec.choice.append({"index": i, "condition": b.condition.text, "value": value})
+        rec.add_choice({"index": i, "condition": b.condition.text, "value": value})
         if value:
             act.next, act.exit_detail = b.next, {"branch": i, "next": b.next}
             return inp
-    rec.choice.append({"index": None, "condition": "Default", "value": True})
+    rec.add_choice({"index": None, "condition": "Default", "value": True})
     act.next, act.exit_detail = state.default, {"branch": "Default", "next": state.default}
     return inp
 

@@ -28,7 +28,7 @@ def run(ex, f, act):
         inputs = items
     rec.parameters = {"Items": len(inputs), "MaxConcurrency": state.max_concurrency or None}
     if state.distributed:
-        rec.notes.append("distributed mode runs inline in flowdbg")
+        rec.add_note("distributed mode runs inline in flowdbg")
     if not inputs:
         return {"Items": []}
     children.run_children(ex, f, Group(f, state.name, "iteration", inputs, [state.processor] * len(inputs),

@@ -31,7 +31,7 @@ def submit(ex, f, act, request, detail: dict, call):
     state, rec = act.state, act.rec
     mode = state.task_mode
     rec.parameters = request
-    rec.attempts.append({"attempt": len(rec.attempts), "token": rec.token, "request": request, "at": ex.clock})
+    rec.add_attempt({"attempt": len(rec.attempts), "token": rec.token, "request": request, "at": ex.clock})
     sched = ex.emit(E.TASK_SCHEDULED, state.name, f.id, detail, step=rec.index)
     since = ex.clock
     act.data = {"sched": sched.id, "since": since, "result": None}

@@ -64,7 +64,7 @@ def _invoke_fc(ex, f, act, params: Any):
     if state.task_mode == CUSTOM:
         return None, 0.0
     if itype == "Async" and state.task_mode == "RequestComplete":
-        rec.notes.append("Async invocation with RequestComplete: the task ends once FC accepts it; result is {'Body': ''}")
+        rec.add_note("Async invocation with RequestComplete: the task ends once FC accepts it; result is {'Body': ''}")
         return {"Body": ""}, 0.0
     return result_from_payload(resp.payload), duration
 
@@ -139,7 +139,7 @@ def run_child(ex, f, act, flow, name: str, input: Any, ex_name: str | None = Non
     child.run(max_steps=1_000_000)
     attempt["child"] = {"flow": name, "execution": ex_name, "status": child.status,
                         "states": [r.state for r in child.records], "events": len(child.events)}
-    rec.notes.append(f"child execution {ex_name} of flow {name!r}: {child.status}")
+    rec.add_note(f"child execution {ex_name} of flow {name!r}: {child.status}")
     mode = state.task_mode
     if mode == CUSTOM:
         register(ex, f, act)

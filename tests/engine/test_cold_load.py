@@ -1,0 +1,105 @@
+"""What a first, uncached run skips or does once (issue 12: `flowdbg run` on a
+file it has not seen) still gives the values and diagnostics it gave."""
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flowdbg.engine.build import _DIGEST_JSON
+from flowdbg.engine.definition import parse_definition
+from flowdbg.engine.session import Session
+
+from helpers import dedent
+from helpers.engine import codes, definition, find
+
+ALIASED = dedent("""
+    Type: StateMachine
+    Name: t
+    SpecVersion: v1
+    StartAt: A
+    States:
+      - Name: A
+        Type: Pass
+        InputConstructor: &ic
+          x: 1
+          y:
+            - 2
+            - 3
+        Next: B
+      - Name: B
+        Type: Pass
+        InputConstructor: *ic
+        End: true
+    """)
+
+
+def test_end_line_is_the_last_line_under_the_state_also_with_an_alias_above():
+    flow = definition(ALIASED).flow
+    a, b = flow.scope.states["A"], flow.scope.states["B"]
+    assert (a.line, a.end_line) == (6, 13)
+    assert (b.line, b.end_line) == (14, 17)  # the alias's copy is on lines 9-12; its key on 16
+
+
+def test_digests_are_json_dumps_sorted_with_str_for_the_rest():
+    value = {"b": [1, 2.5, None, True], "a": {"é": "订单", "z": "\u2028"}}
+    assert _DIGEST_JSON.encode(value) == json.dumps(value, sort_keys=True, default=str)
+    flow = definition(ALIASED).flow
+    b = {"Name": "B", "Type": "Pass", "InputConstructor": {"x": 1, "y": [2, 3]}, "End": True}
+    want = hashlib.sha256(json.dumps(b, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    assert set(flow.digests) == {"@StartAt", "A", "B"} and flow.digests["B"] == want  # what journals hold
+
+
+def test_a_session_without_a_journal_leaves_the_digests_uncomputed(tmp_path):
+    d = definition(ALIASED)
+    Session(d, {})
+    assert callable(d.flow.digest_source)  # computed when first asked, which nothing did
+    s = Session(d, {}, journal_path=str(tmp_path / "j.jsonl"))
+    assert set(s.start["digests"]) == {"@StartAt", "A", "B"}
+
+
+PLACEHOLDER_FLOW = """
+Type: StateMachine
+Name: t
+SpecVersion: v1
+StartAt: A
+States:
+  - Name: A
+    Type: Pass
+    InputConstructor:
+      x: {value}
+    End: true
+"""
+
+
+def test_placeholders_are_found_also_when_an_escape_writes_them():
+    for value in ('"\\x24{BUCKET}"', '"\\u0024{BUCKET}"', "${BUCKET}", "'${BUCKET}'"):
+        d = parse_definition(PLACEHOLDER_FLOW.format(value=value))
+        assert [(w.line, w.code) for w in d.warnings] == [(10, "placeholder")], value
+    assert "placeholder" not in codes(PLACEHOLDER_FLOW.format(value='"$ {BUCKET} \\\\ x"'))
+
+
+def test_legacy_fields_in_a_v1_flow_are_found_at_every_depth():
+    text = dedent("""
+        Type: StateMachine
+        Name: t
+        SpecVersion: v1
+        StartAt: P
+        States:
+          - Name: P
+            Type: Parallel
+            Branches:
+              - StartAt: A
+                States:
+                  - Name: A
+                    Type: Pass
+                    goto: B
+                    End: true
+            Retry:
+              - Errors: [FnF.ALL]
+                MaxAttempts: 2
+                IntervalSeconds: 1
+                inputMappings: []
+            End: true
+        """)
+    found = find(parse_definition(text).diagnostics, "legacy-field")
+    assert [(d.line, d.col) for d in found] == [(13, 13), (19, 9)]
