@@ -10,7 +10,6 @@ from textual.widgets import TabbedContent
 
 from flowdbg.tui.app import FlowdbgApp
 from flowdbg.tui.screens.error_screen import ErrorScreen
-from flowdbg.tui.screens.main_screen import MainScreen
 
 BEHIND_TABS = ("record", "values", "source", "watches", "breakpoints", "history")
 
@@ -23,8 +22,7 @@ async def test_the_main_screen_is_the_first_screen_and_the_panes_behind_tabs_fol
         assert not main.panes_ready  # not yet: the first frame has what is on screen
         assert [w.id for w in main.query("#step, #scopes, #graph, #state-header, #status")] == \
             ["graph", "state-header", "step", "scopes", "status"]
-        await pilot.pause(MainScreen.MOUNT_PANES_AFTER + 0.1)  # the first frames, then they are mounted
-        await pilot.pause()
+        await settle(pilot)  # the first frames, then they are mounted
         assert main.panes_ready and main.ready
         for name in BEHIND_TABS:
             assert len(main.query(f"#{name}")) == 1, name

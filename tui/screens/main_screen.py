@@ -161,7 +161,6 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         yield StatusBar(id="status")
         yield KeyFooter()
 
-    MOUNT_PANES_AFTER = 0.25  # seconds after the mount
     panes_ready = False  # the panes behind a tab are mounted
     _mounting = False
     _want_focus: str | None = None  # what a key asked to focus before they were
@@ -173,8 +172,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         (three DataTables, a Tree, an Input) were a good part of the
         start-up. True when they are there; each is filled when first
         shown (``_dirty``)."""
-        if self.panes_ready or self._mounting or not self.is_attached:
-            return self.panes_ready
+        if self.panes_ready or self._mounting or not self.is_attached or getattr(self.app, "_exit", False):
+            return self.panes_ready  # (nothing to mount into while the app closes)
         self._mounting = True
         from ..widgets.breakpoint_list import BreakpointList
         from ..widgets.history_log import HistoryLog
@@ -229,9 +228,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             self._show_header()
         self.call_after_refresh(graph.scroll_to_box, graph.cursor)
         graph.focus()
-        # once the first frames are out (the tabs' underlines follow the first by a few refreshes);
-        # a key that wants one of them earlier mounts them at once
-        self.set_timer(self.MOUNT_PANES_AFTER, self.mount_panes)
+        # after the first frame and the refresh that follows it (a key that wants one earlier mounts them at once)
+        self.call_after_refresh(self.call_after_refresh, self.mount_panes)
 
     def on_resize(self, event) -> None:
         self._apply_size(event.size)
