@@ -257,6 +257,8 @@ async def _presses(app, key: str, presses: int, before=()) -> list[float]:
     lat = []
     async with app.run_test(size=(160, 48)) as pilot:
         await _settle(pilot)
+        while not app.main.ready:  # the panes behind a tab are mounted just after the first frames (start-up)
+            await pilot.pause(0.05)
         for k in before:
             await pilot.press(k)
             await _settle(pilot)

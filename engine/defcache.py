@@ -1,5 +1,6 @@
 """The definition cache: a flow built once loads again without being parsed,
-validated or built, as Python keeps bytecode in ``__pycache__``.
+validated or built, as Python keeps bytecode in ``__pycache__``; a mock file
+read once loads again without YAML (``mocks.parse.load_mocks``).
 
 A 5,000-state flow takes far longer to parse as YAML than to run, and users
 run the same flow again and again (a mock edited, a test rerun, the
@@ -56,8 +57,18 @@ def key(data: bytes, express: bool) -> str:
     return h.hexdigest()
 
 
+def mocks_key(data: bytes, path: str) -> str:
+    """A mock file's entry: its bytes and the path it was named by (the
+    MockFile keeps it, and its messages say it)."""
+    h = hashlib.sha256(_fingerprint().encode())
+    h.update(b"\0mocks\0" + path.encode("utf-8", "surrogateescape") + b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
 def get(k: str):
-    """``(diagnostics, flow)`` for key ``k``, or None."""
+    """What was put under key ``k`` (a definition's ``(diagnostics, flow)``,
+    a MockFile), or None."""
     d = cache_dir()
     if d is None:
         return None
@@ -70,6 +81,10 @@ def get(k: str):
 
 
 def put(k: str, diagnostics, flow) -> None:
+    put_value(k, (tuple(diagnostics), flow))
+
+
+def put_value(k: str, value) -> None:
     d = cache_dir()
     if d is None:
         return
@@ -80,7 +95,7 @@ def put(k: str, diagnostics, flow) -> None:
         os.makedirs(d, mode=0o700, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=d, suffix=".tmp")
         with os.fdopen(fd, "wb") as f:
-            pickle.dump((tuple(diagnostics), flow), f, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, os.path.join(d, k + ".pickle"))
         _prune(d)
     except Exception:  # a read-only or full disk only costs the next run its parse
@@ -102,4 +117,4 @@ def _prune(d: str) -> None:
             pass
 
 
-__all__ = ["key", "get", "put", "cache_dir"]
+__all__ = ["key", "mocks_key", "get", "put", "put_value", "cache_dir"]

@@ -20,7 +20,7 @@ import difflib
 import re
 
 from .diagnostics import IGNORED, WARNING, Diagnostic
-from .load import Map, Node, Scalar, Seq
+from .nodes import Map, Node, Scalar, Seq
 
 #: Each optimized integration's documented parameters (fdl-reference §6).
 #: For FC the list is complete ("No separate qualifier parameter"), so any

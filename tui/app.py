@@ -8,7 +8,6 @@ modal (when no input was given) -> the main debugger screen.
 from __future__ import annotations
 
 import collections
-import json
 import os
 import tempfile
 from typing import Any, Callable, Iterable
@@ -17,60 +16,18 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import Reactive
 
-from flowdbg.engine.expressions.values import parse_json
 from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
+from .input_memory import InputMemory, default_inputs_store  # noqa: F401 (launch asks the app module)
+from .mock_watch import MockWatcher
 from .screens.error_screen import ErrorScreen
 from .screens.main_screen import MainScreen
 
 # The dialogs are imported when first opened: start-up time.
 
 
-def _signature(path: str | None):
-    try:
-        st = os.stat(path) if path else None
-    except OSError:
-        return None
-    return None if st is None else (st.st_mtime_ns, st.st_size, st.st_ino)
-
-
-class MockWatcher:
-    """Notices edits of the mock file (or, when there was none, the flow's
-    sibling ``FLOW.mocks.yaml`` appearing). ``explicit``: ``--mocks PATH``;
-    otherwise the sibling file flowdbg would load."""
-
-    def __init__(self, flow_path: str, explicit: str | None = None):
-        self.flow_path = flow_path
-        self.explicit = explicit
-        self.last = _signature(self.path)
-
-    @property
-    def path(self) -> str:
-        if self.explicit:
-            return self.explicit
-        from flowdbg.engine.runner import default_mocks_path
-        return default_mocks_path(self.flow_path) or os.path.splitext(self.flow_path)[0] + ".mocks.yaml"
-
-    def changed(self) -> tuple[str, bool] | None:
-        """``(path, exists)`` when the file changed since the last look."""
-        path = self.path
-        sig = _signature(path)
-        if sig == self.last:
-            return None
-        self.last = sig
-        return path, sig is not None
-
-
-def default_inputs_store() -> str | None:
-    try:
-        import platformdirs
-        return os.path.join(platformdirs.user_state_dir("flowdbg"), "inputs.json")
-    except Exception:
-        return None
-
-
-class FlowdbgApp(App[int]):
+class FlowdbgApp(InputMemory, App[int]):
     """The debugger for one flow.
 
     ``session``: an existing session (tests, resume done by the caller), or
@@ -139,10 +96,36 @@ class FlowdbgApp(App[int]):
         self.mock_poll = mock_poll
 
     # -- start-up -------------------------------------------------------------------
+    _session_error: SessionError | None = None
+
+    def get_default_screen(self):
+        """The main screen itself when nothing is to be asked first (the
+        usual start: a flow without errors, its input given, no local code
+        to consent to, no journal to resume): it is composed and laid out
+        with the app and drawn once. Pushed over Textual's empty default
+        screen from on_mount, it was laid out twice and its first full frame,
+        drawn while the app still mounted, was thrown away (start-up time)."""
+        d = self.definition
+        if self.local_prompt is None and self.resume is None and d.flow is not None and \
+                (self.session is not None or self.input is not None):
+            self._fresh_session = self.session is None
+            if self.session is None:
+                try:
+                    self.session = self._make_session(d, self.input)
+                except SessionError as e:  # said by _start, as a pushed main screen would
+                    self._session_error = e
+                    return super().get_default_screen()
+            self._make_main()
+            return self.main
+        return super().get_default_screen()
+
     def on_mount(self) -> None:
         self.theme = self.DEFAULT_THEME
         self.sub_title = self.definition.path
         self.set_interval(self.mock_poll, self._poll_mocks)
+        if self.main is not None:  # the default screen (get_default_screen)
+            self._main_opened()
+            return
         if self.local_prompt is not None:  # before anything can call a function
             title, message, answer = self.local_prompt
             self.local_prompt = None
@@ -187,6 +170,9 @@ class FlowdbgApp(App[int]):
                 self.push_screen(InputScreen(definition.path, initial, source), self._input_given)
                 return
             try:
+                err, self._session_error = self._session_error, None
+                if err is not None:
+                    raise err
                 self.session = self._make_session(definition, self.input)
             except SessionError as e:
                 self.push_screen(ErrorScreen("Could not start the session", str(e)), lambda _: self.exit(2))
@@ -208,6 +194,11 @@ class FlowdbgApp(App[int]):
         self._start(self.definition)
 
     def _open_main(self) -> None:
+        self._make_main()
+        self.push_screen(self.main)
+        self._main_opened()
+
+    def _make_main(self) -> None:
         s = self.session
         for name in self.breaks:
             if any(b.state == name and b.event is None for b in s.breakpoints):
@@ -219,11 +210,24 @@ class FlowdbgApp(App[int]):
         self.title = f"flowdbg — {s.definition.flow.name or 'flow'}"
         self.sub_title = s.definition.path
         self.main = MainScreen(s, self.server)
-        self.push_screen(self.main)
+        self._preset_size_classes(self.main)
+
+    def _main_opened(self) -> None:
         for message, severity in self.notices:
             self.notify(message, severity=severity, timeout=12)
         for title, message in self.startup_errors:
             self.push_screen(ErrorScreen(title, message))
+
+    def _preset_size_classes(self, screen: MainScreen) -> None:
+        """Give the screen the classes its first resize would add (the size
+        breakpoints, -compact) before it mounts: added after, each restyles
+        every pane once more (start-up time)."""
+        w, h = self.size
+        for value, points in ((w, self.HORIZONTAL_BREAKPOINTS), (h, self.VERTICAL_BREAKPOINTS)):
+            chosen = next((name for at, name in sorted(points, reverse=True) if value >= at), None)
+            for _, name in points:
+                screen.set_class(name == chosen, name, update=False)
+        screen.set_class(w < screen.COMPACT_WIDTH or h < screen.COMPACT_HEIGHT, "-compact", update=False)
 
     # -- the mock file ------------------------------------------------------------------
     @property
@@ -271,49 +275,6 @@ class FlowdbgApp(App[int]):
         if warnings:
             self.notify(warnings, severity="warning", title="Mock file", timeout=20)
         return True
-
-    # -- remembered inputs ------------------------------------------------------------
-    def _inputs(self) -> dict:
-        if not self.inputs_store:
-            return {}
-        try:
-            with open(self.inputs_store, encoding="utf-8") as f:
-                data = json.load(f)
-            return data if isinstance(data, dict) else {}
-        except (OSError, ValueError):
-            return {}
-
-    def _remembered_input(self):
-        return self._inputs().get(os.path.abspath(self.definition.path))
-
-    def _initial_input(self) -> tuple[Any, str | None]:
-        """What the input editor starts with, and where it came from: the
-        last input used for this flow, else the flow's sibling
-        ``FLOW.input.json``, else ``{}``."""
-        value = self._remembered_input()
-        if isinstance(value, dict):
-            return value, "the last input you used for this flow"
-        path = os.path.splitext(self.definition.path)[0] + ".input.json"
-        try:
-            with open(path, encoding="utf-8") as f:
-                value = parse_json(f.read())  # BadJSON is a ValueError
-        except (OSError, ValueError):
-            return None, None
-        return (value, path) if isinstance(value, dict) else (None, None)
-
-    def _remember_input(self, value) -> None:
-        if not self.inputs_store:
-            return
-        data = self._inputs()
-        data[os.path.abspath(self.definition.path)] = value
-        try:
-            os.makedirs(os.path.dirname(self.inputs_store), exist_ok=True)
-            tmp = self.inputs_store + ".tmp"
-            with open(tmp, "w", encoding="utf-8") as f:
-                json.dump(data, f, ensure_ascii=False, indent=2)
-            os.replace(tmp, self.inputs_store)
-        except OSError as e:
-            self.notify(f"Could not remember the input: {e}", severity="warning")
 
     # -- helpers used by screens ----------------------------------------------------------
     def help_groups(self) -> list:

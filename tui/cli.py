@@ -26,6 +26,8 @@ def cmd_validate(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .dataclass_code import install
+    install()  # before the modules that define dataclasses are imported (start-up time)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
         if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help",

@@ -158,6 +158,8 @@ def launch(args) -> int:
                      startup_errors=errors, notices=notices, inputs_store=default_inputs_store(),
                      server=server_info, mocks_path=args.mocks, local_prompt=local_prompt)
     sink.app = app
+    from .dataclass_code import save
+    save()  # what was compiled so far (at exit, what the dialogs added)
     try:
         code = app.run()
     finally:

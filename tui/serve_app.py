@@ -57,6 +57,9 @@ class ServeApp(FlowdbgApp):
             return True
         return False
 
+    def get_default_screen(self):
+        return App.get_default_screen(self)  # not FlowdbgApp's main screen first: the executions list comes first
+
     def on_mount(self, event) -> None:
         event.prevent_default()  # not FlowdbgApp's start-up: there is no flow to open yet
         self.sub_title = self.endpoint.url

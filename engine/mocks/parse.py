@@ -188,8 +188,23 @@ def parse_mocks(text: str, path: str = "") -> MockFile:
 
 
 def load_mocks(path: str) -> MockFile:
+    """Read the mock file at ``path``. One read before (without errors)
+    comes out of the definition cache, keyed by its bytes and ``path``: no
+    YAML to import or parse, every start of the debugger on the same files."""
+    from .. import defcache
+    try:
+        with open(path, "rb") as f:
+            k = defcache.mocks_key(f.read(), path)
+    except OSError:
+        k = None
+    hit = defcache.get(k) if k is not None else None
+    if isinstance(hit, MockFile):
+        return hit
     from ..load import load_file
     res = load_file(path)
     if res.root is None and res.diagnostics and res.diagnostics[0].code in ("io", "encoding", "too-large"):
         raise MockFileError(path, list(res.diagnostics))
-    return parse_mocks(res.text, path)
+    mf = parse_mocks(res.text, path)
+    if k is not None:
+        defcache.put_value(k, mf)
+    return mf

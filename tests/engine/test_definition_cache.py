@@ -80,3 +80,41 @@ def test_the_cache_folder_is_private(tmp_path, monkeypatch):
     monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
     load_definition(ORDER)
     assert os.stat(defcache.cache_dir()).st_mode & 0o077 == 0
+
+
+# -- mock files (engine/mocks/parse.load_mocks) ----------------------------------------
+
+def test_a_mock_file_read_again_comes_out_of_the_cache_and_runs_the_same(tmp_path, monkeypatch):
+    import sys
+    from flowdbg.engine.mocks import load_mocks
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    path = ORDER.replace(".yaml", ".mocks.yaml")
+    built = load_mocks(path)
+    assert len(_entries()) == 1
+    for name in [m for m in sys.modules if m == "yaml" or m.startswith("yaml.") or m == "flowdbg.engine.load"]:
+        monkeypatch.delitem(sys.modules, name)  # a cached read needs no YAML at all
+    monkeypatch.setitem(sys.modules, "yaml", None)
+    cached = load_mocks(path)
+    assert cached == built and cached is not built and cached.path == path
+    assert cached.warnings == built.warnings
+
+
+def test_an_edited_or_renamed_mock_file_is_read_again_and_a_broken_one_is_not_cached(tmp_path, monkeypatch):
+    import pytest
+    from flowdbg.engine.mocks import MockFileError, load_mocks
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    m = tmp_path / "f.mocks.yaml"
+    m.write_text("functions:\n  fn:\n    body: {a: 1}\n")
+    first = load_mocks(str(m))
+    m.write_text("functions:\n  fn:\n    body: {a: 2}\n")
+    second = load_mocks(str(m))
+    assert first != second and len(_entries()) == 2
+    other = tmp_path / "g.mocks.yaml"
+    other.write_bytes(m.read_bytes())
+    assert load_mocks(str(other)).path == str(other)  # the path is part of the entry: its messages name it
+    m.write_text("functions:\n  fn:\n    bdy: {a: 2}\n")
+    with pytest.raises(MockFileError) as e:
+        load_mocks(str(m))
+    assert "bdy" in str(e.value) and len(_entries()) == 3
+    with pytest.raises(MockFileError):
+        load_mocks(str(m))  # and again: an error is never served from the cache

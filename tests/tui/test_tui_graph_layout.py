@@ -95,3 +95,45 @@ def test_layout_is_fast_enough_for_200_states():
     pic = layout_flow(d.flow)
     assert time.perf_counter() - t < 3
     assert len([b for b in pic.boxes.values() if b.kind in ("state", "container")]) == len(list(d.flow.all_states()))
+
+
+def test_a_drawing_kept_between_runs_is_the_drawing_laid_out(tmp_path, monkeypatch):
+    """graph_cache: the second run's Pictures load what the first laid out,
+    for every variant the pane tries, and an edited flow is laid out anew."""
+    import glob
+    import os
+
+    from flowdbg.engine.definition import load_definition
+    from flowdbg.tui.widgets import graph_cache
+    from flowdbg.tui.widgets.graph_pictures import VARIANTS, Pictures
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    flows = sorted(glob.glob("sample_flows/*.yaml")) + sorted(glob.glob("sample_flows/legacy/*.yaml"))
+    flows = [f for f in flows if not f.endswith((".mocks.yaml", ".tests.yaml"))]
+    assert len(flows) > 10
+    for path in flows:
+        flow = load_definition(path).flow
+        if flow is None:  # (a sample with errors on purpose)
+            continue
+        first = [vars(Pictures(flow).get(d, w)) for d, w in VARIANTS]
+        calls = []
+        monkeypatch.setattr("flowdbg.tui.widgets.graph_pictures.layout_flow", lambda *a: calls.append(a))
+        second = [vars(Pictures(flow).get(d, w)) for d, w in VARIANTS]
+        monkeypatch.undo()
+        monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+        assert not calls, path  # all from the cache
+        assert second == first, path
+    edited = tmp_path / "f.yaml"
+    edited.write_text("Type: StateMachine\nName: f\nSpecVersion: v1\nStartAt: Aa\nStates:\n"
+                      "  - Name: Aa\n    Type: Pass\n    End: true\n")
+    a = Pictures(load_definition(str(edited)).flow).get(1, 26)
+    edited.write_text(edited.read_text().replace("Aa", "A longer name"))
+    b = Pictures(load_definition(str(edited)).flow).get(1, 26)
+    assert "A longer name" in {bx.name for bx in b.boxes.values()} and a.boxes != b.boxes
+    assert graph_cache.key(load_definition(str(edited)).flow, "layout", 1, 26) != \
+        graph_cache.key(load_definition(str(edited)).flow, "layout", 0, 26)
+    monkeypatch.setenv("FLOWDBG_NO_CACHE", "1")
+    fresh = vars(Pictures(load_definition(str(edited)).flow).get(1, 26))
+    # (the layout lists a drawing's edges in set order, which varies with PYTHONHASHSEED; the cells are the same)
+    assert {k: v for k, v in fresh.items() if k != "edges"} == {k: v for k, v in vars(b).items() if k != "edges"}
+    assert sorted(fresh["edges"], key=repr) == sorted(b.edges, key=repr)
+    assert os.path.isdir(tmp_path / "cache")

@@ -117,6 +117,10 @@ async def test_graph_selection_syncs_the_source_and_enter_inspects():
         await press(pilot, "down")
         assert graph.cursor == "conditional statement"
         st = app.definition.flow.scope.states["conditional statement"]
+        await press(pilot, "2")  # (a Source pane not shown yet is drawn from the cursor when shown)
+        assert app.main.query_one(SourceView).selected == (st.line, st.end_line)
+        await press(pilot, "1")
+        await press(pilot, "up", "down")  # and once shown, it follows the cursor at once
         assert app.main.query_one(SourceView).selected == (st.line, st.end_line)
         await press(pilot, "enter")
         assert any("has not run yet" in t for t in toasts(app))

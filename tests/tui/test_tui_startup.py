@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers.tui import CHOICE_FLOW, ROOT, make_app, settle
+from helpers.tui import CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, ROOT, make_app, press, settle
 from textual.widgets._footer import FooterKey
 
 from flowdbg.tui.app import FlowdbgApp
 from flowdbg.tui.widgets.key_footer import KeyFooter
 from flowdbg.tui.widgets.source_view import SourceView
+from flowdbg.tui.widgets.step_view import StepView
 
 REALFLOWS = Path("/work/shared/realflows")
 
@@ -70,3 +71,32 @@ async def test_the_size_classes_and_the_footer_keys_are_right_from_the_start(siz
         assert main.has_class("-compact") is (not compact)
         assert all(k.has_class("-compact") is (not compact) for k in footer.query(FooterKey)
                    if not k.has_class("-command-palette"))
+
+
+def _page_fits_its_view(step) -> None:
+    """The Step pane's page is as wide as its view, less the vertical
+    scrollbar exactly when the page is taller than the view; no
+    horizontal scrollbar (a page a column too wide or too narrow was what
+    the scrollbars of the page before, or none yet, left)."""
+    view = step.content_region
+    tall = len(step._strips) > view.height
+    assert step.show_vertical_scrollbar is tall
+    assert not step.show_horizontal_scrollbar
+    assert step.virtual_size.width == step.scrollable_content_region.width == view.width - (1 if tall else 0)
+    assert all(s.cell_length == step.virtual_size.width for s in step._strips)
+
+
+@pytest.mark.parametrize("size", [(160, 48), (120, 40), (80, 24)])
+@pytest.mark.parametrize("flow,keys", [(CHOICE_FLOW, ()), (MAP_FLOW, ("s",) * 6), (FAIL_FLOW, ("c",))])
+async def test_the_step_page_is_as_wide_as_its_view(size, flow, keys):
+    app = make_app(flow)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        _page_fits_its_view(app.main.query_one(StepView))
+        for k in keys:
+            await press(pilot, k)
+            _page_fits_its_view(app.main.query_one(StepView))
+        # and after a resize
+        await pilot.resize_terminal(size[0] - 7, size[1] - 3)
+        await settle(pilot)
+        _page_fits_its_view(app.main.query_one(StepView))

@@ -10,7 +10,6 @@ from textual import work
 from flowdbg.engine.session import SessionError, Stop
 
 from .. import messages as M
-from ..widgets.source_view import SourceView
 from ..widgets.state_graph import StateGraph
 from ..widgets.status_bar import describe_future
 
@@ -131,8 +130,8 @@ class DebuggerActions:
     def _cursor_state(self) -> str | None:
         """The state a breakpoint key means: in Source, the one at the
         cursor line; elsewhere, the graph cursor's."""
-        source = self.query_one(SourceView)
-        if self.focused is source:
+        source = self.focused
+        if source is not None and source.id == "source":
             name = source.state_at_cursor(self.session.definition.flow)
             if name is None:
                 self.notify("No state at this line: move the cursor into a state's definition", severity="warning")

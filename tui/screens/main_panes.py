@@ -10,18 +10,16 @@ from textual.widgets import TabbedContent
 from flowdbg.engine.preview import preview
 
 from ..run_overlay import CALLBACK, RUNNING, overlay_from_records
-from ..widgets.breakpoint_list import BreakpointList
 from ..widgets.graph_layout import node_key
-from ..widgets.history_log import HistoryLog
-from ..widgets.json_tree import JsonTree
-from ..widgets.record_view import RecordView
 from ..widgets.scope_list import ScopeList
-from ..widgets.source_view import SourceView
 from ..widgets.state_graph import GraphMarks, StateGraph
 from ..widgets.state_header import StateHeader
 from ..widgets.status_bar import StatusBar
 from ..widgets.step_view import StepShown, StepView
-from ..widgets.watch_list import WatchList
+
+# The panes behind a tab (Record, Values, Source, Watches, Breakpoints,
+# History) are mounted after the first frame (MainScreen.mount_panes) and
+# found by id: their modules are not imported before then.
 
 #: the panes refreshed only while on screen
 LAZY = ("step", "record", "values", "source", "scopes", "watches", "breakpoints", "history")
@@ -148,6 +146,8 @@ class PaneRefresh:
     def _refresh_pane(self, pane: str) -> None:
         """Bring one pane up to date; the hidden ones wait until shown (a
         step repaints what is on screen, not a tree or a table behind a tab)."""
+        if pane not in ("step", "scopes") and not self.mount_panes():
+            return  # still dirty: refreshed once mounted (MainScreen._panes_mounted)
         self._dirty.discard(pane)
         s, ex = self.session, self.session.execution
         rec = self.focus_record()
@@ -162,12 +162,12 @@ class PaneRefresh:
                 for st in self.states.values():
                     if b.state and st.name == b.state:
                         bps[st.line] = bps.get(st.line, False) or b.enabled
-            self.query_one(SourceView).show(
+            self.query_one("#source").show(
                 current=(cur_state.line, cur_state.end_line) if cur_state else None,
                 selected=(sel_state.line, sel_state.end_line) if sel_state else None,
                 scroll_to="current" if cur_state and self._follow else "selected", breakpoints=bps)
         elif pane == "values":
-            values = self.query_one("#values", JsonTree)
+            values = self.query_one("#values")
             if rec is None:
                 values.show(empty="No step yet: press s (F11)")  # short: a tree label does not wrap
             else:
@@ -175,17 +175,17 @@ class PaneRefresh:
         elif pane == "record":
             shown = self.states.get(node_key(rec.frame, rec.state)) if rec is not None else None
             prev = self.ran[-1] if self.ran and s.selected_record is None and self.ran[-1] is not rec else None
-            self.query_one(RecordView).show(rec, shown, prev,
+            self.query_one("#record").show(rec, shown, prev,
                                             self.states.get(node_key(prev.frame, prev.state)) if prev else None)
         elif pane == "scopes":
             f = self.focus_frame()
             self.query_one(ScopeList).show(s.scopes(), f.id if f is not None else None, ex.frames)
         elif pane == "watches":
-            self.query_one(WatchList).show(s.refresh_watches())
+            self.query_one("#watches").show(s.refresh_watches())
         elif pane == "breakpoints":
-            self.query_one(BreakpointList).show(s.breakpoints)
+            self.query_one("#breakpoints").show(s.breakpoints)
         elif pane == "history":
-            self.query_one(HistoryLog).sync(ex)
+            self.query_one("#history").sync(ex)
 
     def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = {"tab-step": "step", "tab-record": "record", "tab-values": "values", "tab-source": "source",
@@ -223,21 +223,29 @@ class PaneRefresh:
         stepped = None if inspecting else getattr(self, "stepped", None)
         self.query_one(StepView).show(StepShown(self.ran, rec, p, inspecting, token, ex, stepped))
 
-    def _titles(self) -> None:
+    def side_tabs(self) -> tuple[dict[str, str], dict[str, bool]]:
+        """The list tabs' labels (tab id -> label) and which lists are empty
+        (widget id -> empty), as composed and after every stop."""
         s = self.session
-        side = self.query_one("#side", TabbedContent)
         n_scopes = sum(1 for f in s.execution.frames if f.status in ("ready", "blocked"))
         labels = {"tab-scopes": f"4 Scopes ({n_scopes})", "tab-watches": f"5 Watches ({len(s.watches)})",
                   "tab-breakpoints": f"6 Breakpoints ({len(s.breakpoints)})",
                   "tab-history": "7 History"}  # (its count changes at every step: it is in the pane)
+        empty = {"scopes": n_scopes == 0, "watches": not s.watches, "breakpoints": not s.breakpoints,
+                 "history": not s.execution.events}
+        return labels, empty
+
+    def _titles(self) -> None:
+        side = self.query_one("#side", TabbedContent)
+        labels, empty = self.side_tabs()
         for tab_id, label in labels.items():
             tab = side.get_tab(tab_id)
             if str(tab.label) != label:  # a label change costs a layout
                 tab.label = label
         # the lists take only the room they need (CSS: -empty is one row)
-        for sel, n in (("#scopes", n_scopes), ("#watches", len(s.watches)), ("#breakpoints", len(s.breakpoints)),
-                       ("#history", len(s.execution.events))):
-            self.query_one(sel).set_class(n == 0, "-empty")
+        for name, is_empty in empty.items():
+            for pane in self.query("#" + name):  # (not there before mount_panes)
+                pane.set_class(is_empty, "-empty")
         self._graph_title()
 
     def _graph_title(self) -> None:

@@ -19,19 +19,13 @@ from textual.screen import Screen
 from textual.widgets import Header, TabbedContent, TabPane
 
 
-from ..widgets.breakpoint_list import BreakpointList
 from ..widgets.graph_layout import node_key
-from ..widgets.history_log import HistoryLog
-from ..widgets.json_tree import JsonTree
 from ..widgets.key_footer import KeyFooter
-from ..widgets.record_view import RecordView
 from ..widgets.scope_list import ScopeList
-from ..widgets.source_view import SourceView
 from ..widgets.state_graph import StateGraph
 from ..widgets.state_header import StateHeader
 from ..widgets.status_bar import StatusBar
 from ..widgets.step_view import StepView
-from ..widgets.watch_list import WatchList
 from .main_actions import DebuggerActions
 from .main_panes import LAZY, PaneRefresh
 
@@ -133,7 +127,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         self._started = 0.0
         self._announced_wait = None
         self.last_repaint_ms = 0.0
-        self.ready = False  # every pane is mounted and shows the session
+        self.ready = False  # every pane is mounted (mount_panes) and the ones on screen show the session
         self._auto_cursor: str | None = None  # where flowdbg (not the user) last put the graph cursor
         self._right = "data"  # what the right slot shows on a small terminal: data | side
         self._before = None  # (execution, records, open record indices) when the last verb started
@@ -154,29 +148,73 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
                 with TabbedContent(id="data"):
                     with TabPane("3 Step", id="tab-step"):
                         yield StepView(id="step")
-                    with TabPane("Record", id="tab-record"):
-                        yield RecordView(id="record")
-                    with TabPane("Values", id="tab-values"):
-                        yield JsonTree("values", id="values")
-                    with TabPane("2 Source", id="tab-source"):
-                        yield SourceView(d.text, id="source")
+                    yield TabPane("Record", id="tab-record")  # the panes behind a tab: mount_panes
+                    yield TabPane("Values", id="tab-values")
+                    yield TabPane("2 Source", id="tab-source")
+                labels, empty = self.side_tabs()  # as they will be: a label changed later costs a layout
                 with TabbedContent(id="side"):
-                    with TabPane("4 Scopes", id="tab-scopes"):
-                        yield ScopeList(id="scopes")
-                    with TabPane("5 Watches", id="tab-watches"):
-                        yield WatchList(id="watches")
-                    with TabPane("6 Breakpoints", id="tab-breakpoints"):
-                        yield BreakpointList(id="breakpoints")
-                    with TabPane("7 History", id="tab-history"):
-                        yield HistoryLog(id="history")
+                    with TabPane(labels["tab-scopes"], id="tab-scopes"):
+                        yield ScopeList(id="scopes", classes="-empty" if empty["scopes"] else "")
+                    yield TabPane(labels["tab-watches"], id="tab-watches")
+                    yield TabPane(labels["tab-breakpoints"], id="tab-breakpoints")
+                    yield TabPane(labels["tab-history"], id="tab-history")
         yield StatusBar(id="status")
         yield KeyFooter()
 
+    panes_ready = False  # the panes behind a tab are mounted
+    _mounting = False
+    _want_focus: str | None = None  # what a key asked to focus before they were
+
+    def mount_panes(self) -> bool:
+        """Mount the panes behind a tab (Record, Values, Source, Watches,
+        Breakpoints, History) once: just after the first frame, or as soon
+        as a key or a click wants one. Their modules, styles and widgets
+        (three DataTables, a Tree, an Input) were a good part of the
+        start-up. True when they are there; each is filled when first
+        shown (``_dirty``)."""
+        if self.panes_ready or self._mounting or not self.is_attached or getattr(self.app, "_exit", False):
+            return self.panes_ready  # (nothing to mount into while the app closes)
+        self._mounting = True
+        from ..widgets.breakpoint_list import BreakpointList
+        from ..widgets.history_log import HistoryLog
+        from ..widgets.json_tree import JsonTree
+        from ..widgets.record_view import RecordView
+        from ..widgets.source_view import SourceView
+        from ..widgets.watch_list import WatchList
+        _, empty = self.side_tabs()
+        source = SourceView(self.session.definition.text, id="source")
+        source.border_title = self.session.definition.path
+        values = JsonTree("values", id="values")
+        values._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}  # $Context folded
+        lists = [(name, cls(id=name, classes="-empty" if empty[name] else ""))
+                 for name, cls in (("watches", WatchList), ("breakpoints", BreakpointList), ("history", HistoryLog))]
+        mounts = [self.query_one(f"#tab-{name}", TabPane).mount(widget)
+                  for name, widget in [("record", RecordView(id="record")), ("values", values), ("source", source),
+                                       *lists]]
+        self.call_later(self._panes_mounted, mounts)
+        return False
+
+    async def _panes_mounted(self, mounts) -> None:
+        for m in mounts:
+            await m
+        self.panes_ready = True
+        self.ready = True
+        for pane in self._visible():  # one a key showed meanwhile
+            if pane in self._dirty:
+                self._refresh_pane(pane)
+        if self._want_focus:
+            self.query_one(self._want_focus).focus()
+            self._want_focus = None
+
+    def _focus_later(self, target: str) -> None:
+        if self.panes_ready:
+            self.call_after_refresh(self.query_one(target).focus)
+        else:
+            self._want_focus = target
+
     def on_mount(self) -> None:
-        if not self.query("#values"):
+        if not self.query("#step"):
             return  # removed while its panes were still being composed (the app is closing)
-        self.query_one("#source").border_title = self.session.definition.path
-        self.query_one("#values", JsonTree)._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}  # $Context folded
         self._progress = self.set_interval(0.1, self._tick, pause=True)
         self.set_interval(0.2, self._poll_inbox)
         self._apply_size(self.app.size)
@@ -190,7 +228,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             self._show_header()
         self.call_after_refresh(graph.scroll_to_box, graph.cursor)
         graph.focus()
-        self.ready = True
+        # after the first frame and the refresh that follows it (a key that wants one earlier mounts them at once)
+        self.call_after_refresh(self.call_after_refresh, self.mount_panes)
 
     def on_resize(self, event) -> None:
         self._apply_size(event.size)
@@ -231,8 +270,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     def action_pane(self, pane: str) -> None:
         """1-7: show a pane and focus it. 2 again: the source takes the
         graph's room too (1 brings the graph back)."""
-        source = self.query_one(SourceView)
-        if pane == "source" and self.focused is source:
+        if pane == "source" and self.focused is not None and self.focused.id == "source":
             self.set_class(not self.has_class("-wide-source"), "-wide-source")
         elif pane != "source":  # the source no longer shown: the graph comes back
             self.remove_class("-wide-source")
@@ -243,7 +281,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             self.query_one(container, TabbedContent).active = tab
             self._right = "side" if container == "#side" else "data"
         self._slots()
-        self.call_after_refresh(self.query_one(target).focus)
+        self._focus_later(target)
 
     def action_data_view(self) -> None:
         tabs = self.query_one("#data", TabbedContent)
@@ -253,7 +291,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
 
     def action_history_filter(self) -> None:
         self.action_pane("history")
-        self.call_after_refresh(self.query_one("#history-filter").focus)
+        self._focus_later("#history-filter")
 
     def action_outline(self) -> None:
         graph = self.query_one(StateGraph)
@@ -340,9 +378,10 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
 
     # -- selection ---------------------------------------------------------------------------------
     def on_state_highlighted(self, message) -> None:
-        src = self.query_one(SourceView)
-        st = self.states.get(message.key)
-        src.show(current=src.current, selected=(st.line, st.end_line) if st else None, scroll_to="selected")
+        if self.panes_ready:  # (else the Source pane is drawn from the cursor when first shown)
+            src = self.query_one("#source")
+            st = self.states.get(message.key)
+            src.show(current=src.current, selected=(st.line, st.end_line) if st else None, scroll_to="selected")
         self._show_header()
 
     def on_state_activated(self, message) -> None:

@@ -4,6 +4,7 @@ width, scrolled up and down (never cut at the sides); else the outline,
 cut to the width. Every drawing is made once and kept."""
 from __future__ import annotations
 
+from .graph_cache import drawing
 from .graph_layout import Picture, layout_flow, outline_flow
 
 #: drawings tried, most readable first, until one fits the pane: the
@@ -26,8 +27,12 @@ class Pictures:
         key = (detail, name_w)
         pic = self._made.get(key)
         if pic is None:
-            pic = self._made[key] = outline_flow(self.flow, name_w) if detail < 0 \
-                else layout_flow(self.flow, detail, name_w)
+            flow = self.flow
+            if detail < 0:
+                pic = outline_flow(flow, name_w)
+            else:  # (laid out once: graph_cache keeps it for the next run)
+                pic = drawing(flow, "layout", key, lambda: layout_flow(flow, detail, name_w))
+            self._made[key] = pic
         return pic
 
     def fitting(self, width: int, height: int) -> Picture | None:

@@ -75,10 +75,11 @@ class HistoryLog(Vertical):
             layout = ("wide", state_w, max(6, rest - state_w))
         else:
             layout = ("two", max(10, room - self.ID_W - 2 * 2))
-        if layout == self._layout:
+        tables = self.query(DataTable)
+        if layout == self._layout or not tables:  # (none: mounted as the app closes, its children never composed)
             return False
         self._layout = layout
-        t = self.query_one(DataTable)
+        t = tables.first()
         t.clear(columns=True)
         if layout[0] == "wide":
             for label, key, w in (("Id", "id", self.ID_W), ("Time", "time", self.TIME_W),

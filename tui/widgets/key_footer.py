@@ -27,6 +27,12 @@ class KeyFooter(Footer):
     """A Footer whose keys come in the :data:`FIRST` order."""
 
     def compose(self):
+        # Textual's Footer composes its keys only once the screen says its
+        # bindings changed, a refresh after it is mounted: the first frame
+        # had an empty footer. The bindings are the screen's and the app's
+        # from the start (the graph, focused next, shows none of its own).
+        self._bindings_ready = True
+        self._composed = self._keys()
         widgets = list(super().compose())
         widgets.sort(key=_rank)  # stable: the rest keep their order
         for w in widgets:
@@ -37,3 +43,22 @@ class KeyFooter(Footer):
                 w.set_reactive(FooterKey.compact, self.compact)
                 w.set_class(self.compact, "-compact")
         yield from widgets
+
+    _composed: tuple | None = None
+
+    def _keys(self) -> tuple:
+        """What the keys shown depend on."""
+        try:
+            active = self.screen.active_bindings.values()
+        except Exception:  # not on a screen yet
+            return ()
+        return (self.compact, self.show_command_palette,
+                tuple((b.key, b.action, b.description, enabled, tip) for _, b, enabled, tip in active if b.show))
+
+    def bindings_changed(self, screen) -> None:
+        # A focus change that shows the same keys (the graph focused as the
+        # screen starts, a pane without keys of its own) recomposed them all,
+        # a layout of the screen: now only a change the footer shows does.
+        if screen is self.screen and self._composed is not None and self._keys() == self._composed:
+            return
+        super().bindings_changed(screen)

@@ -106,6 +106,8 @@ class StepView(ScrollView, can_focus=True):
 
     def show(self, shown: StepShown) -> None:
         self._shown = shown
+        if not self.size.width:  # not laid out yet: the page is made at its width, on the first resize
+            return
         parts: list = []
         if shown.inspecting and shown.current is not None:
             parts += self._record(shown.current, "Inspecting", shown.execution)
@@ -134,12 +136,23 @@ class StepView(ScrollView, can_focus=True):
     def _set(self, renderable) -> None:
         console = self.app.console
         self.renderable = renderable
-        width = max(1, self.scrollable_content_region.width or self.size.width)
+        # The page's width is the view's, less the vertical scrollbar when
+        # the page is taller than the view: decided here from the page, not
+        # from the scrollbars shown now (those of the page before, or none
+        # yet at the first resize), so no page is a column too wide or narrow.
+        # Rendered at the width the page before needed (usually the same), again only when wrong.
+        view = self.content_region
+        full = max(1, view.width)
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y != "hidden" and full > 1 else 0
+        width = full - bar if len(self._strips) > view.height else full
         lines = console.render_lines(renderable, console.options.update_width(width), pad=True)
+        if bar and (len(lines) > view.height) != (width < full):
+            width = full - bar if width == full else full
+            lines = console.render_lines(renderable, console.options.update_width(width), pad=True)
         self._strips = [Strip(line, width) for line in lines]
         # as tall as the view while the page fits it: a new page is then a
         # repaint, not a layout of the whole screen (~30 ms)
-        size = Size(width, max(len(lines), self.scrollable_content_region.height))
+        size = Size(width, max(len(lines), view.height))
         if size != self.virtual_size:
             self.virtual_size = size
         self.refresh()
