@@ -9,7 +9,6 @@ Source: https://www.alibabacloud.com/help/en/serverless-workflow/latest/data-tra
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field as _field
 from typing import Any
 
@@ -17,6 +16,7 @@ from .errors import FlowError
 from .expressions import (Env, Expression, ExpressionError, ExpressionRuntimeError, compile_expression,
                           flow_error_code)
 from .expressions.ast import Literal, PathRef
+from .json_values import encoded_size
 
 
 @dataclass(frozen=True)
@@ -177,30 +177,6 @@ class _Unbounded(Exception):
     pass
 
 
-_ENCODE_STR = json.encoder.encode_basestring  # the C function: json.dumps built an encoder per call
-
-
-def _json_bytes(value: Any) -> int:
-    """Bytes of a key or a constant scalar as compact UTF-8 JSON (what the C encoder writes)."""
-    t = type(value)
-    if t is str:
-        text = _ENCODE_STR(value)
-        return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
-    if value is None or value is True:
-        return 4
-    if value is False:
-        return 5
-    if t is int:
-        return len(int.__repr__(value))
-    if t is float:
-        if value != value:
-            return 3  # NaN
-        if value in (float("inf"), float("-inf")):
-            return 8 if value > 0 else 9  # Infinity, -Infinity
-        return len(float.__repr__(value))
-    return len(json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogatepass"))
-
-
 def _size_bound(root: Any) -> tuple | None:
     """Template.size_bound for the template tree ``root``."""
     parts: list = []
@@ -215,17 +191,17 @@ def _size_bound(root: Any) -> tuple | None:
                 return 0
             if type(tree) is Literal:
                 levels[0] = max(levels[0], depth)
-                return _json_bytes(tree.value)
+                return encoded_size(tree.value)
             raise _Unbounded
         if t is _Obj:
             levels[0] = max(levels[0], depth + 1)
-            return 2 + max(len(node.items) - 1, 0) + sum(_json_bytes(k) + 1 + walk(v, depth + 1)
+            return 2 + max(len(node.items) - 1, 0) + sum(encoded_size(k) + 1 + walk(v, depth + 1)
                                                          for k, v in node.items)
         if t is _Arr:
             levels[0] = max(levels[0], depth + 1)
             return 2 + max(len(node.items) - 1, 0) + sum(walk(v, depth + 1) for v in node.items)
         levels[0] = max(levels[0], depth)
-        return _json_bytes(node)
+        return encoded_size(node)
 
     try:
         size = walk(root, 0)

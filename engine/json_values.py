@@ -231,6 +231,40 @@ def json_size(value: Any, limit: int, max_depth: int = MAX_DEPTH) -> int:
     return total
 
 
+def _encoder():
+    # The C encoder called directly: json.dumps builds a JSONEncoder and goes
+    # through two Python-level calls each time (this runs for every state).
+    from json import encoder as _e
+    make = getattr(_e, "c_make_encoder", None)
+    if make is None:  # no C speedups: the pure-Python encoder
+        return None, json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
+    return make(None, None, _e.c_encode_basestring or _e.py_encode_basestring, None, ":", ",", False, False,
+                True), None
+
+
+_C_ENCODE, _PY_ENCODE = _encoder()
+_ENCODE_STR = json.encoder.encode_basestring  # the C function when there are speedups
+
+
+def encoded_size(value: Any) -> int:
+    """Bytes of ``value`` as compact UTF-8 JSON, exactly as the encoder writes
+    it (NaN, Infinity included). Raises RecursionError past the encoder's depth."""
+    t = type(value)
+    if t is str:
+        text = _ENCODE_STR(value)
+    elif value is None or value is True:
+        return 4
+    elif value is False:
+        return 5
+    elif t is int:
+        return len(int.__repr__(value))
+    elif t is float:
+        return len(float.__repr__(value)) if math.isfinite(value) else (3 if value != value else 8 + (value < 0))
+    else:
+        text = "".join(_C_ENCODE(value, 0)) if _C_ENCODE is not None else _PY_ENCODE(value)
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
 def _text_bytes(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 

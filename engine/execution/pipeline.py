@@ -70,21 +70,17 @@ def enter(ex, f: Frame, name: str, raw: Any) -> None:
 
 
 def start(ex, f: Frame, df):
-    """The state's input, then its first attempt (what :func:`attempt` does, inline: every state passes here)."""
+    """The state's input, then its first attempt."""
     act = f.act
     f.pc = IN_STATE
     try:
         act.rec.input = act.input = df.input(ex, f, act)
     except FlowError as err:
         return catch(ex, f, act, err)
-    try:
-        result = (HANDLERS.get(type(act.state)) or handler_for(act.state)).run(ex, f, act)
-    except FlowError as err:
-        return retry_or_catch(ex, f, act, err.with_traceback(None))
-    return result if result is BLOCK else finish(ex, f, act, result, df)
+    return attempt(ex, f, act, df)
 
 
-def attempt(ex, f: Frame, act: Activation):
+def attempt(ex, f: Frame, act: Activation, df=None):
     """Run (or run again, for a Retry) the state's own work."""
     handler = HANDLERS.get(type(act.state)) or handler_for(act.state)
     try:
@@ -93,7 +89,7 @@ def attempt(ex, f: Frame, act: Activation):
         # Without its traceback the error holds no frames (whose locals hold it):
         # a retried attempt leaves no garbage cycle behind.
         return retry_or_catch(ex, f, act, err.with_traceback(None))
-    return result if result is BLOCK else finish(ex, f, act, result)
+    return result if result is BLOCK else finish(ex, f, act, result, df)
 
 
 def resume(ex, f: Frame, value: Any):

@@ -59,26 +59,25 @@ class StepRecord:
         self.closed = False
         self.extra: dict | None = None  # format-specific stages (e.g. a legacy step's mappings)
 
+    def _list(self, name: str) -> list:
+        items = getattr(self, name)
+        if type(items) is tuple:  # the first item: the shared empty tuple becomes this record's list
+            items = []
+            setattr(self, name, items)
+        return items
+
     def add_attempt(self, attempt: dict) -> None:
-        if type(self.attempts) is tuple:
-            self.attempts = []
-        self.attempts.append(attempt)
+        self._list("attempts").append(attempt)
 
     def add_retry(self, decision: dict) -> None:
-        if type(self.retries) is tuple:
-            self.retries = []
-        self.retries.append(decision)
+        self._list("retries").append(decision)
 
     def add_choice(self, branch: dict) -> None:
-        if type(self.choice) is tuple:
-            self.choice = []
-        self.choice.append(branch)
+        self._list("choice").append(branch)
 
     def add_note(self, *notes: str) -> None:
         if notes:
-            if type(self.notes) is tuple:
-                self.notes = []
-            self.notes.extend(notes)
+            self._list("notes").extend(notes)
 
     @property
     def effective_input(self) -> Any:

@@ -6,13 +6,12 @@ and expressions that read it.
 """
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from ..errors import DATA_LIMIT_EXCEEDED, FlowError
 from ..schema import DEFAULT_DATA_LIMIT
 from ..expressions import Env
-from ..json_values import MAX_DEPTH, nesting_exceeds
+from ..json_values import MAX_DEPTH, encoded_size, nesting_exceeds
 from .records import MISSING, StepRecord
 
 NO_OUTPUT = {"$Output": "$Output is only available in OutputConstructor"}
@@ -48,31 +47,15 @@ def construct(ex, template, rec: StepRecord, inp: Any, output: Any = MISSING) ->
     return value
 
 
-def _encoder():
-    # The C encoder called directly: json.dumps would build a JSONEncoder and
-    # go through two Python-level calls for every state's input and output.
-    from json import encoder as _e
-    make = getattr(_e, "c_make_encoder", None)
-    if make is None:  # no C speedups: the pure-Python encoder
-        return None, json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-    return make(None, None, _e.c_encode_basestring or _e.py_encode_basestring, None, ":", ",", False, False,
-                True), None
-
-
-_C_ENCODE, _PY_ENCODE = _encoder()
 _SCALARS = (int, float, bool, type(None))
 
 
 def json_size(value: Any) -> int:
-    """Bytes of ``value`` as compact UTF-8 JSON."""
-    t = type(value)
-    if t in _SCALARS:
-        return len(repr(value)) if t is not bool and value is not None else 5
+    """Bytes of ``value`` as compact UTF-8 JSON (json_values.encoded_size, as a FlowError past its depth)."""
     try:
-        text = "".join(_C_ENCODE(value, 0)) if _C_ENCODE is not None else _PY_ENCODE(value)
+        return encoded_size(value)
     except RecursionError:
         raise FlowError(DATA_LIMIT_EXCEEDED, "the value is nested too deeply to encode") from None
-    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
 
 
 class SizeCheck:

@@ -194,3 +194,10 @@ def test_a_constructed_value_within_its_bounds_is_not_encoded(monkeypatch):
     again.run()
     assert again.status == "Succeeded" and again.output == first.output
     assert calls == [{"n": 3}]  # only the execution's input, once
+
+
+@SETTINGS
+@given(st.one_of(json_values, st.sampled_from([float("nan"), float("inf"), float("-inf"), 10**40, "\ud800"])))
+def test_encoded_size_is_what_the_encoder_writes(value):
+    from flowdbg.engine.json_values import encoded_size
+    assert encoded_size(value) == exact_bytes(value)
