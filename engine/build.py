@@ -1,14 +1,15 @@
 """Build the model (``model.py``) from a tree that validation found no errors in."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from types import MappingProxyType
 
 from . import schema as S
-from .constructors import Template, compile_template
+from .constructors import Template, compile_template_node
 from .expressions import compile_expression
-from .load import Map, Node, Scalar, Seq, to_python
+from .load import Map, Node, Scalar, Seq, no_cyclic_gc, to_python
 from .model import (ChoiceBranch, ChoiceState, CatchRule, FailState, Flow, MapState, ParallelState, PassState,
                     RetryRule, Scope, State, SucceedState, TaskState, WaitState)
 
@@ -16,13 +17,13 @@ from .model import (ChoiceBranch, ChoiceState, CatchRule, FailState, Flow, MapSt
 # -- building -----------------------------------------------------------
 
 def _val(m: Map, key: str, default=None):
-    n = m.get(key)
-    return n.value if isinstance(n, Scalar) else default
+    n = m._index.get(key)
+    return n.value if type(n) is Scalar else default
 
 
 def _template(m: Map, key: str, field_name: str | None = None) -> Template | None:
-    n = m.get(key)
-    return compile_template(field_name or key, to_python(n)) if isinstance(n, Map) else None
+    n = m._index.get(key)
+    return compile_template_node(field_name or key, n) if type(n) is Map else None
 
 
 def _errors(rule: Map) -> tuple[str, ...]:
@@ -50,9 +51,13 @@ def _catch(m: Map) -> tuple[CatchRule, ...]:
                  for r in node.items)
 
 
-def _end_line(node: Node) -> int:
-    """The last line any node under ``node`` is on (a loop, not :func:`walk`'s generators: a big flow
-    spends a tenth of its build here otherwise). Keys count: an alias's copy may be above its key."""
+def _end_line(node: Map) -> int:
+    """The last line any node under ``node`` is on: the loaders note it as they build (``Map.end``);
+    a tree made otherwise is walked. Keys count: an alias's copy may be above its key."""
+    return node.end or _walked_end_line(node)
+
+
+def _walked_end_line(node: Node) -> int:
     last, todo = node.line, [node]
     while todo:
         n = todo.pop()
@@ -68,28 +73,42 @@ def _end_line(node: Node) -> int:
     return last
 
 
+def _made(cls, common: dict, **more) -> State:
+    """``cls(**common, **more)``, made without the frozen dataclass's ``__init__``, which
+    sets each field through ``object.__setattr__`` (a sixth of a big flow's build): the
+    same fields in its ``__dict__``, the defaults for those left out
+    (tests/engine/test_cold_load.py holds the two equal)."""
+    obj = object.__new__(cls)
+    d = obj.__dict__
+    d.update(_DEFAULTS[cls])
+    d.update(common)
+    if more:
+        d.update(more)
+    return obj
+
+
 def _pass(m: Map, common: dict) -> State:
-    return PassState(**common)
+    return _made(PassState, common)
 
 
 def _succeed(m: Map, common: dict) -> State:
-    return SucceedState(**common)
+    return _made(SucceedState, common)
 
 
 def _fail(m: Map, common: dict) -> State:
-    return FailState(**common, code=_val(m, "Code"), detail=_val(m, "Detail"))
+    return _made(FailState, common, code=_val(m, "Code"), detail=_val(m, "Detail"))
 
 
 def _wait(m: Map, common: dict) -> State:
     se = m.get("Seconds.$")
-    return WaitState(**common, seconds=_val(m, "Seconds"),
-                     seconds_expr=compile_expression(se.value) if isinstance(se, Scalar) else None)
+    return _made(WaitState, common, seconds=_val(m, "Seconds"),
+                 seconds_expr=compile_expression(se.value) if isinstance(se, Scalar) else None)
 
 
 def _choice(m: Map, common: dict) -> State:
     branches = tuple(ChoiceBranch(compile_expression(_val(b, "Condition")), _val(b, "Next"), b.line)
                      for b in m.get("Branches").items)
-    return ChoiceState(**common, branches=branches, default=_val(m, "Default"))
+    return _made(ChoiceState, common, branches=branches, default=_val(m, "Default"))
 
 
 def _task(m: Map, common: dict) -> State:
@@ -97,23 +116,23 @@ def _task(m: Map, common: dict) -> State:
     timeout = _val(m, "Timeout")
     if isinstance(timeout, str):  # validation allowed a numeric string
         timeout = int(timeout.strip())
-    return TaskState(**common, action=S.ACTION_ALIASES.get(_val(m, "Action"), _val(m, "Action")),
-                     task_mode=S.TASK_MODE_ALIASES.get(mode, mode),
-                     parameters=_template(m, "Parameters"), timeout=timeout or None,
-                     retry=_retry(m), catch=_catch(m))
+    return _made(TaskState, common, action=S.ACTION_ALIASES.get(_val(m, "Action"), _val(m, "Action")),
+                 task_mode=S.TASK_MODE_ALIASES.get(mode, mode),
+                 parameters=_template(m, "Parameters"), timeout=timeout or None,
+                 retry=_retry(m), catch=_catch(m))
 
 
 def _parallel(m: Map, common: dict) -> State:
-    return ParallelState(**common, branches=tuple(_scope(b) for b in m.get("Branches").items),
-                         retry=_retry(m), catch=_catch(m))
+    return _made(ParallelState, common, branches=tuple(_scope(b) for b in m.get("Branches").items),
+                 retry=_retry(m), catch=_catch(m))
 
 
 def _map(m: Map, common: dict) -> State:
     mc = _val(m, "MaxConcurrency", _val(m, "MaxConcuccency", 0)) or 0
-    return MapState(**common, items_path=compile_expression(_val(m, "ItemsPath")),
-                    processor=_scope(m.get("Processor")), max_concurrency=int(mc),
-                    item_constructor=_template(m, "ItemConstructor"),
-                    distributed="ProcessorConfig" in m, retry=_retry(m), catch=_catch(m))
+    return _made(MapState, common, items_path=compile_expression(_val(m, "ItemsPath")),
+                 processor=_scope(m.get("Processor")), max_concurrency=int(mc),
+                 item_constructor=_template(m, "ItemConstructor"),
+                 distributed="ProcessorConfig" in m, retry=_retry(m), catch=_catch(m))
 
 
 #: Type -> its builder ``(node, common fields) -> State``: the fields every state has
@@ -122,15 +141,21 @@ BUILDERS = {"Pass": _pass, "Succeed": _succeed, "Fail": _fail, "Wait": _wait, "C
             "Parallel": _parallel, "Map": _map}
 
 
+#: each state class's fields that have a default, with it (what :func:`_made` starts from)
+_DEFAULTS = {cls: {f.name: f.default for f in dataclasses.fields(cls) if f.default is not dataclasses.MISSING}
+             for cls in (PassState, SucceedState, FailState, WaitState, ChoiceState, TaskState, ParallelState,
+                         MapState)}
+
+
 def _state(m: Map) -> State:
     t = _val(m, "Type")
     build = BUILDERS.get(t)
     if build is None:
         raise ValueError(f"unknown state type {t!r}")  # validation rejects this first
-    common = dict(name=_val(m, "Name"), type=t, line=m.line, end_line=_end_line(m),
-                  description=_val(m, "Description"), input=_template(m, "InputConstructor"),
-                  output=_template(m, "OutputConstructor") if t != "Choice" else None,
-                  next=_val(m, "Next"), end=bool(_val(m, "End", False)))
+    common = {"name": _val(m, "Name"), "type": t, "line": m.line, "end_line": _end_line(m),
+              "description": _val(m, "Description"), "input": _template(m, "InputConstructor"),
+              "output": _template(m, "OutputConstructor") if t != "Choice" else None,
+              "next": _val(m, "Next"), "end": bool(_val(m, "End", False))}
     return build(m, common)
 
 
@@ -168,5 +193,6 @@ def _digests(root: Map) -> dict[str, str]:
 
 def build_flow(root: Map, source: str = "", path: str = "") -> Flow:
     """Build the model from a tree that :func:`validate` found no errors in."""
-    return Flow(name=_val(root, "Name") or "", scope=_scope(root), description=_val(root, "Description"),
-                source=source, path=path, digest_source=lambda: _digests(root))
+    with no_cyclic_gc():
+        return Flow(name=_val(root, "Name") or "", scope=_scope(root), description=_val(root, "Description"),
+                    source=source, path=path, digest_source=lambda: _digests(root))

@@ -17,6 +17,7 @@ from .expressions import (Env, Expression, ExpressionError, ExpressionRuntimeErr
                           flow_error_code)
 from .expressions.ast import Literal, PathRef
 from .json_values import encoded_size
+from .nodes import Map, Node, Scalar, to_python
 
 
 @dataclass(frozen=True)
@@ -108,6 +109,38 @@ def compile_template(field: str, value: Any) -> Template:
     passed validation (expression syntax errors raise here)."""
     root = _compile(value, "")
     return Template(field, root, frozenset().union(*(e.roots for e in _exprs(root))))
+
+
+def compile_template_node(field: str, node: Map) -> Template:
+    """:func:`compile_template` of ``to_python(node)``, from the loaded nodes
+    themselves: a big flow's build compiles a constructor or more a state, and
+    the plain copy of each, then a walk for its roots, were a third of it."""
+    roots: set = set()
+    root = _compile_node(node, "", roots)
+    t = object.__new__(Template)  # Template(field, root, roots) without its frozen __init__'s setattr calls
+    t.__dict__.update(field=field, root=root, roots=frozenset(roots), _fn=None, size_bound=None)
+    return t
+
+
+def _compile_node(node: Node, path: str, roots: set) -> Any:
+    t = type(node)
+    if t is Scalar:
+        return node.value
+    if t is Map:
+        items = []
+        for k, v in node.items:
+            key = str(k.value)
+            sub = f"{path}.{key}" if path else key
+            if key.endswith(".$"):
+                e = compile_expression(v.value if type(v) is Scalar else to_python(v))
+                roots.update(e.roots)
+                items.append((key[:-2], _Expr(sub, e)))
+            elif type(v) is Scalar:
+                items.append((key, v.value))
+            else:
+                items.append((key, _compile_node(v, sub, roots)))
+        return _Obj(tuple(items))
+    return _Arr(tuple([_compile_node(v, f"{path}[{i}]", roots) for i, v in enumerate(node.items)]))
 
 
 class _Failed(Exception):

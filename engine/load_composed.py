@@ -109,7 +109,8 @@ class _Builder:
                 if n.tag != Y.SEQ:
                     self._collection_tag(n)
                 m = n.start_mark
-                return Seq(m.line + 1, m.column + 1, tuple([self.node(c) for c in n.value]))
+                items = tuple([self.node(c) for c in n.value])
+                return Seq(m.line + 1, m.column + 1, items, max([m.line + 1] + [c.end for c in items]))
             raise TypeError(n)
         finally:
             self._depth -= 1
@@ -150,7 +151,8 @@ class _Builder:
                 items.append((key, value))
                 index[key.value] = value
         m = n.start_mark
-        return Map(m.line + 1, m.column + 1, tuple(items), index)
+        end = max([m.line + 1] + [max(k.line, v.end) for k, v in items])
+        return Map(m.line + 1, m.column + 1, tuple(items), index, end)
 
     def _merge(self, v: yaml.Node) -> list[tuple[Scalar, Node]]:
         sources = v.value if type(v) is yaml.SequenceNode else [v]

@@ -145,9 +145,12 @@ class EventBuilder(_Builder):
         if tag is not None and tag != "!" and tag != Y.SEQ:
             self._collection_tag(yaml.SequenceNode(tag, [], m))
         get, node, items = self._get, self._node, []
+        end = m.line + 1
         while type(e := get()) is not SequenceEndEvent:
-            items.append(node(e, depth + 1))
-        return Seq(m.line + 1, m.column + 1, tuple(items))
+            items.append(n := node(e, depth + 1))
+            if n.end > end:
+                end = n.end
+        return Seq(m.line + 1, m.column + 1, tuple(items), end)
 
     def _mapping(self, m, child: int) -> Map:
         """The entries up to the mapping's end; ``m`` is where it starts, ``child`` its values' depth."""
@@ -156,6 +159,7 @@ class EventBuilder(_Builder):
         index: dict = {}
         merged: list[tuple[Scalar, Node]] = []
         scalars = 0  # values counted at the end, not one by one
+        end = m.line + 1  # the last line a node under it starts on
         while True:
             k = get()
             tk = type(k)
@@ -178,6 +182,8 @@ class EventBuilder(_Builder):
                                              f"duplicate key {key.value!r} (first at line {_first_line(items, key.value)})"))
                 self._discard(get(), child)
                 continue
+            if key.line > end:
+                end = key.line
             v = get()
             if type(v) is ScalarEvent and v.tag is None and v.anchor is None:
                 scalars += 1
@@ -198,6 +204,9 @@ class EventBuilder(_Builder):
                     value = self.Scalar(v)
             else:
                 value = self._node(v, child)
+            ve = value.line if type(value) is Scalar else value.end
+            if ve > end:
+                end = ve
             items.append((key, value))
             index[key.value] = value
         self._count += scalars
@@ -205,7 +214,8 @@ class EventBuilder(_Builder):
             if key.value not in index:
                 items.append((key, value))
                 index[key.value] = value
-        return Map(m.line + 1, m.column + 1, tuple(items), index)
+                end = max(end, key.line, value.end)
+        return Map(m.line + 1, m.column + 1, tuple(items), index, end)
 
     def _key(self, k, child: int):
         """A mapping key that is not plain ASCII text: the key, :data:`_MERGE`, or
@@ -264,9 +274,9 @@ def _copy(n: Node) -> Node:
     if t is Scalar:
         return Scalar(n.line, n.col, n.value, n.tag, n.quoted)
     if t is Seq:
-        return Seq(n.line, n.col, tuple([_copy(c) for c in n.items]))
+        return Seq(n.line, n.col, tuple([_copy(c) for c in n.items]), n.end)
     items = tuple([(_copy(k), _copy(v)) for k, v in n.items])
-    return Map(n.line, n.col, items, {k.value: v for k, v in items})
+    return Map(n.line, n.col, items, {k.value: v for k, v in items}, n.end)
 
 
 def load(text: str) -> tuple[Node | None, list[Diagnostic]]:

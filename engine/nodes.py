@@ -24,16 +24,23 @@ class Scalar(Node):
     tag: str = ""  # a non-standard tag such as "!Ref", else ""
     quoted: bool = False
 
+    @property
+    def end(self) -> int:
+        return self.line
+
 
 @dataclass(slots=True, eq=False)
 class Seq(Node):
     items: tuple[Node, ...] = ()
+    #: the last line any node under it starts on (its keys' too), set by the loaders; 0: not known
+    end: int = 0
 
 
 @dataclass(slots=True, eq=False)
 class Map(Node):
     items: tuple[tuple[Scalar, Node], ...] = ()
     _index: dict = field(default_factory=dict, repr=False)
+    end: int = 0  # as Seq.end
 
     def get(self, key: str) -> Node | None:
         return self._index.get(key)

@@ -18,6 +18,7 @@ through), :mod:`.words` (how messages name types and guess what was meant).
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic
+from ..load import no_cyclic_gc
 from ..nodes import Node
 from .checker import Checker
 from .walk import Validator
@@ -26,7 +27,8 @@ from .walk import Validator
 def validate(root: Node | None, express: bool = False, text: str = "") -> list[Diagnostic]:
     """All diagnostics for a loaded tree, in :func:`~..diagnostics.ordered` order.
     ``text`` (the source) lets a warning point inside a folded value."""
-    return Validator(express=express, text=text).validate(root)
+    with no_cyclic_gc():
+        return Validator(express=express, text=text).validate(root)
 
 
 __all__ = ["Checker", "Validator", "validate"]

@@ -103,3 +103,37 @@ def test_legacy_fields_in_a_v1_flow_are_found_at_every_depth():
         """)
     found = find(parse_definition(text).diagnostics, "legacy-field")
     assert [(d.line, d.col) for d in found] == [(13, 13), (19, 9)]
+
+
+def _v1_flows():
+    import glob
+    import os
+
+    from helpers import REALFLOWS, SAMPLE_FLOWS
+    from flowdbg.engine.definition import load_definition
+    paths = sorted(glob.glob(os.path.join(SAMPLE_FLOWS, "**", "*.y*ml"), recursive=True)
+                   + glob.glob(os.path.join(REALFLOWS, "*.yaml")))
+    flows = [load_definition(p).flow for p in paths]
+    return [f for f in flows if f is not None and getattr(f, "format", "v1") == "v1"]
+
+
+def test_states_made_without_init_equal_those_made_by_it():
+    """build.py makes states without the frozen dataclass's __init__ (and templates too):
+    every field there, defaults included, equal to what __init__ makes, and still frozen."""
+    import dataclasses
+
+    import pytest
+    flows = _v1_flows() + [definition(ALIASED).flow]
+    seen = set()
+    for flow in flows:
+        for _, s in flow.all_states():
+            again = dataclasses.replace(s)  # through __init__, from the fields' values
+            assert again == s and vars(again) == vars(s), s.name
+            for t in (s.input, s.output, getattr(s, "parameters", None), getattr(s, "item_constructor", None)):
+                if t is not None:
+                    assert vars(dataclasses.replace(t)) == vars(t)
+            seen.add(type(s).__name__)
+            with pytest.raises(dataclasses.FrozenInstanceError):
+                s.name = "x"
+    assert seen == {"PassState", "TaskState", "ChoiceState", "ParallelState", "MapState", "WaitState",
+                    "SucceedState", "FailState"}

@@ -20,7 +20,7 @@ from flowdbg.engine import load_composed, load_events
 from flowdbg.engine.load import load_text
 
 from helpers import FIXTURES, REALFLOWS, SAMPLE_FLOWS, dedent, read
-from helpers.engine import node_shape
+from helpers.engine import node_shape, wrong_end_lines
 
 EXAMPLES = int(os.environ.get("FLOWDBG_FUZZ_EXAMPLES", "200"))
 PROPERTY = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, database=None, print_blob=True,
@@ -29,11 +29,13 @@ PROPERTY = settings(max_examples=EXAMPLES, derandomize=True, deadline=None, data
 
 def reference(text: str):
     root, diags = load_composed.load(text)
+    assert wrong_end_lines(root) == []
     return node_shape(root), list(diags)
 
 
 def loaded(text: str):
     r = load_text(text)
+    assert wrong_end_lines(r.root) == []
     return node_shape(r.root), list(r.diagnostics)
 
 

@@ -169,7 +169,20 @@ def node_shape(node) -> Any:
     if type(node) is Scalar:
         return ("scalar", node.line, node.col, type(node.value).__name__, node.value, node.tag, node.quoted)
     if type(node) is Seq:
-        return ("seq", node.line, node.col, [node_shape(n) for n in node.items])
+        return ("seq", node.line, node.col, node.end, [node_shape(n) for n in node.items])
     assert type(node) is Map, node
-    return ("map", node.line, node.col, [(node_shape(k), node_shape(v)) for k, v in node.items],
+    return ("map", node.line, node.col, node.end, [(node_shape(k), node_shape(v)) for k, v in node.items],
             [(k, node_shape(v)) for k, v in node._index.items()])
+
+
+def wrong_end_lines(root) -> list:
+    """The mappings and sequences under ``root`` whose ``end`` (noted by the loader) is not
+    the last line any node under them, keys included, starts on (found by walking)."""
+    from flowdbg.engine.nodes import Map, Seq, walk
+    wrong = []
+    for n in walk(root) if root is not None else ():
+        if type(n) in (Map, Seq):
+            last = max(x.line for x in walk(n))
+            if n.end != last:
+                wrong.append((n.line, n.col, n.end, last))
+    return wrong
