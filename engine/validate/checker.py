@@ -22,6 +22,9 @@ ALL_FIELDS = frozenset().union(*S.FIELDS.values(), S.TOP_FIELDS, S.SCOPE_FIELDS,
 _ASCII_DIGITS = re.compile(r"[0-9]+")
 _HUGE = 10 ** 30  # a numeric string too long to be any field's value: out of range
 _ROOT_LITERAL = re.compile(r"^\$(Input|Output|Context|Item)\b")
+#: the roots an expression cannot read in a constructor checked as this context (see Checker.expression)
+_OUTPUT_AND_ITEM = frozenset({"$Output", "$Item"})
+_UNAVAILABLE = {"OutputConstructor": frozenset({"$Item"}), "ItemConstructor": frozenset({"$Output"})}
 
 
 class Checker:
@@ -58,7 +61,9 @@ class Checker:
 
     # -- fields ----------------------------------------------------------
     def string(self, m: Map, key: str, required: bool = False, where: str = "") -> str | None:
-        node = m.get(key)
+        node = m._index.get(key)
+        if type(node) is Scalar and type(node.value) is str:  # what almost every field is
+            return node.value
         if node is None:
             if required:
                 self.missing(m, key, f"{where}missing required field '{key}'")
@@ -116,6 +121,8 @@ class Checker:
         return node.value
 
     def fields(self, m: Map, allowed: set[str], where: str) -> None:
+        if m._index.keys() <= allowed:  # every key is a field: nothing to say (the index has each key once)
+            return
         for k, _ in m.items:
             name = k.value
             if name in allowed:
@@ -182,15 +189,19 @@ class Checker:
         the compiled expressions found (for TaskToken checks)."""
         found = []
         if isinstance(node, Map):
+            unavailable = _UNAVAILABLE.get(self.context, _OUTPUT_AND_ITEM)
             for k, v in node.items:
                 key = str(k.value)
                 sub = f"{path}.{key}" if path else key
                 if key.endswith(".$"):
-                    e = self.expression(v, f"{field}.{sub}", where)
+                    e = self._valid_expression(v, unavailable)
+                    if e is None:  # something to report (or a non-string): the full check says what
+                        e = self.expression(v, f"{field}.{sub}", where)
                     if e is not None:
                         found.append(e)
                 else:
-                    found += self.template(v, field, where, sub)
+                    if type(v) is not Scalar:
+                        found += self.template(v, field, where, sub)
                     if isinstance(v, Scalar) and isinstance(v.value, str) and v.value.startswith("$") and \
                             _ROOT_LITERAL.match(v.value):
                         self.warn(v, "literal-expression",
@@ -201,8 +212,20 @@ class Checker:
                 found += self.template(item, field, where, f"{path}[{i}]")
         return found
 
+    @staticmethod
+    def _valid_expression(node: Node, unavailable: frozenset):
+        """The compiled expression of a string that compiles and reads no root
+        ``unavailable`` here; None when :meth:`expression` has something to report."""
+        if type(node) is not Scalar or type(node.value) is not str:
+            return None
+        try:
+            e = compile_expression(node.value)
+        except ExpressionSyntaxError:
+            return None
+        return e if e.roots.isdisjoint(unavailable) else None
+
     def constructor(self, m: Map, key: str, where: str, ctx: str | None = None) -> None:
-        node = m.get(key)
+        node = m._index.get(key)
         if node is None:
             return
         if not isinstance(node, Map):

@@ -98,7 +98,7 @@ class Validator(Checker):
                 if cur in seen:
                     continue
                 seen.add(cur)
-                todo.extend(t for t in edges.get(cur, ()) if t in names)
+                todo += edges.get(cur, ())  # a name of no state here is in no edges' keys: seen, never followed
             for n, item in states:
                 if n is not None and n not in seen:
                     self.warn(item.get("Name"), "unreachable", f"{where}state {n!r} is never reached from StartAt {start!r}")
@@ -146,21 +146,24 @@ class Validator(Checker):
         """Check one state; returns the names it can go on to."""
         where = f"{scope_where}state {name!r}: " if name else scope_where
         targets: set[str] = set()
-        self.slash_comments(m)
-        tnode = m.get("Type")
+        if not self._no_slashes:
+            self.slash_comments(m)
+        index = m._index
         t = self.string(m, "Type", required=True, where=where)
         if t is None:
             return targets
         kind = CHECKS.get(t)
         if kind is None:
             guess = suggest(t, S.STATE_TYPES)
-            self.err(tnode, "unknown-state-type", f"{where}unknown state type {t!r}; FDL v1 has {', '.join(S.STATE_TYPES)}",
+            self.err(index["Type"], "unknown-state-type", f"{where}unknown state type {t!r}; FDL v1 has {', '.join(S.STATE_TYPES)}",
                      f"did you mean {guess!r}?" if guess else "")
             return targets
         self.fields(m, kind.FIELDS, where)
-        self.string(m, "Description", where=where)
-        self.constructor(m, "InputConstructor", where)
-        if kind.OUTPUT_CONSTRUCTOR:
+        if "Description" in index:
+            self.string(m, "Description", where=where)
+        if "InputConstructor" in index:
+            self.constructor(m, "InputConstructor", where)
+        if kind.OUTPUT_CONSTRUCTOR and "OutputConstructor" in index:
             self.constructor(m, "OutputConstructor", where)
         kind.transition(self, m, t, where, names, targets)
         kind.check(self, m, where, names, targets)

@@ -16,8 +16,8 @@ def meant_target(m: Map, slipped: Scalar | None, targets: set) -> None:
 
 def next_or_end(v, m: Map, t: str, where: str, names, targets: set) -> None:
     """Exactly one of ``Next`` and ``End: true`` (Pass, Task, Wait, Parallel, Map)."""
-    end = v.boolean(m, "End", where)
-    has_next = "Next" in m
+    has_next = "Next" in m._index
+    end = v.boolean(m, "End", where) if "End" in m._index else None
     if has_next and end:
         v.err(m.key_node("End"), "next-and-end", f"{where}has both Next and End: true; keep one")
     elif not has_next and not end:
