@@ -69,18 +69,22 @@ class Template:
         return (_template, (self.field, self.root, self.roots))
 
 
-@dataclass(frozen=True)
+# A template's tree. Nothing changes one once compiled, but they are not ``frozen``: a frozen
+# dataclass sets each field through object.__setattr__, and a big flow compiles a few a state.
+# They compare and hash by value, as frozen ones did.
+
+@dataclass(slots=True, unsafe_hash=True)
 class _Expr:
     path: str  # e.g. "body.videoUrl.$"
     expr: Expression
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Obj:
     items: tuple  # ((key, node), ...)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True, unsafe_hash=True)
 class _Arr:
     items: tuple
 

@@ -188,25 +188,24 @@ class EventBuilder(_Builder):
             if type(v) is ScalarEvent and v.tag is None and v.anchor is None:
                 scalars += 1
                 text, style = v.value, v.style
+                vm = v.start_mark
                 if style:
                     if text.isascii():
-                        vm = v.start_mark
                         value = Scalar(vm.line + 1, vm.column + 1, text, "", style in _QUOTES)
                     else:
                         value = self.Scalar(v)
                 elif text[:1] not in _FIRST:
-                    vm = v.start_mark
                     value = Scalar(vm.line + 1, vm.column + 1, text, "", False)
                 elif text.isdigit() and text[0] != "0" and len(text) < 300 and text.isascii():
-                    vm = v.start_mark  # a decimal integer, which is all the composer resolves it to be
+                    # a decimal integer, which is all the composer resolves it to be
                     value = Scalar(vm.line + 1, vm.column + 1, int(text), "", False)
                 else:
                     value = self.Scalar(v)
+                end = value.line  # a scalar of its own (no alias's copy) starts after all before it
             else:
                 value = self._node(v, child)
-            ve = value.line if type(value) is Scalar else value.end
-            if ve > end:
-                end = ve
+                if value.end > end:
+                    end = value.end
             items.append((key, value))
             index[key.value] = value
         self._count += scalars
