@@ -4,6 +4,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import json.encoder
 from types import MappingProxyType
 
 from . import schema as S
@@ -172,9 +173,23 @@ def _scope(m: Map) -> Scope:
 _DIGEST_JSON = json.JSONEncoder(sort_keys=True, default=str)
 
 
+def _digest_encoder():
+    """``_DIGEST_JSON.encode`` of a state's plain value, its C encoder made once: ``encode``
+    makes it again at every call (a third of a big flow's digests, which its first run computes
+    to put the flow in the definition cache). Without ``_json``, the pure-Python encoder."""
+    make = json.encoder.c_make_encoder
+    if make is None:
+        return _DIGEST_JSON.encode
+    e = _DIGEST_JSON  # its settings, as JSONEncoder.iterencode passes them (no markers: a tree has no cycles)
+    chunks = make(None, e.default, json.encoder.encode_basestring_ascii, e.indent, e.key_separator,
+                  e.item_separator, e.sort_keys, e.skipkeys, e.allow_nan)
+    join = "".join
+    return lambda value: join(chunks(value, 0))
+
+
 def _digests(root: Map) -> dict[str, str]:
     out: dict[str, str] = {}
-    encode = _DIGEST_JSON.encode
+    encode = _digest_encoder()
 
     def rec(scope: Map, prefix: str):
         out[prefix + "@StartAt"] = str(_val(scope, "StartAt"))

@@ -59,13 +59,15 @@ class Map(Node):
 
 
 def to_python(node: Node) -> Any:
-    """The plain JSON-like value of ``node`` (dict/list/scalars)."""
-    if isinstance(node, Scalar):
+    """The plain JSON-like value of ``node`` (dict/list/scalars). A scalar's value is read
+    in place, not through a call (a first run makes this of every state, for its digest)."""
+    t = type(node)
+    if t is Map:
+        return {str(k.value): v.value if type(v) is Scalar else to_python(v) for k, v in node.items}
+    if t is Scalar:
         return node.value
-    if isinstance(node, Seq):
-        return [to_python(n) for n in node.items]
-    if isinstance(node, Map):
-        return {str(k.value): to_python(v) for k, v in node.items}
+    if t is Seq:
+        return [n.value if type(n) is Scalar else to_python(n) for n in node.items]
     raise TypeError(node)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from flowdbg.engine.build import _DIGEST_JSON
+from flowdbg.engine.build import _DIGEST_JSON, _digest_encoder
 from flowdbg.engine.definition import parse_definition
 from flowdbg.engine.session import Session
 
@@ -43,6 +43,10 @@ def test_end_line_is_the_last_line_under_the_state_also_with_an_alias_above():
 def test_digests_are_json_dumps_sorted_with_str_for_the_rest():
     value = {"b": [1, 2.5, None, True], "a": {"é": "订单", "z": "\u2028"}}
     assert _DIGEST_JSON.encode(value) == json.dumps(value, sort_keys=True, default=str)
+    encode = _digest_encoder()  # the C encoder made once, called again and again: the same text every time
+    odd = {"n": [float("nan"), float("inf"), -0.0, 10 ** 30, 1e-7], "q": '"\\\x00', "": {"b": 1, "a": [[], {}]}}
+    for v in (value, odd, value, [value, odd], {}, []):
+        assert encode(v) == json.dumps(v, sort_keys=True, default=str)
     flow = definition(ALIASED).flow
     b = {"Name": "B", "Type": "Pass", "InputConstructor": {"x": 1, "y": [2, 3]}, "End": True}
     want = hashlib.sha256(json.dumps(b, sort_keys=True, default=str).encode()).hexdigest()[:16]
