@@ -163,10 +163,10 @@ class EventBuilder(_Builder):
         while True:
             k = get()
             tk = type(k)
-            if tk is ScalarEvent and k.tag is None and k.anchor is None and k.value.isascii() \
-                    and (k.style or k.value != "<<"):  # the common key: its text as written
+            if tk is ScalarEvent and k.tag is None and k.anchor is None and (kv := k.value).isascii() \
+                    and (k.style or kv != "<<"):  # the common key: its text as written
                 km = k.start_mark
-                key = Scalar(km.line + 1, km.column + 1, k.value, "", k.style in _QUOTES)
+                key = Scalar(km.line + 1, km.column + 1, kv, "", k.style in _QUOTES)
             elif tk is MappingEndEvent:
                 break
             else:
@@ -177,12 +177,13 @@ class EventBuilder(_Builder):
                 if key is _MERGE:
                     merged += self._merge(get(), child)
                     continue
-            if key.value in index:
+                kv = key.value
+            if kv in index:
                 self.diags.append(Diagnostic(ERROR, "duplicate-key", key.line, key.col,
-                                             f"duplicate key {key.value!r} (first at line {_first_line(items, key.value)})"))
+                                             f"duplicate key {kv!r} (first at line {_first_line(items, kv)})"))
                 self._discard(get(), child)
                 continue
-            if key.line > end:
+            if key.line > end:  # an alias's copy (a key) may start above what came before
                 end = key.line
             v = get()
             if type(v) is ScalarEvent and v.tag is None and v.anchor is None:
@@ -207,7 +208,7 @@ class EventBuilder(_Builder):
                 if value.end > end:
                     end = value.end
             items.append((key, value))
-            index[key.value] = value
+            index[kv] = value
         self._count += scalars
         for key, value in merged:
             if key.value not in index:
