@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 from helpers.tui import CHOICE_FLOW, MAP_FLOW, footer_keys, make_app, make_session, press, screen_lines, settle, toasts
-from textual.widgets import TabbedContent
 
 from flowdbg.tui.app import FlowdbgApp
 from flowdbg.tui.screens.error_screen import ErrorScreen
+from flowdbg.tui.widgets.pane_tabs import PaneTabs
 
 BEHIND_TABS = ("record", "values", "source", "watches", "breakpoints", "history")
 
@@ -43,7 +43,7 @@ async def test_a_key_pressed_before_the_panes_are_mounted_shows_and_focuses_its_
         await settle(pilot)
         main = app.main
         container = "#side" if tab in ("tab-watches", "tab-breakpoints", "tab-history") else "#data"
-        assert main.query_one(container, TabbedContent).active == tab
+        assert main.query_one(container, PaneTabs).active == tab
         assert app.focused is not None and app.focused.id == focus
         assert main.panes_ready and tab[4:] not in main._dirty  # the pane shown is filled
 
@@ -72,7 +72,7 @@ async def test_a_breakpoint_set_at_once_is_in_the_breakpoints_pane():
         main = app.main
         table = main.query_one("#breakpoints")
         assert table.row_count == 1 and not table.has_class("-empty")
-        assert main.query_one("#side", TabbedContent).get_tab("tab-breakpoints").label.plain == "6 Breakpoints (1)"
+        assert main.query_one("#side", PaneTabs).label("tab-breakpoints") == "6 Breakpoints (1)"
 
 
 async def test_notices_show_over_the_first_screen():
