@@ -80,8 +80,47 @@ def get(k: str):
         return None
 
 
-def put(k: str, diagnostics, flow) -> None:
-    put_value(k, (tuple(diagnostics), flow))
+#: a flow of at least this many bytes has its entry written by a background process
+#: (Linux): pickling a 5,000-state flow and the digests it carries took a third of
+#: that flow's first `flowdbg run`, which need not wait for it
+BACKGROUND_BYTES = 32_768
+
+
+def put(k: str, diagnostics, flow, size: int = 0) -> None:
+    value = (tuple(diagnostics), flow)
+    if size >= BACKGROUND_BYTES and cache_dir() is not None and _in_background(lambda: put_value(k, value)):
+        return
+    put_value(k, value)
+
+
+def _in_background(write) -> bool:
+    """Run ``write()`` in a detached grandchild process and return True at once;
+    False (nothing run) where that cannot be done safely."""
+    if sys.platform != "linux" or not hasattr(os, "fork"):
+        return False
+    import threading
+    if threading.active_count() > 1:  # fork copies only this thread: another's locks would stay held
+        return False
+    try:
+        pid = os.fork()
+    except OSError:
+        return False
+    if pid:
+        try:
+            os.waitpid(pid, 0)  # the child forks once more and exits at once
+        except ChildProcessError:
+            pass
+        return True
+    try:  # the child: a new session (no Ctrl-C from the terminal), no stdio, then a grandchild
+        os.setsid()
+        if os.fork() == 0:
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            write()
+    except BaseException:  # nothing of it may reach the user: the next run writes the entry
+        pass
+    os._exit(0)
 
 
 def put_value(k: str, value) -> None:
@@ -106,7 +145,17 @@ def put_value(k: str, value) -> None:
 
 
 def _prune(d: str) -> None:
-    entries = [e for e in os.scandir(d) if e.name.endswith(".pickle")]
+    import time
+    entries = []
+    for e in os.scandir(d):
+        if e.name.endswith(".pickle"):
+            entries.append(e)
+        elif e.name.endswith(".tmp"):  # a writer killed before its rename
+            try:
+                if e.stat().st_mtime < time.time() - 3600:
+                    os.unlink(e.path)
+            except OSError:
+                pass
     if len(entries) <= MAX_ENTRIES:
         return
     entries.sort(key=lambda e: e.stat().st_mtime)

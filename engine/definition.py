@@ -107,7 +107,7 @@ def load_definition(path: str, express: bool = False, strict: bool = False) -> D
     from .load import load_text
     d = _finish(path, load_text(text), express)
     if d.flow is not None:
-        defcache.put(k, d.diagnostics, d.flow)  # as found; --strict is applied to what comes out
+        defcache.put(k, d.diagnostics, d.flow, len(raw))  # as found; --strict is applied to what comes out
     return _strict(d, strict)
 
 

@@ -98,7 +98,7 @@ def _parse_headless(argv: list[str]) -> argparse.Namespace:
     """Parse a subcommand's arguments with that subcommand's own parser, so a
     bad flag prints its usage (not the top level's); with ``--json``, stdout
     still gets the one JSON object (reason ``usage``)."""
-    parser = build_parser()
+    parser = build_parser(only=None if argv[0].startswith("-") else argv[0])  # --help lists them all
     sub = parser.subcommands.get(argv[0])
     if sub is None:
         return parser.parse_args(argv)
@@ -158,6 +158,8 @@ def entry() -> None:
     """The ``flowdbg`` console script."""
     code = main()
     if sys.argv[1:2] and sys.argv[1] in _FAST_EXIT:
+        from .dataclass_code import save
+        save()  # os._exit skips atexit, where other commands keep the compiled dataclass code
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()

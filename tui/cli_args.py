@@ -108,13 +108,40 @@ def _add_input_args(p: argparse.ArgumentParser) -> None:
                    help="file holding the execution input, - for stdin (default: FLOW's sibling FLOW.input.json)")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The headless commands' parser; with ``only``, that command's subparser alone (each
+    one brings imports and ~100 arguments: a `flowdbg run` need not build `serve`'s)."""
     p = _Parser(
         prog="flowdbg", description="Debug and simulate CloudFlow (FDL v1) flows locally.",
         epilog="Interactive debugger: flowdbg FLOW [--input JSON | --input-file PATH] [--mocks PATH] [--break STATE] "
                "[--resume [SESSION]] (see 'flowdbg FLOW --help').")
     p.add_argument("--version", action=_Version, nargs=0, help="print flowdbg's version and exit")
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    if only in (None, "run"):
+        _add_run(sub)
+    if only in (None, "validate"):
+        _add_validate(sub)
+    if only in (None, "test"):
+        from .test_cmd import add_test_parser
+        add_test_parser(sub, _positive)
+    if only in (None, "callback"):
+        try:
+            from .callback_cli import add_callback_parser
+            add_callback_parser(sub)
+        except ImportError:
+            pass
+    if only in (None, "serve"):
+        from .serve_cli import add_serve_parser
+        add_serve_parser(sub)
+    if only in (None, "graph"):
+        _add_graph_command(sub)
+    if only in (None, "convert"):
+        _add_convert(sub)
+    p.subcommands = dict(sub.choices)
+    return p
+
+
+def _add_run(sub) -> None:
     r = sub.add_parser("run", help="run a flow to its end, headless")
     r.add_argument("flow", metavar="FLOW")
     _add_input_args(r)
@@ -140,6 +167,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--save-test", metavar="NAME.tests.yaml",
                    help="append this run as a case (input, mocks, status and output) to a test file")
     r.add_argument("--case", metavar="NAME", help="the name of the case --save-test writes")
+
+
+def _add_validate(sub) -> None:
     v = sub.add_parser("validate", help="print the diagnostics of one or more flows")
     v.add_argument("flows", metavar="FLOW", nargs="+")
     v.add_argument("--json", action="store_true", help="print one JSON object")
@@ -147,19 +177,6 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--strict", action="store_true", help="treat warnings as errors (exit 2)")
     v.add_argument("--mocks", metavar="PATH",
                    help="check this mock file against the flows (default: each FLOW's sibling *.mocks.yaml)")
-    from .test_cmd import add_test_parser
-    add_test_parser(sub, _positive)
-    try:
-        from .callback_cli import add_callback_parser
-        add_callback_parser(sub)
-    except ImportError:
-        pass
-    from .serve_cli import add_serve_parser
-    add_serve_parser(sub)
-    _add_graph_command(sub)
-    _add_convert(sub)
-    p.subcommands = dict(sub.choices)
-    return p
 
 
 def _add_graph_command(sub) -> None:

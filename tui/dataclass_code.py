@@ -20,6 +20,10 @@ import os
 import sys
 
 _state: dict = {}
+#: each text's code is kept marshalled, as bytes, and made into code only when a class
+#: needs it: the file holds the texts of every command (the debugger's ~600, `run`'s
+#: ~250), and making code objects of all of them took a `flowdbg run` ~20 ms
+FORMAT = 2
 #: texts kept at most (flowdbg and Textual define ~250; old versions' texts are dropped at this size)
 MAX_TEXTS = 4000
 
@@ -31,7 +35,7 @@ def _path() -> str | None:
         return None
     import importlib.util
     tag = f"{sys.implementation.cache_tag}-{importlib.util.MAGIC_NUMBER.hex()}"
-    return os.path.join(os.path.dirname(d), f"dataclass-code-{tag}.marshal")
+    return os.path.join(os.path.dirname(d), f"dataclass-code-{FORMAT}-{tag}.marshal")
 
 
 def install() -> None:
@@ -54,9 +58,16 @@ def install() -> None:
 
     def _exec(source, globals=None, locals=None):
         if isinstance(source, str):
-            code = memo.get(source)
+            kept = memo.get(source)
+            code = None
+            if type(kept) is bytes:
+                try:
+                    code = marshal.loads(kept)
+                except Exception:
+                    code = None
             if code is None:
-                code = memo[source] = compile(source, "<string>", "exec")  # what exec(source) compiles
+                code = compile(source, "<string>", "exec")  # what exec(source) compiles
+                memo[source] = marshal.dumps(code)
                 _state["new"] += 1
             source = code
         return builtins.exec(source, globals, locals)

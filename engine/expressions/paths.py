@@ -1,8 +1,10 @@
 """Definite FDL paths: ``$Input.a.b[0]``, ``$Input['Content-Type']``, ``$Input.订单.金额``.
 
-:func:`scan_path` finds where a path ends inside an expression; the path grammar of
-the bracket parts (indexes, quoted keys, slices, unions) is parsed by jsonpath-ng, and
-the parsed tree is turned into a tuple of segments (``str`` key / ``int`` index).
+:func:`scan_path` finds where a path ends inside an expression. A path of dotted keys
+and plain ``[n]`` indexes is its segments as scanned; the grammar of any other bracket
+part (quoted keys, escapes, slices, unions) is parsed by jsonpath-ng, and the parsed
+tree is turned into a tuple of segments (``str`` key / ``int`` index). Both give the
+same Path for the paths the first takes (a property test holds it).
 Anything that is not definite (filters, wildcards, ``..``, slices, unions, negative
 indexes) is rejected with code ``unsupported-path``. :func:`resolve` walks the
 segments and raises :class:`ExpressionRuntimeError` naming the deepest part found.
@@ -23,6 +25,7 @@ ROOTS = ("$Input", "$Output", "$Context", "$Item")
 _ROOT_RE = re.compile(r"\$\w*")
 _KEY_RE = re.compile(r"[\w@](?:[\w@]|-(?=[\w@]))*")  # what dotted form accepts
 _PLAIN_RE = re.compile(r"[^\W\d]\w*")  # what normalized text writes in dotted form
+_INDEX_RE = re.compile(r"\[(0|[1-9][0-9]*)\]")  # an index needing no grammar: ASCII digits, no sign or space
 _MAX_LISTED_KEYS = 8
 MAX_PARTS = 100  # keys/indexes after the root
 
@@ -96,6 +99,12 @@ def scan_path(text: str, pos: int) -> tuple[int, str, str, list[tuple[int, str]]
     unknown root, a dangling ``.``, an unclosed ``[``, or (code unsupported-path)
     ``..``, ``.*`` and ``[?(...)]``.
     """
+    return _scan(text, pos)[:4]
+
+
+def _scan(text: str, pos: int) -> tuple[int, str, str, list[tuple[int, str]], list[str | int] | None]:
+    """:func:`scan_path`, plus the segments themselves when every part is a dotted key or
+    a plain ``[n]`` (None otherwise): such a path needs no grammar beyond this scan."""
     m = _ROOT_RE.match(text, pos)
     root = m.group()
     if root not in ROOTS:
@@ -111,6 +120,7 @@ def scan_path(text: str, pos: int) -> tuple[int, str, str, list[tuple[int, str]]
         raise ExpressionSyntaxError(what, pos + 1, SYNTAX, hint)
     i, n = m.end(), len(text)
     pieces: list[tuple[int, str]] = []
+    plain: list[str | int] | None = []
     while i < n:
         if len(pieces) >= MAX_PARTS:
             raise ExpressionSyntaxError(f"path has too many parts (at most {MAX_PARTS})", pos + 1)
@@ -123,9 +133,13 @@ def scan_path(text: str, pos: int) -> tuple[int, str, str, list[tuple[int, str]]
                 raise _unsupported("wildcards '.*'", i + 1)
             km = _KEY_RE.match(text, i + 1)
             if km:
-                pieces.append((i, _quote_key(km.group())))
+                key = km.group()
+                pieces.append((i, _quote_key(key)))
+                if plain is not None:
+                    plain.append(key)
                 i = km.end()
                 continue
+            plain = None
             if nxt in ("'", '"'):
                 end = _skip_quoted(text, i + 1)
                 if end < 0:
@@ -141,10 +155,16 @@ def scan_path(text: str, pos: int) -> tuple[int, str, str, list[tuple[int, str]]
             if text[i + 1:end - 1].strip().startswith("?"):
                 raise _unsupported("filter expressions '[?(...)]'", i + 1)
             pieces.append((i, text[i:end]))
+            if plain is not None:
+                im = _INDEX_RE.fullmatch(text, i, end)
+                if im:
+                    plain.append(int(im.group(1)))
+                else:
+                    plain = None
             i = end
             continue
         break
-    return i, root, "$" + "".join(p for _, p in pieces), pieces
+    return i, root, "$" + "".join(p for _, p in pieces), pieces, plain
 
 
 _parser_lock = threading.Lock()
@@ -238,10 +258,17 @@ def _parse_cached(root: str, jsonpath_text: str, parts: int) -> Path | _Failure:
     return Path(root, tuple(segments), render(root, tuple(segments)))
 
 
+@lru_cache(maxsize=4096)
+def _plain_cached(root: str, segments: tuple[str | int, ...]) -> Path:
+    return Path(root, segments, render(root, segments))
+
+
 def parse_path(text: str, pos: int = 0) -> tuple[Path, int]:
     """Parse the path at ``text[pos]``; returns ``(Path, end)``. Columns in errors are
     1-based positions in *text*. Raises ExpressionSyntaxError."""
-    end, root, jp_text, pieces = scan_path(text, pos)
+    end, root, jp_text, pieces, plain = _scan(text, pos)
+    if plain is not None:  # jsonpath-ng (~30 ms to import and build on first use) would give the same
+        return _plain_cached(root, tuple(plain)), end
     result = _parse_cached(root, jp_text, len(pieces))
     if isinstance(result, Path):
         return result, end

@@ -77,3 +77,23 @@ def test_a_broken_file_is_compiled_again_and_the_cache_can_be_turned_off(tmp_pat
     assert again["new"] > 0 and {k: again[k] for k in EXPECTED} == EXPECTED
     off = _probe(str(tmp_path / "other"), FLOWDBG_NO_CACHE="1")
     assert not off["patched"] and not _kept(tmp_path / "other") and {k: off[k] for k in EXPECTED} == EXPECTED
+
+
+def test_flowdbg_run_keeps_the_code_too(tmp_path):
+    """`flowdbg run` ends with os._exit (no atexit): it still writes the kept code, once."""
+    flow = tmp_path / "f.yaml"
+    flow.write_text("Type: StateMachine\nName: f\nSpecVersion: v1\nStartAt: P\nStates:\n"
+                    "  - Name: P\n    Type: Pass\n    End: true\n")
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "FLOWDBG_NO_CACHE"}
+    env["FLOWDBG_CACHE_DIR"] = str(cache)
+    argv = ["flowdbg", "run", str(flow), "--input", "{}"]
+    code = f"import sys; sys.argv = {argv!r}; from flowdbg.tui.cli import entry; entry()"
+    for _ in range(2):
+        r = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert "Succeeded" in r.stdout
+        (kept,) = _kept(cache)
+        if _ == 0:
+            first = os.stat(cache / kept).st_mtime_ns
+    assert os.stat(cache / kept).st_mtime_ns == first  # the second run compiled nothing new

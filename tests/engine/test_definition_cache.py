@@ -118,3 +118,72 @@ def test_an_edited_or_renamed_mock_file_is_read_again_and_a_broken_one_is_not_ca
     assert "bdy" in str(e.value) and len(_entries()) == 3
     with pytest.raises(MockFileError):
         load_mocks(str(m))  # and again: an error is never served from the cache
+
+
+def _chain(n: int) -> str:
+    lines = ["Type: StateMachine", "Name: chain", "SpecVersion: v1", "StartAt: S0", "States:"]
+    for i in range(n):
+        lines += [f"  - Name: S{i}", "    Type: Pass", "    InputConstructor:", "      n.$: $Input.n", f"      step: {i}"]
+        lines.append(f"    Next: S{i + 1}" if i + 1 < n else "    End: true")
+    return "\n".join(lines) + "\n"
+
+
+_BIG_LOAD = r'''
+import json, sys, threading
+from flowdbg.engine.definition import load_definition
+d = load_definition(sys.argv[1])
+print(json.dumps({"threads": threading.active_count(), "states": len(list(d.flow.all_states()))}))
+'''
+
+
+def test_a_big_flow_is_written_by_a_background_process_and_comes_back_the_same(tmp_path):
+    """A flow over BACKGROUND_BYTES: the loading process returns before its entry is
+    written (by a detached grandchild, its stdio closed); the entry then loads as the
+    same definition, digests included."""
+    import subprocess
+    import sys
+    import time
+    flow = tmp_path / "big.yaml"
+    flow.write_text(_chain(600))
+    assert flow.stat().st_size >= defcache.BACKGROUND_BYTES
+    cache = tmp_path / "cache"
+    env = {k: v for k, v in os.environ.items() if k != "FLOWDBG_NO_CACHE"}
+    env["FLOWDBG_CACHE_DIR"] = str(cache)
+    r = subprocess.run([sys.executable, "-c", _BIG_LOAD, str(flow)], env=env, capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0 and r.stderr == "", r.stderr
+    assert json.loads(r.stdout) == {"threads": 1, "states": 600}
+    folder = cache / "definitions"
+    deadline = time.monotonic() + 30
+    while not (folder.is_dir() and any(n.endswith(".pickle") for n in os.listdir(folder))):
+        assert time.monotonic() < deadline, "the background writer wrote nothing"
+        time.sleep(0.05)
+    time.sleep(0.2)  # written under a temporary name, then renamed: the .pickle is whole
+    assert [n for n in os.listdir(folder) if n.endswith(".tmp")] == []
+    os.environ["FLOWDBG_CACHE_DIR"] = str(cache)
+    try:
+        os.environ.pop("FLOWDBG_NO_CACHE", None)
+        k = defcache.key(flow.read_bytes(), False)
+        diagnostics, cached = defcache.get(k)
+    finally:
+        del os.environ["FLOWDBG_CACHE_DIR"]
+    built = load_definition(str(flow))  # no cache now: built from the YAML
+    assert tuple(diagnostics) == tuple(built.diagnostics)
+    assert dict(cached.digests) == dict(built.flow.digests) and len(cached.digests) == 601  # and @StartAt
+    assert cached.scope.start_at == "S0" and list(cached.scope.states) == list(built.flow.scope.states)
+
+
+def test_with_other_threads_running_the_entry_is_written_in_process(tmp_path, monkeypatch):
+    import threading
+    monkeypatch.setenv("FLOWDBG_CACHE_DIR", str(tmp_path / "cache"))
+    flow = tmp_path / "big.yaml"
+    flow.write_text(_chain(600))
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        load_definition(str(flow))
+        assert len(_entries()) == 1  # at once: no fork beside another thread
+    finally:
+        stop.set()
+        t.join()

@@ -239,3 +239,50 @@ def test_path_length_limit():
         compile_expression("$Input" + ".a" * 101)
     assert exc.value.message == "path has too many parts (at most 100)"
     assert exc.value.col == 1
+
+
+# ------------------------------------------------ the scan's own segments against jsonpath-ng
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from flowdbg.engine.expressions import paths as P  # noqa: E402
+
+_KEYS = st.from_regex(P._KEY_RE, fullmatch=True).filter(lambda k: len(k) < 30)
+_PART = st.one_of(_KEYS.map(lambda k: "." + k), st.integers(0, 10**20).map(lambda n: f"[{n}]"))
+
+
+def _by_jsonpath_ng(text: str) -> P.Path:
+    end, root, jp_text, pieces = P.scan_path(text, 0)
+    result = P._parse_cached(root, jp_text, len(pieces))
+    assert isinstance(result, P.Path), result
+    return result
+
+
+@settings(max_examples=300, deadline=None)
+@given(root=st.sampled_from(P.ROOTS), parts=st.lists(_PART, max_size=6))
+def test_plain_paths_need_no_grammar_and_match_jsonpath_ng(root, parts):
+    """A path of dotted keys and plain indexes skips jsonpath-ng; its Path is the library's."""
+    text = root + "".join(parts)
+    path, end = P.parse_path(text)
+    assert end == len(text)
+    assert P._scan(text, 0)[4] is not None
+    assert path == _by_jsonpath_ng(text)
+
+
+@pytest.mark.parametrize("text, segments", [
+    ("$Input.order.items[1].sku", ("order", "items", 1, "sku")),
+    ("$Input.订单.金额", ("订单", "金额")),
+    ("$Input.a-b[0][10]", ("a-b", 0, 10)),
+    ("$Input.2024", ("2024",)),
+    ("$Input", ()),
+])
+def test_plain_path_segments(text, segments):
+    assert P.parse_path(text)[0].segments == segments
+
+
+@pytest.mark.parametrize("text", ["$Input['a b']", "$Input[ 1 ]", "$Input[01]", "$Input.a['b'][0]",
+                                  "$Input[\"x\"]"])
+def test_other_brackets_go_to_jsonpath_ng(text):
+    assert P._scan(text, 0)[4] is None
+    assert P.parse_path(text)[0] == _by_jsonpath_ng(text)
