@@ -122,3 +122,32 @@ async def test_the_footer_has_its_keys_in_the_first_frame_and_keeps_them_when_th
         await settle(pilot)
         footer = app.main.query_one("KeyFooter")
         assert footer.compact and "F5/c Continue F10/n Over" in screen_lines(app)[-1].replace("\xa0", " ")
+
+
+def _has_dialog_css(app) -> bool:
+    return any(str(path).endswith("dialogs.tcss") for path, _ in app.stylesheet.source)
+
+
+async def test_the_dialogs_rules_come_after_the_first_frame_and_before_any_dialog():
+    from flowdbg.tui.screens.help_screen import HelpScreen
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert not _has_dialog_css(app)  # the first frame parses the main screen's rules only
+        await settle(pilot)
+        assert _has_dialog_css(app)  # read just after it
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help-box")
+        assert box.has_class("dialog") and 0 < box.region.width <= 160 and box.styles.max_width is not None
+
+
+async def test_a_dialog_pushed_before_the_main_screen_has_the_dialogs_rules():
+    from flowdbg.tui.screens.input_screen import InputScreen
+    s = make_session(CHOICE_FLOW)
+    app = FlowdbgApp(s.definition, input=None, inputs_store=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InputScreen) and _has_dialog_css(app)
+        box = app.screen.query_one("#input-box")
+        assert box.region.width <= 80 and box.region.x >= 0  # .dialog: fits the terminal, centred
+        assert app.screen.styles.align_horizontal == "center"  # ModalScreen's rule
