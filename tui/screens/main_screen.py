@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, TabPane
+from textual.widgets import TabPane
 
 
 from ..widgets.graph_layout import node_key
@@ -26,6 +26,7 @@ from ..widgets.scope_list import ScopeList
 from ..widgets.state_graph import StateGraph
 from ..widgets.state_header import StateHeader
 from ..widgets.status_bar import StatusBar
+from ..widgets.title_bar import TitleBar
 from ..widgets.step_view import StepView
 from .main_actions import DebuggerActions
 from .main_panes import LAZY, PaneRefresh
@@ -141,7 +142,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         d = self.session.definition
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="panes"):
             yield StateGraph(d.flow, id="graph")
             with Vertical(id="right"):
