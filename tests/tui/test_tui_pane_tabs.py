@@ -49,3 +49,20 @@ async def test_a_side_tab_label_follows_the_session_without_a_new_widget():
         assert side.label("tab-breakpoints") == "6 Breakpoints (1)"
         assert side.strip is strip
         assert "6 Breakpoints (1)" in screen_lines(app)[strip.region.y]
+
+
+async def test_a_tab_row_wider_than_its_strip_scrolls_the_active_tab_into_view():
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "7")  # History, the last tab: beyond the strip's right edge
+        await pilot.pause(0.5)  # the row's slide
+        strip = app.main.query_one("#side", PaneTabs).strip
+        start, end = strip.spans()["tab-history"]
+        assert end > strip.size.width  # it did not fit
+        row = screen_lines(app)[strip.region.y][strip.region.x:strip.region.right]
+        assert row.rstrip().endswith("7 History") and round(strip.row_x) == end - strip.size.width
+        await press(pilot, "4")
+        await pilot.pause(0.5)
+        assert round(strip.row_x) == 0
+        assert screen_lines(app)[strip.region.y][strip.region.x:].startswith(" 4 Scopes")

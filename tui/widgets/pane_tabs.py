@@ -6,8 +6,8 @@ them, a good part of what its first frame mounted, styled and laid out.
 :class:`PaneTabs` keeps Textual's ContentSwitcher and TabPanes and draws
 the row with one :class:`TabStrip` that looks and behaves as Textual's
 Tabs do: the labels, the active tab's underline (it slides to a new tab),
-hover, a click on a label or the bar, and when focused the cursor and
-left/right.
+a row wider than the strip scrolled to keep the active tab in view, hover,
+a click on a label or the bar, and when focused the cursor and left/right.
 """
 from __future__ import annotations
 
@@ -63,6 +63,8 @@ class TabStrip(Widget, can_focus=True):
 
     bar_start = reactive(0.0)
     bar_end = reactive(0.0)
+    #: the row scrolled sideways when it is wider than the strip (the active tab is kept in view)
+    row_x = reactive(0.0)
 
     def __init__(self, labels: dict[str, str], active: str) -> None:
         super().__init__()
@@ -86,6 +88,32 @@ class TabStrip(Widget, can_focus=True):
     def on_mount(self) -> None:
         self.bar_start, self.bar_end = self._bar_span()
 
+    def on_resize(self) -> None:
+        self.move_bar(animate=False)
+        self.scroll_active()
+
+    def _scroll_target(self) -> float:
+        """Where Tabs scrolls its row: the active tab centred (its left edge in
+        view), within the row."""
+        spans, width = self.spans(), self.size.width
+        total = max((end for _, end in spans.values()), default=0)
+        if self.active not in spans or total <= width:
+            return 0.0
+        start, end = spans[self.active]
+        x = min(start + (end - start) / 2 - width / 2, start)
+        return float(max(0, min(x, total - width)))
+
+    def scroll_active(self, animate: bool = True) -> None:
+        if not self.size.width:  # hidden (a small terminal's other slot): done on its next resize
+            return
+        target = self._scroll_target()
+        if target == self.row_x:
+            return
+        if animate and self.is_mounted:
+            self.animate("row_x", target, duration=0.2, level="basic")
+        else:
+            self.row_x = target
+
     def move_bar(self, animate: bool = True) -> None:
         start, end = self._bar_span()
         if animate and self.is_mounted:
@@ -98,12 +126,15 @@ class TabStrip(Widget, can_focus=True):
         if self.labels.get(pane_id) != label:
             self.labels[pane_id] = label
             self.move_bar(animate=False)
+            self.scroll_active(animate=False)
             self.refresh()
 
     # -- drawing ----------------------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
         width = self.size.width
         base = self.rich_style
+        ox = round(self.row_x)
+        full = max(width, ox + width, sum(Text(label).cell_len + 2 for label in self.labels.values()))
         if y == 0:
             text = Text(no_wrap=True, end="", overflow="crop")
             for pane_id, label in self.labels.items():
@@ -116,22 +147,24 @@ class TabStrip(Widget, can_focus=True):
                 text.append(" ", pad)
                 text.append_text(t)
                 text.append(" ", pad)
-            if text.cell_len < width:
-                text.append(" " * (width - text.cell_len), Style(bgcolor=base.bgcolor))
-            text.truncate(width)
-            return Strip(list(text.render(self.app.console, end="")), width)
+            if text.cell_len < full:
+                text.append(" " * (full - text.cell_len), Style(bgcolor=base.bgcolor))
+            strip = Strip(list(text.render(self.app.console, end="")), full)
+            return strip.crop(ox, ox + width) if ox or full > width else strip
         if y == 1:
             bar = self.get_component_rich_style("tab-strip--bar")
             renderable = Bar(highlight_range=(self.bar_start, self.bar_end),
                              highlight_style=Style.from_color(bar.color),
                              background_style=Style.from_color(bar.bgcolor))
-            options = self.app.console.options.update_width(width)
+            options = self.app.console.options.update_width(full)
             segments = list(self.app.console.render(renderable, options))
-            return Strip(segments).apply_style(base).simplify().adjust_cell_length(width, base)
+            strip = Strip(segments).apply_style(base).simplify().adjust_cell_length(full, base)
+            return strip.crop(ox, ox + width) if ox or full > width else strip
         return Strip.blank(width, base)
 
     # -- keys and the mouse -------------------------------------------------------------------------------
     def _tab_at(self, x: int) -> str | None:
+        x += round(self.row_x)
         return next((p for p, (a, b) in self.spans().items() if a <= x < b), None)
 
     def action_move(self, step: int) -> None:
@@ -210,6 +243,7 @@ class PaneTabs(Widget):
         strip = self.strip
         strip.active = active
         strip.move_bar()
+        strip.scroll_active()
         strip.refresh()
         self.query_one(ContentSwitcher).current = active
         self.post_message(self.TabActivated(self, self.query_one(f"#{active}", TabPane)))
