@@ -43,6 +43,10 @@ class FlowdbgApp(InputMemory, App[int]):
     """
 
     CSS_PATH = "app.tcss"
+    #: the dialogs' and the other screens' rules: read before the first of
+    #: them is pushed, or just after the main screen's first frame (parsed
+    #: with the main screen's, they were ~28 M instructions of its start-up)
+    DIALOG_CSS_PATH = "dialogs.tcss"
     TITLE = "flowdbg"
     # Size classes on every screen (dialogs tighten on a small terminal; the
     # main screen also sets -compact, see MainScreen._apply_size).
@@ -212,7 +216,20 @@ class FlowdbgApp(InputMemory, App[int]):
         self.main = MainScreen(s, self.server)
         self._preset_size_classes(self.main)
 
+    _dialog_css_read = False
+
+    def load_dialog_css(self) -> None:
+        """Add the dialogs' rules to the stylesheet (once). They match only
+        the nodes of the screens they are for, so nothing on screen is
+        styled again; the stylesheet parses the new file alone when it
+        next styles a node (Textual keeps what it parsed before)."""
+        if self._dialog_css_read:
+            return
+        self._dialog_css_read = True
+        self.stylesheet.read(os.path.join(os.path.dirname(os.path.abspath(__file__)), self.DIALOG_CSS_PATH))
+
     def _main_opened(self) -> None:
+        self.call_after_refresh(self.call_after_refresh, self.load_dialog_css)  # after the first frame
         for message, severity in self.notices:
             self.notify(message, severity=severity, timeout=12)
         for title, message in self.startup_errors:
@@ -319,8 +336,10 @@ class FlowdbgApp(InputMemory, App[int]):
 
     def push_screen(self, screen, *args, **kwargs):
         """A dialog opens over no toast: what they said is behind it (or
-        gone) by the time it closes; the dialog says its own results."""
+        gone) by the time it closes; the dialog says its own results. Every
+        screen pushed has the dialogs' rules (load_dialog_css)."""
         from textual.screen import ModalScreen
+        self.load_dialog_css()
         if isinstance(screen, ModalScreen):
             self.clear_notifications()
         return super().push_screen(screen, *args, **kwargs)

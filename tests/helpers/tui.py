@@ -97,3 +97,22 @@ async def show(pilot, pane: str) -> None:
     watches, breakpoints, history."""
     pilot.app.main.action_pane(pane)
     await settle(pilot)
+
+
+def footer_keys(app) -> dict:
+    """The footer's keys as drawn (KeyFooter.entries) by action name."""
+    from flowdbg.tui.widgets.key_footer import KeyFooter
+    footer = app.screen.query_one(KeyFooter)
+    return {e.action.rsplit(".", 1)[-1]: e for e in footer.entries}
+
+
+def footer_key_shown(app, entry) -> bool:
+    """The key is drawn whole on the footer: not cut at the right edge nor
+    under the command palette's key, and its label is in the last line."""
+    from flowdbg.tui.widgets.key_footer import KeyFooter
+    footer = app.screen.query_one(KeyFooter)
+    entries = footer.entries
+    right = next((e.x for e in entries if e.palette), footer.size.width) if not entry.palette else footer.size.width
+    line = screen_lines(app)[footer.region.y].replace("\xa0", " ")
+    label = "".join(footer._label(entry))
+    return on_screen(footer) and entry.x + entry.width <= right and line[entry.x:entry.x + entry.width] == label

@@ -5,11 +5,11 @@ frame, and a key pressed before that still does what it says
 from __future__ import annotations
 
 import pytest
-from helpers.tui import CHOICE_FLOW, MAP_FLOW, make_app, make_session, press, settle, toasts
-from textual.widgets import TabbedContent
+from helpers.tui import CHOICE_FLOW, MAP_FLOW, footer_keys, make_app, make_session, press, screen_lines, settle, toasts
 
 from flowdbg.tui.app import FlowdbgApp
 from flowdbg.tui.screens.error_screen import ErrorScreen
+from flowdbg.tui.widgets.pane_tabs import PaneTabs
 
 BEHIND_TABS = ("record", "values", "source", "watches", "breakpoints", "history")
 
@@ -43,7 +43,7 @@ async def test_a_key_pressed_before_the_panes_are_mounted_shows_and_focuses_its_
         await settle(pilot)
         main = app.main
         container = "#side" if tab in ("tab-watches", "tab-breakpoints", "tab-history") else "#data"
-        assert main.query_one(container, TabbedContent).active == tab
+        assert main.query_one(container, PaneTabs).active == tab
         assert app.focused is not None and app.focused.id == focus
         assert main.panes_ready and tab[4:] not in main._dirty  # the pane shown is filled
 
@@ -72,7 +72,7 @@ async def test_a_breakpoint_set_at_once_is_in_the_breakpoints_pane():
         main = app.main
         table = main.query_one("#breakpoints")
         assert table.row_count == 1 and not table.has_class("-empty")
-        assert main.query_one("#side", TabbedContent).get_tab("tab-breakpoints").label.plain == "6 Breakpoints (1)"
+        assert main.query_one("#side", PaneTabs).label("tab-breakpoints") == "6 Breakpoints (1)"
 
 
 async def test_notices_show_over_the_first_screen():
@@ -110,16 +110,44 @@ async def test_a_session_that_cannot_start_is_said_as_before():
 
 
 async def test_the_footer_has_its_keys_in_the_first_frame_and_keeps_them_when_the_focus_moves():
-    from textual.widgets._footer import FooterKey
     app = make_app(CHOICE_FLOW)
     async with app.run_test(size=(160, 48)) as pilot:
-        footer = app.main.query_one("KeyFooter")
-        first = [k.key for k in footer.query(FooterKey)]
-        assert first[:4] == ["question_mark", "f5", "f10", "f11"]  # composed with the screen, not a refresh later
+        first = [e.key for e in footer_keys(app).values()]
+        assert first[:4] == ["question_mark", "f5", "f10", "f11"]  # with the screen, not a refresh later
         await press(pilot, "3")  # the Step pane has no keys in the footer: the same keys
-        assert [k.key for k in footer.query(FooterKey)] == first
+        assert [e.key for e in footer_keys(app).values()] == first
         await press(pilot, "1")
-        assert [k.key for k in footer.query(FooterKey)] == first
-        await pilot.resize_terminal(80, 24)  # compact: the keys are made again, tighter
+        assert [e.key for e in footer_keys(app).values()] == first
+        await pilot.resize_terminal(80, 24)  # compact: the keys are drawn again, tighter
         await settle(pilot)
-        assert all(k.compact for k in footer.query(FooterKey) if not k.has_class("-command-palette"))
+        footer = app.main.query_one("KeyFooter")
+        assert footer.compact and "F5/c Continue F10/n Over" in screen_lines(app)[-1].replace("\xa0", " ")
+
+
+def _has_dialog_css(app) -> bool:
+    return any(str(path).endswith("dialogs.tcss") for path, _ in app.stylesheet.source)
+
+
+async def test_the_dialogs_rules_come_after_the_first_frame_and_before_any_dialog():
+    from flowdbg.tui.screens.help_screen import HelpScreen
+    app = make_app(CHOICE_FLOW)
+    async with app.run_test(size=(160, 48)) as pilot:
+        assert not _has_dialog_css(app)  # the first frame parses the main screen's rules only
+        await settle(pilot)
+        assert _has_dialog_css(app)  # read just after it
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        box = app.screen.query_one("#help-box")
+        assert box.has_class("dialog") and 0 < box.region.width <= 160 and box.styles.max_width is not None
+
+
+async def test_a_dialog_pushed_before_the_main_screen_has_the_dialogs_rules():
+    from flowdbg.tui.screens.input_screen import InputScreen
+    s = make_session(CHOICE_FLOW)
+    app = FlowdbgApp(s.definition, input=None, inputs_store=None)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InputScreen) and _has_dialog_css(app)
+        box = app.screen.query_one("#input-box")
+        assert box.region.width <= 80 and box.region.x >= 0  # .dialog: fits the terminal, centred
+        assert app.screen.styles.align_horizontal == "center"  # ModalScreen's rule

@@ -6,8 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from helpers.tui import (CALLBACK_FLOW, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, ROOT, SIZE, callback_mocks, make_app,
-                         on_screen, plain, press, screen_lines, settle)
+from helpers.tui import (CALLBACK_FLOW, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, ROOT, SIZE, callback_mocks, footer_key_shown,
+                         footer_keys, make_app, on_screen, plain, press, screen_lines, settle)
 
 from flowdbg.tui.widgets.state_graph import StateGraph
 from flowdbg.tui.widgets.status_bar import StatusBar
@@ -332,9 +332,9 @@ async def test_keys_for_scopes_watches_breakpoints_and_footer_keys_at_80_to_120(
             for key, sel in (("4", "#scopes"), ("5", "#watches"), ("6", "#breakpoints")):
                 await press(pilot, key)
                 assert app.focused is app.main.query_one(sel), (size, key)
-            keys = {str(k.action).rsplit(".", 1)[-1]: k for k in app.main.query("FooterKey")}
+            keys = footer_keys(app)
             for action in ("callbacks", "quit"):
-                assert on_screen(keys[action]), (size, action)
+                assert footer_key_shown(app, keys[action]), (size, action)
 
 
 async def test_watch_dialog_prefills_and_errors_show_the_error_only():

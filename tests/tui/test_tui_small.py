@@ -3,21 +3,14 @@ choose them, the footer keeps ? Help, and dialogs fit and scroll."""
 from __future__ import annotations
 
 from helpers.tui import (CALLBACK_FLOW, CHOICE_FLOW, MAP_FLOW, SIZE, callback_mocks,  # noqa: F401
-                              make_app, on_screen, press, screen_lines, settle)
+                              footer_key_shown, footer_keys, make_app, on_screen, press, screen_lines, settle)
 
 from flowdbg.tui.screens.breakpoint_screen import BreakpointScreen
 from flowdbg.tui.screens.callbacks_screen import CallbacksScreen
 from flowdbg.tui.screens.main_screen import MainScreen
-from flowdbg.tui.widgets.key_footer import KeyFooter
 from flowdbg.tui.widgets.status_bar import StatusBar
 
 SMALL = (80, 24)
-
-
-def footer_keys(app) -> dict[str, object]:
-    """Footer keys by action, as drawn."""
-    footer = app.screen.query_one(KeyFooter)
-    return {str(k.action).rsplit(".", 1)[-1]: k for k in footer.query("FooterKey")}
 
 
 def shown(app, selector: str) -> bool:
@@ -33,7 +26,7 @@ async def test_80x24_keeps_the_key_controls_on_screen():
         keys = footer_keys(app)
         # issue 10.6: k and q stay in the footer at 80 columns, with help and the stepping keys
         for action in ("help", "continue", "step_over", "step_into", "callbacks", "quit"):
-            assert action in keys and on_screen(keys[action]), action
+            assert action in keys and footer_key_shown(app, keys[action]), action
         assert list(keys)[0] == "help"  # first, whatever is focused
         assert shown(app, "#graph") and shown(app, "#step") and shown(app, "#status")
         assert shown(app, "#state-header")

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import traceback
 
-from textual.widgets import TabbedContent
 
 from flowdbg.engine.preview import preview
 
 from ..run_overlay import CALLBACK, RUNNING, overlay_from_records
 from ..widgets.graph_layout import node_key
+from ..widgets.pane_tabs import PaneTabs
 from ..widgets.scope_list import ScopeList
 from ..widgets.state_graph import GraphMarks, StateGraph
 from ..widgets.state_header import StateHeader
@@ -137,8 +137,8 @@ class PaneRefresh:
         data = {"tab-step": "step", "tab-record": "record", "tab-values": "values", "tab-source": "source"}
         side = {"tab-scopes": "scopes", "tab-watches": "watches", "tab-breakpoints": "breakpoints",
                 "tab-history": "history"}
-        out = [data.get(self.query_one("#data", TabbedContent).active, "step")]
-        out.append(side.get(self.query_one("#side", TabbedContent).active, "scopes"))
+        out = [data.get(self.query_one("#data", PaneTabs).active, "step")]
+        out.append(side.get(self.query_one("#side", PaneTabs).active, "scopes"))
         if self.has_class("-compact"):
             out = out[1:] if self._right == "side" else out[:1]
         return out
@@ -187,7 +187,7 @@ class PaneRefresh:
         elif pane == "history":
             self.query_one("#history").sync(ex)
 
-    def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+    def on_pane_tabs_tab_activated(self, event: PaneTabs.TabActivated) -> None:
         pane = {"tab-step": "step", "tab-record": "record", "tab-values": "values", "tab-source": "source",
                 "tab-scopes": "scopes", "tab-watches": "watches", "tab-breakpoints": "breakpoints",
                 "tab-history": "history"}.get(event.pane.id or "")
@@ -236,12 +236,10 @@ class PaneRefresh:
         return labels, empty
 
     def _titles(self) -> None:
-        side = self.query_one("#side", TabbedContent)
+        side = self.query_one("#side", PaneTabs)
         labels, empty = self.side_tabs()
         for tab_id, label in labels.items():
-            tab = side.get_tab(tab_id)
-            if str(tab.label) != label:  # a label change costs a layout
-                tab.label = label
+            side.set_label(tab_id, label)  # (only a change is drawn again)
         # the lists take only the room they need (CSS: -empty is one row)
         for name, is_empty in empty.items():
             for pane in self.query("#" + name):  # (not there before mount_panes)

@@ -16,15 +16,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Header, TabbedContent, TabPane
+from textual.widgets import TabPane
 
 
 from ..widgets.graph_layout import node_key
 from ..widgets.key_footer import KeyFooter
+from ..widgets.pane_tabs import PaneTabs
 from ..widgets.scope_list import ScopeList
 from ..widgets.state_graph import StateGraph
 from ..widgets.state_header import StateHeader
 from ..widgets.status_bar import StatusBar
+from ..widgets.title_bar import TitleBar
 from ..widgets.step_view import StepView
 from .main_actions import DebuggerActions
 from .main_panes import LAZY, PaneRefresh
@@ -140,19 +142,19 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         d = self.session.definition
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="panes"):
             yield StateGraph(d.flow, id="graph")
             with Vertical(id="right"):
                 yield StateHeader(id="state-header")
-                with TabbedContent(id="data"):
+                with PaneTabs(id="data"):
                     with TabPane("3 Step", id="tab-step"):
                         yield StepView(id="step")
                     yield TabPane("Record", id="tab-record")  # the panes behind a tab: mount_panes
                     yield TabPane("Values", id="tab-values")
                     yield TabPane("2 Source", id="tab-source")
                 labels, empty = self.side_tabs()  # as they will be: a label changed later costs a layout
-                with TabbedContent(id="side"):
+                with PaneTabs(id="side"):
                     with TabPane(labels["tab-scopes"], id="tab-scopes"):
                         yield ScopeList(id="scopes", classes="-empty" if empty["scopes"] else "")
                     yield TabPane(labels["tab-watches"], id="tab-watches")
@@ -278,13 +280,13 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             pane = "step"
         container, tab, target = PANES[pane]
         if container is not None:
-            self.query_one(container, TabbedContent).active = tab
+            self.query_one(container, PaneTabs).active = tab
             self._right = "side" if container == "#side" else "data"
         self._slots()
         self._focus_later(target)
 
     def action_data_view(self) -> None:
-        tabs = self.query_one("#data", TabbedContent)
+        tabs = self.query_one("#data", PaneTabs)
         order = ["tab-step", "tab-record", "tab-values"]
         nxt = order[(order.index(tabs.active) + 1) % 3] if tabs.active in order else "tab-step"
         self.action_pane({"tab-step": "step", "tab-record": "record", "tab-values": "values"}[nxt])
