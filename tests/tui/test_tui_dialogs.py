@@ -503,3 +503,26 @@ async def test_export_history_writes_get_execution_history(tmp_path):
         assert [e["Type"] for e in data["Events"]] == [e.type for e in events]
         assert data["Events"][0]["EventId"] == 1 and data["Events"][0]["Time"] == "2026-01-01T00:00:00.000Z"
         assert any("events written to" in t for t in toasts(app))
+
+
+async def test_callbacks_dialog_says_which_output_keys_the_task_reads():
+    """claim-review's 'Ask an appraiser' reads $Output.price in its OutputConstructor: the
+    pre-filled {} is valid JSON but would fail the run there, and the dialog says so."""
+    from pathlib import Path
+    flow = Path("sample_flows/claim-review.yaml")
+    app = make_app(flow, input=json.loads(Path("sample_flows/claim-review.input.json").read_text()))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "c")
+        await settle(pilot)
+        pending = app.main.session.execution.pending_tasks()
+        assert [p.state for p in pending] == ["Ask an appraiser"]
+        await press(pilot, "k")
+        dlg = app.screen
+        assert isinstance(dlg, CallbacksScreen)
+        status = str(dlg.query_one("#cb-json-status").render())
+        assert "valid JSON" in status and "lacks $Output.price (read by its OutputConstructor)" in status
+        dlg.query_one("#cb-output").text = '{"price": 300}'
+        await settle(pilot)
+        status = str(dlg.query_one("#cb-json-status").render())
+        assert "lacks" not in status and "F5 sends it and continues" in status

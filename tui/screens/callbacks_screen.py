@@ -1,6 +1,7 @@
 """Answer tasks waiting for ReportTaskSucceeded / ReportTaskFailed."""
 from __future__ import annotations
 
+import re
 import shlex
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from ..widgets.status_bar import describe_future
 from ..theme_style import th
 
 MAX_ERROR, MAX_CAUSE = 128, 4096
+_OUTPUT_KEY = re.compile(r"\$Output\.([^\W\d]\w*)")  # a plain key right after $Output (normalized path text)
 
 
 def _secs(t) -> str:
@@ -170,6 +172,7 @@ class CallbacksScreen(ModalScreen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "cb-token":
             self._hint()
+            self._check_output()
 
     def on_text_area_changed(self, event: TextArea.Changed) -> None:
         self._check_output()
@@ -184,10 +187,33 @@ class CallbacksScreen(ModalScreen):
             status.update(Text(f"✗ {where}{e.message.removeprefix('not valid JSON: ')}", style=th("$error")))
             self.query_one("#cb-send-ok", Button).disabled = True
             return None, False
-        status.update(Text.assemble(("✓ valid JSON", th("$success")),
-                                    ("  ·  F5 sends it and continues", th("$foreground-muted"))))
+        missing = self._unread_keys(value)
+        if missing:  # the task's OutputConstructor would fail on this output: say so before it is sent
+            status.update(Text.assemble(("✓ valid JSON", th("$success")), ("  ·  ", th("$foreground-muted")),
+                                        (f"lacks {', '.join(missing)} (read by its OutputConstructor)",
+                                         th("$warning"))))
+        else:
+            status.update(Text.assemble(("✓ valid JSON", th("$success")),
+                                        ("  ·  F5 sends it and continues", th("$foreground-muted"))))
         self.query_one("#cb-send-ok", Button).disabled = False
         return value, True
+
+    def _unread_keys(self, value) -> list[str]:
+        """The ``$Output.key`` paths the chosen task's OutputConstructor reads
+        whose key ``value`` lacks (a newcomer's ``{}`` fails the run there)."""
+        token = self.query_one("#cb-token", Input).value
+        pending = next((p for p in self.session.execution.pending_tasks() if p.token == token), None)
+        if pending is None or not isinstance(value, dict):
+            return []
+        found = self.session.definition.flow.find(pending.state) if self.session.definition.flow else []
+        output = getattr(found[0], "output", None) if len(found) == 1 else None
+        missing: dict[str, None] = {}
+        for expr in (output.expressions if output is not None else ()):
+            for path in expr.paths:
+                m = _OUTPUT_KEY.match(path)
+                if m and m.group(1) not in value:
+                    missing.setdefault(path)
+        return list(missing)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         bid = event.button.id
