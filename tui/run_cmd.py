@@ -23,7 +23,8 @@ from flowdbg.engine.runner import BackendConfig, make_backends, summarize
 from . import json_contract as J
 from .cli_input import CliError, check_file, read_input, session_path_problem, sibling_input
 from .run_report import print_summary
-from .run_setup import _Invalid, check_output_path, load_backend_setup, print_definition_errors, print_error
+from .run_setup import (_Invalid, check_output_path, load_backend_setup, print_definition_errors, print_diagnostics,
+                        print_error)
 from .run_signals import Signals
 from .save_test_cmd import check_save_test, save_test
 
@@ -80,8 +81,7 @@ class RunCommand:
             raise _Invalid(f"{args.flow}: the definition has {len(defn.errors)} error(s)", [], "definition",
                            printed=True)
         if not args.json:
-            for d in defn.warnings:
-                print(d.format(defn.path), file=sys.stderr)
+            print_diagnostics(defn.warnings, defn.path)
         inp = self._input()
         if args.save_test or args.case:
             check_save_test(args)  # a case name that is taken is refused before anything runs

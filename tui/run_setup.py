@@ -80,9 +80,29 @@ def load_backend_setup(args, flow=None):
     return mocks, cfg
 
 
+#: warnings of one kind printed before the rest are counted (one broken Next can leave
+#: hundreds of states "never reached"); errors are all printed, and --json and
+#: `flowdbg validate` list everything
+SAME_WARNINGS_SHOWN = 10
+
+
+def print_diagnostics(diagnostics, path: str) -> None:
+    shown: dict[str, int] = {}
+    hidden: dict[str, int] = {}
+    for d in diagnostics:
+        if d.severity != "error":
+            if shown.get(d.code, 0) >= SAME_WARNINGS_SHOWN:
+                hidden[d.code] = hidden.get(d.code, 0) + 1
+                continue
+            shown[d.code] = shown.get(d.code, 0) + 1
+        print(d.format(path), file=sys.stderr)
+    for code, n in hidden.items():
+        print(f"{path}: … and {n} more {code} warning{'s' if n != 1 else ''} (flowdbg validate {path} lists them all)",
+              file=sys.stderr)
+
+
 def print_definition_errors(defn) -> None:
-    for d in defn.diagnostics:
-        print(d.format(defn.path), file=sys.stderr)
+    print_diagnostics(defn.diagnostics, defn.path)
 
 
 def _same_file(a: str, b: str | None) -> bool:

@@ -279,3 +279,29 @@ FLOW_HINT = "(a flow is given as FLOW; its mock file is FLOW.mocks.yaml beside i
 def test_a_flowdbg_yaml_file_where_json_belongs_says_what_it_is(cli, samples, argv, message):
     code, out, err = cli(*argv)
     assert (code, out, err) == (2, "", f"flowdbg: error: {message}\n")
+
+
+# -- many warnings of one kind: counted after the first ten -----------------------------------------------------
+
+def _chain(n: int, broken_at: int) -> str:
+    lines = ["Type: StateMachine", "Name: chain", "SpecVersion: v1", "StartAt: S0", "States:"]
+    for i in range(n):
+        lines += [f"  - Name: S{i}", "    Type: Pass"]
+        nxt = f"Q{i + 1}" if i + 1 == broken_at else f"S{i + 1}"
+        lines.append(f"    Next: {nxt}" if i + 1 < n else "    End: true")
+    return "\n".join(lines) + "\n"
+
+
+def test_one_broken_next_prints_its_error_and_counts_the_states_it_cut_off(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "big.yaml").write_text(_chain(40, 20))
+    code, out, err = cli("run", "big.yaml", "--input", "{}")
+    lines = err.splitlines()
+    assert code == 2 and out == ""
+    assert lines[0] == "big.yaml:65:11: error: state 'S19': Next names no state 'Q20' in this scope (hint: did you mean 'S20'?)"
+    assert lines[1:11] == [f"big.yaml:{66 + 3 * k}:11: warning: state 'S{20 + k}' is never reached from StartAt 'S0'"
+                           for k in range(10)]
+    assert lines[11:] == ["big.yaml: … and 10 more unreachable warnings (flowdbg validate big.yaml lists them all)"]
+    code, out, _ = cli("run", "big.yaml", "--input", "{}", "--json")
+    found = json.loads(out)["diagnostics"]
+    assert [d["code"] for d in found].count("unreachable") == 20  # --json keeps them all
