@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from helpers import SAMPLE_FLOWS, dedent
+from helpers.engine import pass_chain
 
 ORDER = os.path.join(SAMPLE_FLOWS, "order-pipeline.yaml")
 
@@ -283,18 +284,9 @@ def test_a_flowdbg_yaml_file_where_json_belongs_says_what_it_is(cli, samples, ar
 
 # -- many warnings of one kind: counted after the first ten -----------------------------------------------------
 
-def _chain(n: int, broken_at: int) -> str:
-    lines = ["Type: StateMachine", "Name: chain", "SpecVersion: v1", "StartAt: S0", "States:"]
-    for i in range(n):
-        lines += [f"  - Name: S{i}", "    Type: Pass"]
-        nxt = f"Q{i + 1}" if i + 1 == broken_at else f"S{i + 1}"
-        lines.append(f"    Next: {nxt}" if i + 1 < n else "    End: true")
-    return "\n".join(lines) + "\n"
-
-
 def test_one_broken_next_prints_its_error_and_counts_the_states_it_cut_off(cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "big.yaml").write_text(_chain(40, 20))
+    (tmp_path / "big.yaml").write_text(pass_chain(40, nexts={19: "Q20"}))
     code, out, err = cli("run", "big.yaml", "--input", "{}")
     lines = err.splitlines()
     assert code == 2 and out == ""

@@ -12,6 +12,7 @@ from flowdbg.engine.definition import load_definition
 from flowdbg.engine.session import Session
 
 from helpers import SAMPLE_FLOWS, read_json
+from helpers.engine import pass_chain
 
 ORDER = os.path.join(SAMPLE_FLOWS, "order-pipeline.yaml")
 
@@ -121,11 +122,7 @@ def test_an_edited_or_renamed_mock_file_is_read_again_and_a_broken_one_is_not_ca
 
 
 def _chain(n: int) -> str:
-    lines = ["Type: StateMachine", "Name: chain", "SpecVersion: v1", "StartAt: S0", "States:"]
-    for i in range(n):
-        lines += [f"  - Name: S{i}", "    Type: Pass", "    InputConstructor:", "      n.$: $Input.n", f"      step: {i}"]
-        lines.append(f"    Next: S{i + 1}" if i + 1 < n else "    End: true")
-    return "\n".join(lines) + "\n"
+    return pass_chain(n, "      n.$: $Input.n\n      step: {i}")
 
 
 _BIG_LOAD = r'''

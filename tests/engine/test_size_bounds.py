@@ -17,7 +17,7 @@ from flowdbg.engine.constructors import compile_template
 from flowdbg.engine.execution import values as V
 from flowdbg.engine.expressions import Env
 from flowdbg.engine.json_values import MAX_DEPTH
-from tests.helpers.engine import flow
+from helpers.engine import definition, pass_chain
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -118,22 +118,9 @@ def test_a_bound_is_not_used_for_a_root_never_checked():
     assert got[0] is value and got[1] >= exact_bytes(value) and got[2] >= levels(value)
 
 
-def _chain(n: int, constructor: str) -> str:
-    states = []
-    for i in range(n):
-        nxt = f"Next: S{i + 1}" if i + 1 < n else "End: true"
-        states.append(f"""  - Name: S{i}
-    Type: Pass
-    InputConstructor:
-{constructor}
-    {nxt}""")
-    return flow("\n".join(states), "S0")
-
-
 def run_again(text: str, inp, limit: int = 64 * 1024):
     """The second run of one definition: its templates were evaluated before, so they are bounded."""
     from flowdbg.engine.execution import Execution, Options
-    from tests.helpers.engine import definition
     d = definition(text)
     for _ in range(2):
         ex = Execution(d.flow, inp, options=Options(data_limit=limit, max_events=0))
@@ -163,7 +150,7 @@ def without_bounds(monkeypatch):
 ])
 def test_a_run_fails_at_the_same_state_with_the_same_error_as_without_bounds(
         constructor, inp, limit, state, message, without_bounds):
-    text = _chain(150, constructor)
+    text = pass_chain(150, constructor)
     got = run_again(text, inp, limit)
     want = without_bounds(text, inp, limit)
     assert got.status == want.status == "Failed"
@@ -173,7 +160,7 @@ def test_a_run_fails_at_the_same_state_with_the_same_error_as_without_bounds(
 
 
 def test_a_long_chain_within_the_limit_succeeds_as_without_bounds(without_bounds):
-    text = _chain(400, '      n.$: $Input.n\n      step: 7')
+    text = pass_chain(400, '      n.$: $Input.n\n      step: 7')
     got, want = run_again(text, {"n": 3}), without_bounds(text, {"n": 3})
     assert got.status == want.status == "Succeeded"
     assert got.output == want.output == {"n": 3, "step": 7}
@@ -181,8 +168,7 @@ def test_a_long_chain_within_the_limit_succeeds_as_without_bounds(without_bounds
 
 def test_a_constructed_value_within_its_bounds_is_not_encoded(monkeypatch):
     from flowdbg.engine.execution import Execution
-    from tests.helpers.engine import definition
-    d = definition(_chain(20, '      n.$: $Input.n\n      step: 7'))
+    d = definition(pass_chain(20, '      n.$: $Input.n\n      step: 7'))
     calls = []
     real = V.json_size
     monkeypatch.setattr(V, "json_size", lambda v: calls.append(v) or real(v))

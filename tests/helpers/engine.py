@@ -118,6 +118,21 @@ def flow(states: str, start: str, name: str = "t") -> str:
     return f"Type: StateMachine\nName: {name}\nSpecVersion: v1\nStartAt: {start}\nStates:\n{states}\n"
 
 
+def pass_chain(n: int, constructor: str | None = None, nexts: dict[int, str] | None = None) -> str:
+    """A flow of ``n`` Pass states S0 -> S1 -> ... (bench_peer's chain). ``constructor`` is each
+    one's InputConstructor block, already indented, ``{i}`` standing for the state's number;
+    ``nexts`` gives some states another Next (a broken one, say)."""
+    states = []
+    for i in range(n):
+        lines = [f"  - Name: S{i}", "    Type: Pass"]
+        if constructor is not None:
+            lines += ["    InputConstructor:", constructor.replace("{i}", str(i))]
+        nxt = (nexts or {}).get(i, f"S{i + 1}")
+        lines.append(f"    Next: {nxt}" if i + 1 < n else "    End: true")
+        states.append("\n".join(lines))
+    return flow("\n".join(states), "S0")
+
+
 class RecordingDoor(Door):
     """A Door that keeps every FunctionRequest it passes to a backend, so
     tests can check the exact event bytes each function received."""
