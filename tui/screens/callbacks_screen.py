@@ -205,8 +205,8 @@ class CallbacksScreen(ModalScreen):
         pending = next((p for p in self.session.execution.pending_tasks() if p.token == token), None)
         if pending is None or not isinstance(value, dict):
             return []
-        found = self.session.definition.flow.find(pending.state) if self.session.definition.flow else []
-        output = getattr(found[0], "output", None) if len(found) == 1 else None
+        act = pending.frame.act if pending.frame is not None else None  # the waiting task's own state,
+        output = getattr(act.state, "output", None) if act is not None else None  # whatever its name
         missing: dict[str, None] = {}
         for expr in (output.expressions if output is not None else ()):
             for path in expr.paths:
