@@ -20,6 +20,7 @@ from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
 from .input_memory import InputMemory, default_inputs_store  # noqa: F401 (launch asks the app module)
+from . import startup_gc
 from .mock_watch import MockWatcher
 from .screens.error_screen import ErrorScreen
 from .screens.main_screen import MainScreen
@@ -124,6 +125,7 @@ class FlowdbgApp(InputMemory, App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.call_after_refresh, startup_gc.resume)  # after the first frame
         self.theme = self.DEFAULT_THEME
         self.sub_title = self.definition.path
         self.set_interval(self.mock_poll, self._poll_mocks)

@@ -25,13 +25,16 @@ def cmd_validate(args) -> int:
     return run(args)
 
 
+#: the first words that make a command other than the debugger
+_HEADLESS = ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help", "--version")
+
+
 def main(argv: list[str] | None = None) -> int:
     from .dataclass_code import install
     install()  # before the modules that define dataclasses are imported (start-up time)
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
-        if argv and argv[0] in ("run", "validate", "callback", "test", "graph", "serve", "convert", "-h", "--help",
-                                "--version"):
+        if argv and argv[0] in _HEADLESS:
             args = _parse_headless(argv)
             if args.command == "validate":
                 return cmd_validate(args)
@@ -156,7 +159,13 @@ _FAST_EXIT = ("run", "validate")
 
 def entry() -> None:
     """The ``flowdbg`` console script."""
-    code = main()
+    from . import startup_gc
+    if sys.argv[1:2] and sys.argv[1] not in _HEADLESS and "--web" not in sys.argv:
+        startup_gc.pause()  # the debugger's start-up; its app resumes the GC after the first frame
+    try:
+        code = main()
+    finally:
+        startup_gc.resume()  # (if the app never drew a frame)
     if sys.argv[1:2] and sys.argv[1] in _FAST_EXIT:
         from .dataclass_code import save
         save()  # os._exit skips atexit, where other commands keep the compiled dataclass code

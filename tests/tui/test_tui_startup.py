@@ -101,3 +101,45 @@ async def test_the_step_page_is_as_wide_as_its_view(size, flow, keys):
         await pilot.resize_terminal(size[0] - 7, size[1] - 3)
         await settle(pilot)
         _page_fits_its_view(app.main.query_one(StepView))
+
+
+async def test_the_gc_paused_for_start_up_runs_again_after_the_first_frame():
+    """The console script pauses the cyclic GC while the debugger starts
+    (tui/startup_gc.py); the app turns it on again once it has drawn, with
+    start-up's objects frozen, so a long session is collected as usual."""
+    import gc
+
+    from flowdbg.tui import startup_gc
+    app = make_app(CHOICE_FLOW)
+    startup_gc.pause()
+    try:
+        assert not gc.isenabled()
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0
+            startup_gc.resume()  # a second call changes nothing
+            assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+def test_the_console_script_leaves_the_gc_on_for_headless_commands(tmp_path, monkeypatch, capsys):
+    import gc
+
+    from flowdbg.tui import cli
+    flow = tmp_path / "f.yaml"
+    flow.write_text("Type: StateMachine\nSpecVersion: v1\nName: f\nStartAt: A\nStates:\n"
+                    "  - Name: A\n    Type: Pass\n    End: true\n")
+    seen = []
+    monkeypatch.setattr(cli, "main", lambda: seen.append(gc.isenabled()) or 0)
+    for argv in (["flowdbg", "graph", str(flow)], ["flowdbg", str(flow), "--web"]):
+        monkeypatch.setattr("sys.argv", argv)
+        with pytest.raises(SystemExit):
+            cli.entry()
+    monkeypatch.setattr("sys.argv", ["flowdbg", str(flow)])
+    with pytest.raises(SystemExit):
+        cli.entry()
+    assert seen == [True, True, False]  # only the debugger's start-up runs without it
+    assert gc.isenabled()  # and it is on again when the command ends, drawn or not
