@@ -20,7 +20,7 @@ from flowdbg.engine.mocks import MockFileError, load_mocks
 from flowdbg.engine.session import Session, SessionError
 
 from .input_memory import InputMemory, default_inputs_store  # noqa: F401 (launch asks the app module)
-from . import startup_gc
+from . import css_cache, startup_gc
 from .mock_watch import MockWatcher
 from .screens.error_screen import ErrorScreen
 from .screens.main_screen import MainScreen
@@ -77,6 +77,7 @@ class FlowdbgApp(InputMemory, App[int]):
                  mock_poll: float = 1.0):
         super().__init__()
         self.set_class(True, f"-theme-{self.theme}", update=False)  # what the theme's watcher adds
+        css_cache.load(self.stylesheet)  # what earlier runs parsed (the variables are the theme's by now)
         self.definition = definition
         self.session = session
         self.mocks, self.backends = mocks, backends
@@ -125,7 +126,7 @@ class FlowdbgApp(InputMemory, App[int]):
         return super().get_default_screen()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self.call_after_refresh, startup_gc.resume)  # after the first frame
+        self.call_after_refresh(self.call_after_refresh, self._first_frame_drawn)
         self.theme = self.DEFAULT_THEME
         self.sub_title = self.definition.path
         self.set_interval(self.mock_poll, self._poll_mocks)
@@ -145,6 +146,10 @@ class FlowdbgApp(InputMemory, App[int]):
             self.push_screen(ConfirmScreen(title, message, yes="Run them", no="Mocks only"), answered)
             return
         self._start(self.definition)
+
+    def _first_frame_drawn(self) -> None:
+        startup_gc.resume()
+        css_cache.save()  # if anything was parsed anew (at exit again, for what the dialogs add)
 
     def _start(self, definition) -> None:
         if definition is None:
