@@ -111,6 +111,7 @@ async def test_the_gc_paused_for_start_up_runs_again_after_the_first_frame():
 
     from flowdbg.tui import startup_gc
     app = make_app(CHOICE_FLOW)
+    gc.enable()  # (an in-process `flowdbg run` earlier in the session turns it off for good)
     startup_gc.pause()
     try:
         assert not gc.isenabled()

@@ -16,12 +16,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import TabPane
 
 
 from ..widgets.graph_layout import node_key
 from ..widgets.key_footer import KeyFooter
-from ..widgets.pane_tabs import PaneTabs
+from ..widgets.pane_tabs import Pane, PaneTabs
 from ..widgets.scope_list import ScopeList
 from ..widgets.state_graph import StateGraph
 from ..widgets.state_header import StateHeader
@@ -148,18 +147,18 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
             with Vertical(id="right"):
                 yield StateHeader(id="state-header")
                 with PaneTabs(id="data"):
-                    with TabPane("3 Step", id="tab-step"):
+                    with Pane("3 Step", id="tab-step"):
                         yield StepView(id="step")
-                    yield TabPane("Record", id="tab-record")  # the panes behind a tab: mount_panes
-                    yield TabPane("Values", id="tab-values")
-                    yield TabPane("2 Source", id="tab-source")
+                    yield Pane("Record", id="tab-record")  # the panes behind a tab: mount_panes
+                    yield Pane("Values", id="tab-values")
+                    yield Pane("2 Source", id="tab-source")
                 labels, empty = self.side_tabs()  # as they will be: a label changed later costs a layout
                 with PaneTabs(id="side"):
-                    with TabPane(labels["tab-scopes"], id="tab-scopes"):
+                    with Pane(labels["tab-scopes"], id="tab-scopes"):
                         yield ScopeList(id="scopes", classes="-empty" if empty["scopes"] else "")
-                    yield TabPane(labels["tab-watches"], id="tab-watches")
-                    yield TabPane(labels["tab-breakpoints"], id="tab-breakpoints")
-                    yield TabPane(labels["tab-history"], id="tab-history")
+                    yield Pane(labels["tab-watches"], id="tab-watches")
+                    yield Pane(labels["tab-breakpoints"], id="tab-breakpoints")
+                    yield Pane(labels["tab-history"], id="tab-history")
         yield StatusBar(id="status")
         yield KeyFooter()
 
@@ -190,7 +189,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         values._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}  # $Context folded
         lists = [(name, cls(id=name, classes="-empty" if empty[name] else ""))
                  for name, cls in (("watches", WatchList), ("breakpoints", BreakpointList), ("history", HistoryLog))]
-        mounts = [self.query_one(f"#tab-{name}", TabPane).mount(widget)
+        mounts = [self.query_one(f"#tab-{name}", Pane).mount(widget)
                   for name, widget in [("record", RecordView(id="record")), ("values", values), ("source", source),
                                        *lists]]
         self.call_later(self._panes_mounted, mounts)

@@ -3,11 +3,14 @@
 Textual's TabbedContent draws its tab row with nine widgets (a Tabs, three
 containers, a widget per tab and the underline); the main screen has two of
 them, a good part of what its first frame mounted, styled and laid out.
-:class:`PaneTabs` keeps Textual's ContentSwitcher and TabPanes and draws
-the row with one :class:`TabStrip` that looks and behaves as Textual's
-Tabs do: the labels, the active tab's underline (it slides to a new tab),
-a row wider than the strip scrolled to keep the active tab in view, hover,
-a click on a label or the bar, and when focused the cursor and left/right.
+:class:`PaneTabs` draws the row with one :class:`TabStrip` that looks and
+behaves as Textual's Tabs do: the labels, the active tab's underline (it
+slides to a new tab), a row wider than the strip scrolled to keep the active
+tab in view, hover, a click on a label or the bar, and when focused the
+cursor and left/right. Its :class:`Pane` children are shown one at a time
+(as TabbedContent's ContentSwitcher and TabPanes do, without that extra
+container: Textual draws every line of each container on screen, covered
+or not, and importing TabbedContent's modules cost the start-up too).
 """
 from __future__ import annotations
 
@@ -20,7 +23,30 @@ from textual.reactive import reactive
 from textual.renderables.bar import Bar
 from textual.strip import Strip
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, TabPane
+
+
+class Pane(Widget):
+    """One pane of a :class:`PaneTabs`, with the label of its tab (TabPane's role)."""
+
+    DEFAULT_CSS = """
+    Pane {
+        height: auto;
+    }
+    """
+
+    class Focused(Message):
+        """A widget in the pane was focused."""
+
+        def __init__(self, pane: "Pane") -> None:
+            super().__init__()
+            self.pane = pane
+
+    def __init__(self, title: str, *children: Widget, id: str | None = None) -> None:
+        super().__init__(*children, id=id)
+        self.tab_label = title
+
+    def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        self.post_message(self.Focused(self))
 
 
 class TabStrip(Widget, can_focus=True):
@@ -191,7 +217,7 @@ class TabStrip(Widget, can_focus=True):
 
 
 class PaneTabs(Widget):
-    """TabPanes behind a :class:`TabStrip` (TabbedContent's role): ``active``
+    """Panes behind a :class:`TabStrip` (TabbedContent's role): ``active``
     is the shown pane's id; :class:`PaneTabs.TabActivated` tells of a change."""
 
     DEFAULT_CSS = """
@@ -205,7 +231,7 @@ class PaneTabs(Widget):
     class TabActivated(Message):
         """The active pane changed (a key, a click, or ``active`` set)."""
 
-        def __init__(self, pane_tabs: "PaneTabs", pane: TabPane) -> None:
+        def __init__(self, pane_tabs: "PaneTabs", pane: Pane) -> None:
             super().__init__()
             self.pane_tabs = pane_tabs
             self.pane = pane
@@ -216,7 +242,7 @@ class PaneTabs(Widget):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
-        self._panes: list[TabPane] = []
+        self._panes: list[Pane] = []
 
     def compose_add_child(self, widget: Widget) -> None:
         self._panes.append(widget)
@@ -224,8 +250,10 @@ class PaneTabs(Widget):
     def compose(self):
         first = self._panes[0].id if self._panes else ""
         self.set_reactive(PaneTabs.active, first)
-        yield TabStrip({p.id: str(p._title) for p in self._panes}, first)
-        yield ContentSwitcher(*self._panes, initial=first or None)
+        yield TabStrip({p.id: p.tab_label for p in self._panes}, first)
+        for pane in self._panes:
+            pane.display = pane.id == first
+            yield pane
 
     @property
     def strip(self) -> TabStrip:
@@ -245,11 +273,14 @@ class PaneTabs(Widget):
         strip.move_bar()
         strip.scroll_active()
         strip.refresh()
-        self.query_one(ContentSwitcher).current = active
-        self.post_message(self.TabActivated(self, self.query_one(f"#{active}", TabPane)))
+        shown = None
+        for pane in self._panes:
+            pane.display = pane.id == active
+            shown = pane if pane.id == active else shown
+        self.post_message(self.TabActivated(self, shown))
 
-    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+    def _on_pane_focused(self, event: Pane.Focused) -> None:
         """A widget in a pane was focused: its pane is shown (as TabbedContent does)."""
         event.stop()
-        if event.tab_pane.id is not None and event.tab_pane.parent.parent is self:
-            self.active = event.tab_pane.id
+        if event.pane.id is not None and event.pane.parent is self:
+            self.active = event.pane.id
