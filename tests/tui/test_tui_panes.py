@@ -1,7 +1,8 @@
 """Scopes, history, graph selection, values, record, and resume."""
 from __future__ import annotations
 
-from helpers.tui import (show, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, make_app, make_session,  # noqa: F401
+import pytest
+from helpers.tui import (ROOT, show, CHOICE_FLOW, FAIL_FLOW, MAP_FLOW, SIZE, make_app, make_session,  # noqa: F401
                               plain, press, screen_lines, settle, toasts)
 
 from flowdbg.engine.session import Session
@@ -275,3 +276,20 @@ async def test_resume_failure_falls_back_to_a_new_session(tmp_path):
         assert type(app.screen).__name__ == "ErrorScreen"
         await press(pilot, "enter")
         assert app.main.session.execution.steps == 0
+
+
+@pytest.mark.parametrize("size", [(160, 48), (120, 40)])
+async def test_a_long_word_in_the_will_do_column_goes_on_over_the_next_lines_not_cut(size):
+    """The resourceArn the first task of seed-sync-async will send has no
+    space: a column of the side-by-side table cut it with "…"."""
+    app = make_app(ROOT / "sample_flows" / "seed-sync-async.yaml")
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press(pilot, "f10")
+        step = app.main.query_one("#step")
+        lines = ["".join(seg.text for seg in strip) for strip in step._strips]
+        assert not any("…" in line for line in lines), lines
+        will_do = "".join(line[line.index("Will do"):] if "Will do" in line else "" for line in lines)
+        column = step.size.width // 2
+        right = "".join(line[column:].strip() for line in lines)
+        assert will_do and "acs:fc:::services/myService1.LATEST/functions/myFunction1" in right

@@ -203,8 +203,10 @@ class StepView(ScrollView, can_focus=True):
             return Group(Text(left_title, style=head), self._value(left), Text(right_title, style=head),
                          self._value(right))
         t = Table.grid(expand=True, padding=(0, 1))
-        t.add_column(ratio=1)
-        t.add_column(ratio=1)
+        # a word longer than its column (an ARN, a token) goes on over the next lines, as when stacked,
+        # not cut with "…" (a table column's default)
+        t.add_column(ratio=1, overflow="fold")
+        t.add_column(ratio=1, overflow="fold")
         t.add_row(Text(left_title, style=head), Text(right_title, style=head))
         t.add_row(self._value(left), self._value(right))
         return t
