@@ -149,16 +149,16 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
                 with PaneTabs(id="data"):
                     with Pane("3 Step", id="tab-step"):
                         yield StepView(id="step")
-                    yield Pane("Record", id="tab-record")  # the panes behind a tab: mount_panes
-                    yield Pane("Values", id="tab-values")
-                    yield Pane("2 Source", id="tab-source")
+                    yield Pane("Record", id="tab-record", later=True)  # the panes behind a tab: mount_panes
+                    yield Pane("Values", id="tab-values", later=True)
+                    yield Pane("2 Source", id="tab-source", later=True)
                 labels, empty = self.side_tabs()  # as they will be: a label changed later costs a layout
                 with PaneTabs(id="side"):
                     with Pane(labels["tab-scopes"], id="tab-scopes"):
                         yield ScopeList(id="scopes", classes="-empty" if empty["scopes"] else "")
-                    yield Pane(labels["tab-watches"], id="tab-watches")
-                    yield Pane(labels["tab-breakpoints"], id="tab-breakpoints")
-                    yield Pane(labels["tab-history"], id="tab-history")
+                    yield Pane(labels["tab-watches"], id="tab-watches", later=True)
+                    yield Pane(labels["tab-breakpoints"], id="tab-breakpoints", later=True)
+                    yield Pane(labels["tab-history"], id="tab-history", later=True)
         yield StatusBar(id="status")
         yield KeyFooter()
 
@@ -189,7 +189,8 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         values._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}  # $Context folded
         lists = [(name, cls(id=name, classes="-empty" if empty[name] else ""))
                  for name, cls in (("watches", WatchList), ("breakpoints", BreakpointList), ("history", HistoryLog))]
-        mounts = [self.query_one(f"#tab-{name}", Pane).mount(widget)
+        tabs = {"record": "#data", "values": "#data", "source": "#data"}
+        mounts = [self.query_one(tabs.get(name, "#side"), PaneTabs).mount_pane(f"tab-{name}", widget)
                   for name, widget in [("record", RecordView(id="record")), ("values", values), ("source", source),
                                        *lists]]
         self.call_later(self._panes_mounted, mounts)

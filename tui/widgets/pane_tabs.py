@@ -41,9 +41,12 @@ class Pane(Widget):
             super().__init__()
             self.pane = pane
 
-    def __init__(self, title: str, *children: Widget, id: str | None = None) -> None:
+    def __init__(self, title: str, *children: Widget, id: str | None = None, later: bool = False) -> None:
         super().__init__(*children, id=id)
         self.tab_label = title
+        #: its tab is shown from the start, the pane itself mounted with its content by
+        #: ``PaneTabs.mount_pane`` (an empty pane cost the first frame its mount and styles)
+        self.later = later
 
     def _on_descendant_focus(self, event: events.DescendantFocus) -> None:
         self.post_message(self.Focused(self))
@@ -253,7 +256,17 @@ class PaneTabs(Widget):
         yield TabStrip({p.id: p.tab_label for p in self._panes}, first)
         for pane in self._panes:
             pane.display = pane.id == first
-            yield pane
+            if not pane.later:
+                yield pane
+
+    def mount_pane(self, pane_id: str, *widgets: Widget):
+        """Mount the pane ``pane_id`` given as ``later``, with ``widgets`` in it
+        (awaitable, as ``mount``)."""
+        i = next(i for i, p in enumerate(self._panes) if p.id == pane_id)
+        old = self._panes[i]
+        pane = self._panes[i] = Pane(old.tab_label, *widgets, id=pane_id)
+        pane.display = pane_id == self.active
+        return self.mount(pane)
 
     @property
     def strip(self) -> TabStrip:
