@@ -526,3 +526,29 @@ async def test_callbacks_dialog_says_which_output_keys_the_task_reads():
         await settle(pilot)
         status = str(dlg.query_one("#cb-json-status").render())
         assert "lacks" not in status and "F5 sends it and continues" in status
+
+
+async def test_the_output_editor_selects_its_prefilled_braces_whenever_it_is_focused_again(tmp_path):
+    """A newcomer tabbed through the dialog and back, typed an answer and
+    sent '{"price": 1250}{}' ('Extra data'): the {} is selected on each focus
+    while it is untouched, and an answer typed is never selected by it."""
+    app = make_app(CALLBACK_FLOW, mocks=callback_mocks(tmp_path))
+    async with app.run_test(size=SIZE) as pilot:
+        await _to_waiting(pilot)
+        await press(pilot, "k")
+        dlg = app.screen
+        out = dlg.query_one("#cb-output")
+        dlg.query_one("#cb-token").focus()  # away (a click on the token field)...
+        await settle(pilot)
+        out.selection = out.selection.cursor((0, 0))  # (what leaving and coming back by the mouse leaves)
+        out.focus()  # ... and back
+        await settle(pilot)
+        for ch in '{"price": 1250}':
+            await pilot.press(ch if ch != " " else "space")
+        await settle(pilot)
+        assert out.text == '{"price": 1250}'
+        dlg.query_one("#cb-token").focus()
+        await settle(pilot)
+        out.focus()
+        await settle(pilot)
+        assert out.selected_text == "" and out.text == '{"price": 1250}'

@@ -123,6 +123,14 @@ class CallbacksScreen(ModalScreen):
         editor.select_all()  # typing replaces the {} it starts with
         editor.focus()
 
+    def on_descendant_focus(self, event) -> None:
+        """Back in the Output editor by Tab or a click while it still holds
+        the {} it starts with: selected again, so typing replaces it (not
+        ``{"approved": true}{}``)."""
+        editor = self.query_one("#cb-output", TextArea)
+        if event.widget is editor and editor.text.strip() == "{}":
+            editor.select_all()
+
     @staticmethod
     def _cells(p) -> tuple[str, str, str, str, str]:
         return p.state, p.scope or "top level", _secs(p.since), _secs(p.timeout_at), p.token
