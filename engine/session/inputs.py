@@ -110,7 +110,11 @@ class Inputs:
         """Advance the given frame by one step (the user picks the scope)."""
         ready = [f.id for f in self.execution.runnable()]
         if frame_id not in ready:
-            return Stop("error", message=f"scope {frame_id!r} cannot run now (runnable: {', '.join(ready) or 'none'})")
+            def name(fid: str) -> str:
+                return f"scope {fid!r}" if fid else "the top level"  # the top-level frame's id is ''
+            why = ("runnable: " + ", ".join(name(f) for f in ready)) if ready else \
+                "no scope can: each waits for a callback, a Wait or its branches, or has ended"
+            return Stop("error", message=f"{name(frame_id)} cannot run now ({why})")
         self._drop_future_inputs()
         entry = {"k": "choose", "step": self.execution.steps, "frame": frame_id}
         self.inputs.append(entry)

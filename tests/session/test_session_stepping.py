@@ -497,3 +497,13 @@ def test_scheduling_follows_the_virtual_clock_deterministically():
         afters = [st.frame for st in stops if st.state == "After"]
         assert afters == ["M[1]", "M[2]", "M[0]"]
     assert runs[0] == runs[1]
+
+
+def test_choosing_the_top_level_while_its_branches_run_names_it_and_says_why():
+    """The Scopes pane's top row is the top-level frame (id ''): the refusal
+    said "scope '' cannot run now (runnable: none)" while every scope waited."""
+    s = nested_session()
+    _step_until(s, "Orders[0]", "Check")
+    st = s.choose("")
+    assert st.reason == "error"
+    assert st.message == "the top level cannot run now (runnable: scope 'Orders[0]', scope 'Orders[1]')"
