@@ -149,7 +149,7 @@ class FlowdbgApp(InputMemory, App[int]):
 
     def _first_frame_drawn(self) -> None:
         startup_gc.resume()
-        css_cache.save()  # if anything was parsed anew (at exit again, for what the dialogs add)
+        css_cache.save()  # if start-up parsed anything anew
 
     def _start(self, definition) -> None:
         if definition is None:

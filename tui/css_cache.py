@@ -6,8 +6,10 @@ frame) each time the app starts: ~60 M instructions, a twentieth of the
 debugger's start-up. As Python keeps bytecode, this keeps what Textual made
 of each text: the stylesheet's own parse cache (``Stylesheet._parse_cache``,
 keyed by the text, where it was read from and how) is filled from the file
-before anything is parsed, and written back after the first frame and at exit
-when anything new was parsed. An entry holds only for the theme variables it
+before anything is parsed, and written back after the first frame when that
+parsed anything new. Only what start-up parses is kept: the texts parsed
+later (dialogs, the panes behind a tab) would cost every start their
+unpickling for parses that are not in its way. An entry holds only for the theme variables it
 was parsed with (the text's ``$accent`` is substituted when it is parsed), and
 the file for one Textual and Python version only.
 
@@ -78,9 +80,6 @@ def load(stylesheet) -> None:
         for (key, made_with), rules in entries.items():
             if made_with == variables:
                 cache.set(key, rules)
-        if not _state:
-            import atexit
-            atexit.register(save)
         _state.update(path=path, entries=entries, stylesheet=stylesheet)
     except Exception:  # Textual changed inside: parse as it always did
         _state.clear()
@@ -101,7 +100,10 @@ def save() -> None:
                if (key, variables) not in entries and cache.get(key) is not None}
         if not new:
             return
-        kept = {**new, **{k: v for k, v in entries.items() if k not in new}}
+        # a text parsed anew from where an entry's text was read (app.tcss edited, flowdbg
+        # upgraded) makes that entry stale: dropped, so the file does not grow with each version
+        sources = {(key[1:], variables) for key, variables in new}
+        kept = {**new, **{k: v for k, v in entries.items() if k not in new and (k[0][1:], k[1]) not in sources}}
         entries = dict(list(kept.items())[:MAX_ENTRIES])
         data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
         import tempfile

@@ -4,6 +4,7 @@ draws exactly the same screen; a cache it cannot use is only parsed again."""
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 import textual.css.stylesheet as textual_stylesheet
@@ -32,11 +33,26 @@ def parsed(monkeypatch):
     return seen
 
 
+@pytest.fixture(autouse=True)
+def first_frame(monkeypatch, parsed):
+    """Mark in ``parsed`` where the first frame was drawn (the cache is saved there)."""
+    from flowdbg.tui.app import FlowdbgApp
+    real = FlowdbgApp._first_frame_drawn
+
+    def marked(self):
+        parsed.append("first frame")
+        real(self)
+    monkeypatch.setattr(FlowdbgApp, "_first_frame_drawn", marked)
+
+
+def _before_first_frame(parsed) -> list:
+    return parsed[:parsed.index("first frame")]
+
+
 async def _start(flow, size=(160, 48)):
     app = make_app(flow)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)  # the first frame's save, then the panes and dialog rules read after it
-        css_cache.save()  # what the process does at exit
         return app.export_screenshot(), app
 
 
@@ -44,13 +60,14 @@ async def _start(flow, size=(160, 48)):
 async def test_a_second_start_parses_nothing_it_parsed_before_and_draws_the_same(cache_dir, parsed, flow, size):
     first, _ = await _start(flow, size)
     assert len(list(cache_dir.glob("textual-css-*.pickle"))) == 1
-    from_first = set(parsed)
+    from_first = _before_first_frame(parsed)
     assert any("app.tcss" in str(r) for r in from_first) and any("App.DEFAULT_CSS" in str(r) for r in from_first)
+    later = set(parsed[len(from_first) + 1:])  # the panes behind a tab, the dialogs' rules: not kept
     parsed.clear()
     second, _ = await _start(flow, size)
     assert second == first
-    # only the dialogs' rules, read after the first frame and parsed when next needed (maybe after the save)
-    assert all(str(r[0]).endswith("dialogs.tcss") for r in parsed), parsed
+    assert _before_first_frame(parsed) == []
+    assert set(parsed[1:]) == later
 
 
 async def test_an_unreadable_cache_is_parsed_again(cache_dir, parsed):
@@ -61,7 +78,7 @@ async def test_an_unreadable_cache_is_parsed_again(cache_dir, parsed):
         parsed.clear()
         again, _ = await _start(CHOICE_FLOW)
         assert again == first
-        assert any("app.tcss" in str(r) for r in parsed)
+        assert any("app.tcss" in str(r) for r in _before_first_frame(parsed))
 
 
 async def test_entries_hold_only_for_the_theme_variables_they_were_parsed_with(cache_dir, parsed):
@@ -71,7 +88,7 @@ async def test_entries_hold_only_for_the_theme_variables_they_were_parsed_with(c
     path.write_bytes(pickle.dumps({(key, "other variables"): rules for (key, _), rules in entries.items()}))
     parsed.clear()
     await _start(CHOICE_FLOW)
-    assert any("app.tcss" in str(r) for r in parsed)
+    assert any("app.tcss" in str(r) for r in _before_first_frame(parsed))
 
 
 async def test_no_cache_when_turned_off(cache_dir, parsed, monkeypatch):
@@ -79,3 +96,22 @@ async def test_no_cache_when_turned_off(cache_dir, parsed, monkeypatch):
     await _start(CHOICE_FLOW)
     assert not list(cache_dir.glob("textual-css-*.pickle"))
     css_cache._state.clear()
+
+
+async def test_an_edited_stylesheet_replaces_its_entry_instead_of_adding_one(cache_dir, parsed, monkeypatch):
+    """app.tcss edited (or flowdbg upgraded): its old entry is dropped when
+    the new text is parsed, so the file holds one entry per source."""
+    from flowdbg.tui.app import FlowdbgApp
+    await _start(CHOICE_FLOW)
+    [path] = cache_dir.glob("textual-css-*.pickle")
+    before = pickle.loads(path.read_bytes())
+    real = FlowdbgApp.CSS_PATH
+    edited = cache_dir / "app.tcss"
+    text = (Path(css_cache.__file__).parent / real).read_text()
+    for i in range(3):
+        edited.write_text(text + f"\n/* edit {i} */\n")
+        monkeypatch.setattr(FlowdbgApp, "CSS_PATH", str(edited))
+        await _start(CHOICE_FLOW)
+    after = pickle.loads(path.read_bytes())
+    assert sum(1 for (key, _) in after if str(key[1][0]).endswith(str(edited))) == 1
+    assert len(after) == len(before) + 1  # the edited copy's one entry beside the original's
