@@ -189,8 +189,7 @@ class MainScreen(PaneRefresh, DebuggerActions, Screen):
         values._expanded |= {("$Input",), ("$Output",), ("$input",), ("output",)}  # $Context folded
         lists = [(name, cls(id=name, classes="-empty" if empty[name] else ""))
                  for name, cls in (("watches", WatchList), ("breakpoints", BreakpointList), ("history", HistoryLog))]
-        tabs = {"record": "#data", "values": "#data", "source": "#data"}
-        mounts = [self.query_one(tabs.get(name, "#side"), PaneTabs).mount_pane(f"tab-{name}", widget)
+        mounts = [self.query_one(PANES[name][0], PaneTabs).mount_pane(PANES[name][1], widget)
                   for name, widget in [("record", RecordView(id="record")), ("values", values), ("source", source),
                                        *lists]]
         self.call_later(self._panes_mounted, mounts)
