@@ -5,23 +5,24 @@ flowdbg's ``app.tcss`` and widgets, ~12,500 characters before the first
 frame) each time the app starts: ~60 M instructions, a twentieth of the
 debugger's start-up. As Python keeps bytecode, this keeps what Textual made
 of each text: the stylesheet's own parse cache (``Stylesheet._parse_cache``,
-keyed by the text, where it was read from and how) is filled from the file
-before anything is parsed, and written back after the first frame when that
-parsed anything new. Only what start-up parses is kept: the texts parsed
+keyed by the text, where it was read from and how) is filled from an entry of
+the definition cache (``engine/defcache.py``) before anything is parsed, and
+written back after the first frame when that parsed anything new (at exit, if
+the app closed before). Only what start-up parses is kept: the texts parsed
 later (dialogs, the panes behind a tab) would cost every start their
-unpickling for parses that are not in its way. An entry holds only for the theme variables it
-was parsed with (the text's ``$accent`` is substituted when it is parsed), and
-the file for one Textual and Python version only.
+unpickling for parses that are not in its way. A text's
+rules hold only for the theme variables it was parsed with (its ``$accent``
+is substituted when it is parsed), and the entry for one Textual and Python
+version only.
 
 This uses a private part of Textual; any surprise in it (another shape of
-key, a file that cannot be read) leaves the stylesheet to parse as it always
+key, an entry that cannot be read) leaves the stylesheet to parse as it always
 did. ``FLOWDBG_NO_CACHE=1`` turns it off with the other caches.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import sys
 
 FORMAT = 1
@@ -31,13 +32,10 @@ MAX_ENTRIES = 200
 _state: dict = {}
 
 
-def _path() -> str | None:
-    from flowdbg.engine.defcache import cache_dir
-    d = cache_dir()
-    if d is None:
-        return None
-    tag = hashlib.sha256(f"{FORMAT}\0{_textual_files()}\0{sys.version}".encode()).hexdigest()[:16]
-    return os.path.join(os.path.dirname(d), f"textual-css-{tag}.pickle")
+def key() -> str:
+    """The definition cache's key of this Textual's and Python's parsed
+    stylesheets (one entry, read and written with ``defcache.get``/``put_value``)."""
+    return hashlib.sha256(f"textual-css\0{FORMAT}\0{_textual_files()}\0{sys.version}".encode()).hexdigest()
 
 
 def _textual_files() -> str:
@@ -62,63 +60,57 @@ def _variables(stylesheet) -> str:
 def load(stylesheet) -> None:
     """Fill ``stylesheet``'s parse cache with the texts parsed before under
     the same theme variables (once per stylesheet)."""
-    if os.environ.get("FLOWDBG_NO_CACHE"):
+    from flowdbg.engine import defcache
+    if defcache.cache_dir() is None:  # FLOWDBG_NO_CACHE
         return
     try:
         cache = stylesheet._parse_cache
         variables = _variables(stylesheet)
-        path = _path()
-        entries: dict = {}
-        if path is not None:
-            try:
-                with open(path, "rb") as f:
-                    entries = pickle.load(f)
-                if not isinstance(entries, dict):
-                    entries = {}
-            except Exception:  # missing, cut short, another version's: parsed again as needed
-                entries = {}
-        for (key, made_with), rules in entries.items():
+        k = key()
+        entries = defcache.get(k)  # None when missing, cut short or another version's
+        if not isinstance(entries, dict):
+            entries = {}
+        for (text_key, made_with), rules in entries.items():
             if made_with == variables:
-                cache.set(key, rules)
-        _state.update(path=path, entries=entries, stylesheet=stylesheet)
+                cache.set(text_key, rules)
+        if not _state:
+            import atexit
+            atexit.register(_save_once)  # an app closed before its first frame's save (a quick q)
+        _state.update(key=k, entries=entries, stylesheet=stylesheet, saved=False)
     except Exception:  # Textual changed inside: parse as it always did
         _state.clear()
 
 
+def _save_once() -> None:
+    if not _state.get("saved"):
+        save()
+
+
 def save() -> None:
     """Write the parse cache back if this run parsed a text it did not hold
-    (atomically; a failure only costs the next run its parses)."""
-    path, stylesheet = _state.get("path"), _state.get("stylesheet")
-    if not path or stylesheet is None:
+    (a failure only costs the next run its parses)."""
+    k, stylesheet = _state.get("key"), _state.get("stylesheet")
+    if not k or stylesheet is None:
         return
-    tmp = ""
+    _state["saved"] = True
     try:
         entries: dict = _state["entries"]
         variables = _variables(stylesheet)
         cache = stylesheet._parse_cache
-        new = {(key, variables): cache.get(key) for key in list(cache.keys())
-               if (key, variables) not in entries and cache.get(key) is not None}
+        new = {(text_key, variables): cache.get(text_key) for text_key in list(cache.keys())
+               if (text_key, variables) not in entries and cache.get(text_key) is not None}
         if not new:
             return
         # a text parsed anew from where an entry's text was read (app.tcss edited, flowdbg
-        # upgraded) makes that entry stale: dropped, so the file does not grow with each version
-        sources = {(key[1:], variables) for key, variables in new}
-        kept = {**new, **{k: v for k, v in entries.items() if k not in new and (k[0][1:], k[1]) not in sources}}
+        # upgraded) makes that entry stale: dropped, so the entry does not grow with each version
+        sources = {(text_key[1:], made_with) for text_key, made_with in new}
+        kept = {**new, **{e: v for e, v in entries.items() if e not in new and (e[0][1:], e[1]) not in sources}}
         entries = dict(list(kept.items())[:MAX_ENTRIES])
-        data = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
-        import tempfile
-        os.makedirs(os.path.dirname(path), mode=0o700, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-        _state["entries"] = entries
-    except Exception:
-        if tmp:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
+    except Exception:  # Textual changed inside
+        return
+    from flowdbg.engine import defcache
+    defcache.put_value(k, entries)  # atomically, in the user-only cache folder
+    _state["entries"] = entries
 
 
 __all__ = ["load", "save"]
