@@ -66,3 +66,24 @@ async def test_a_tab_row_wider_than_its_strip_scrolls_the_active_tab_into_view()
         await pilot.pause(0.5)
         assert round(strip.row_x) == 0
         assert screen_lines(app)[strip.region.y][strip.region.x:].startswith(" 4 Scopes")
+
+
+async def test_a_pane_focused_message_that_arrives_after_the_focus_moved_on_changes_no_tab():
+    """7 then 4: the History pane's 'a widget in me was focused' came after 4
+    had shown Scopes and moved the focus there, and showed History again
+    (one run in five)."""
+    from flowdbg.tui.widgets.pane_tabs import Pane
+    app = make_app(MAP_FLOW)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await press(pilot, "7")
+        await press(pilot, "4")
+        tabs = app.main.query_one("#side", PaneTabs)
+        assert tabs.active == "tab-scopes" and app.focused.id == "scopes"
+        history = app.main.query_one("#tab-history", Pane)
+        history.post_message(Pane.Focused(history))  # late: the focus is in Scopes now
+        await settle(pilot)
+        assert tabs.active == "tab-scopes"
+        app.main.query_one("#history-table").focus()  # a real focus in History still shows it
+        await settle(pilot)
+        assert tabs.active == "tab-history"

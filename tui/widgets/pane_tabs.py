@@ -295,5 +295,9 @@ class PaneTabs(Widget):
     def _on_pane_focused(self, event: Pane.Focused) -> None:
         """A widget in a pane was focused: its pane is shown (as TabbedContent does)."""
         event.stop()
-        if event.pane.id is not None and event.pane.parent is self:
+        # only while the focus is still there: a pane's message can arrive after a key showed another
+        # pane and moved the focus on (the History tab came back over the Scopes tab 4 had just shown)
+        focused = self.screen.focused
+        if event.pane.id is not None and event.pane.parent is self and focused is not None \
+                and event.pane in focused.ancestors_with_self:
             self.active = event.pane.id
